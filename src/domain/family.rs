@@ -1,0 +1,186 @@
+use super::stamp::Stamp;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use uuid::Uuid;
+
+/// Declares a small enum with its stored order, its label and the words that
+/// parse to it. The order of variants is part of the stored format: append only.
+macro_rules! choice {
+    ($(#[$m:meta])* $name:ident { $($variant:ident => $label:literal [$($word:literal),*]),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
+            /// Parses a label or one of its accepted words, ignoring case and spaces.
+            pub fn parse(text: &str) -> Option<Self> {
+                let t: String = text.trim().to_lowercase().chars().filter(|c| !matches!(c, ' ' | '-' | '_' | '/')).collect();
+                $(
+                    let label: String = $label.to_lowercase().chars().filter(|c| !matches!(c, ' ' | '-' | '_' | '/')).collect();
+                    if t == label $(|| t == $word)* { return Some($name::$variant); }
+                )+
+                None
+            }
+
+            pub fn accepted() -> String {
+                [$($label),+].join(", ")
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.label()) }
+        }
+    };
+}
+pub(crate) use choice;
+
+choice!(Neighbourhood {
+    Central => "Central" [],
+    South => "South" [],
+    North => "North" [],
+    West => "West" [],
+});
+
+choice!(ReferralRoute {
+    DropIn => "Drop-in/self" ["dropin", "self", "selfreferral", "walkin"],
+    HealthVisitor => "Health visitor" ["hv"],
+    Midwife => "Midwife" [],
+    ServiceRequest => "Service request form" ["servicerequest", "srf"],
+    OtherAgency => "Other agency" ["other", "agency"],
+});
+
+choice!(HvLevel {
+    Unknown => "Unknown" ["", "notknown"],
+    Universal => "Universal" ["u"],
+    UniversalPlus => "Universal Plus" ["up"],
+    PartnershipPlus => "Universal Partnership Plus" ["upp", "partnershipplus"],
+});
+
+impl HvLevel {
+    /// The short form for a crowded roster row.
+    pub fn short(self) -> &'static str {
+        match self {
+            HvLevel::Unknown => "",
+            HvLevel::Universal => "U",
+            HvLevel::UniversalPlus => "UP",
+            HvLevel::PartnershipPlus => "UPP",
+        }
+    }
+}
+
+choice!(ConsentAnswer {
+    NotAsked => "Not asked" ["", "notknown", "unknown"],
+    Yes => "Yes" ["y", "true", "1"],
+    No => "No" ["n", "false", "0"],
+});
+
+choice!(Sex {
+    Female => "Female" ["f", "girl"],
+    Male => "Male" ["m", "boy"],
+});
+
+choice!(AlertKind {
+    Allergy => "Allergy" [],
+    Medical => "Medical" [],
+    NoCollect => "May not collect" ["nocollect", "maynotcollect", "collection"],
+    Other => "Other" [],
+});
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Carer {
+    pub id: Uuid,
+    pub name: String,
+    pub relationship: String,
+    pub phone: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Baby {
+    pub id: Uuid,
+    pub name: String,
+    #[serde(with = "super::wire::date")]
+    pub dob: NaiveDate,
+    #[serde(with = "super::wire::opt_date")]
+    pub due: Option<NaiveDate>,
+    pub sex: Option<Sex>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Referral {
+    pub route: ReferralRoute,
+    #[serde(with = "super::wire::opt_date")]
+    pub date: Option<NaiveDate>,
+    pub referrer: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Consent {
+    pub answer: ConsentAnswer,
+    #[serde(with = "super::wire::opt_date")]
+    pub date: Option<NaiveDate>,
+}
+
+impl Consent {
+    pub fn not_asked() -> Self {
+        Consent { answer: ConsentAnswer::NotAsked, date: None }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Alert {
+    pub kind: AlertKind,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Family {
+    pub id: Uuid,
+    pub carers: Vec<Carer>,
+    pub babies: Vec<Baby>,
+    pub postcode: String,
+    pub neighbourhood: Option<Neighbourhood>,
+    pub home_language: String,
+    pub interpreter: bool,
+    pub referral: Referral,
+    pub hv_level: HvLevel,
+    pub need_level: Option<u8>,
+    pub eha: bool,
+    pub data_sharing: Consent,
+    pub photos: Consent,
+    pub alerts: Vec<Alert>,
+    /// The groups this family is expected at.
+    pub groups: Vec<Uuid>,
+    pub stamp: Stamp,
+}
+
+impl Family {
+    /// "Amina Begum" or "Amina Begum & Tariq Begum".
+    pub fn carer_names(&self) -> String {
+        let names: Vec<&str> = self.carers.iter().map(|c| c.name.as_str()).collect();
+        names.join(" & ")
+    }
+
+    pub fn first_carer(&self) -> &str {
+        self.carers.first().map(|c| c.name.as_str()).unwrap_or("(no carer)")
+    }
+
+    pub fn baby_names(&self) -> String {
+        let names: Vec<&str> = self.babies.iter().map(|b| b.name.as_str()).collect();
+        names.join(" & ")
+    }
+
+    pub fn baby(&self, id: Uuid) -> Option<&Baby> {
+        self.babies.iter().find(|b| b.id == id)
+    }
+
+    pub fn no_photos(&self) -> bool {
+        self.photos.answer == ConsentAnswer::No
+    }
+}

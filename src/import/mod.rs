@@ -1,0 +1,6 @@
+//! CSV files from the centre's office, checked whole before anything is stored.
+
+pub mod roster;
+pub mod table;
+
+pub use table::{ImportError, RowError};

@@ -1,0 +1,125 @@
+//! Reading a CSV as it comes out of Excel: a UTF-8 byte-order mark, CRLF line
+//! ends, quoted fields with commas and line breaks, blank rows at the end;
+//! header names in any order and any case.
+
+use std::collections::HashMap;
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    pub line: u64,
+    pub reason: String,
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.reason)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("cannot read {path}: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("the file is not UTF-8 text. In Excel, save it as \"CSV UTF-8 (Comma delimited)\" and try again.")]
+    NotUtf8,
+    #[error("the file has no header row. The first row must name the columns, for example: {0}")]
+    Empty(String),
+    #[error("the file lacks the column{} {}. The first row must name them.", if .0.len() == 1 { "" } else { "s" }, .0.join(", "))]
+    MissingColumns(Vec<String>),
+    #[error("the file is not valid CSV at line {line}: {reason}")]
+    Csv { line: u64, reason: String },
+    #[error("{} wrong row{}; nothing was imported. Correct them and import the file again:\n{}",
+        .0.len(), if .0.len() == 1 { "" } else { "s" },
+        .0.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
+    Rows(Vec<RowError>),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+}
+
+/// One data row: its first line in the file, and its fields by column name.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub line: u64,
+    fields: HashMap<String, String>,
+}
+
+impl Row {
+    /// The trimmed field, or "" when the column is absent or empty.
+    pub fn get(&self, column: &str) -> &str {
+        self.fields.get(column).map(|s| s.trim()).unwrap_or("")
+    }
+}
+
+#[derive(Debug)]
+pub struct Table {
+    pub rows: Vec<Row>,
+    /// Columns the file has that this import does not use.
+    pub ignored: Vec<String>,
+}
+
+pub fn read(bytes: &[u8], required: &[&str], optional: &[&str]) -> Result<Table, ImportError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| ImportError::NotUtf8)?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| csv_error(&e))?
+        .iter()
+        .map(|h| h.trim().to_lowercase())
+        .collect();
+    if headers.iter().all(|h| h.is_empty()) {
+        return Err(ImportError::Empty(required.join(",")));
+    }
+    let missing: Vec<String> = required
+        .iter()
+        .filter(|r| !headers.iter().any(|h| h == *r))
+        .map(|r| r.to_string())
+        .collect();
+    if !missing.is_empty() {
+        return Err(ImportError::MissingColumns(missing));
+    }
+    let ignored: Vec<String> = headers
+        .iter()
+        .filter(|h| !h.is_empty() && !required.contains(&h.as_str()) && !optional.contains(&h.as_str()))
+        .cloned()
+        .collect();
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| csv_error(&e))?;
+        // Excel writes blank rows as a line of commas.
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let fields = headers
+            .iter()
+            .zip(record.iter())
+            .map(|(h, v)| (h.clone(), v.to_string()))
+            .collect();
+        rows.push(Row { line, fields });
+    }
+    Ok(Table { rows, ignored })
+}
+
+fn csv_error(e: &csv::Error) -> ImportError {
+    let line = e.position().map(|p| p.line()).unwrap_or(0);
+    let reason = match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => return ImportError::NotUtf8,
+        _ => e.to_string(),
+    };
+    ImportError::Csv { line, reason }
+}
+
+/// `yes`/`no`, as people type them; blank is `None`.
+pub fn yes_no(text: &str) -> Result<Option<bool>, String> {
+    match text.trim().to_lowercase().as_str() {
+        "" => Ok(None),
+        "yes" | "y" | "true" | "1" => Ok(Some(true)),
+        "no" | "n" | "false" | "0" => Ok(Some(false)),
+        other => Err(format!("\"{other}\" should be yes or no")),
+    }
+}

@@ -1,0 +1,12 @@
+//! thinkbaby: roster, check-in and observation notes for Think Baby groups.
+
+pub mod cli;
+pub mod clock;
+pub mod commands;
+pub mod demo;
+pub mod domain;
+pub mod import;
+pub mod search;
+pub mod store;
+pub mod text;
+pub mod tui;

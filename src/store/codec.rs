@@ -1,0 +1,184 @@
+//! The one place that knows the bytes of a stored value:
+//! a 3-byte header (format, schema version, cipher) and then a bincode payload.
+//! Nothing else in the program calls bincode.
+//!
+//! bincode is not self-describing: stored types must never use `skip`,
+//! `skip_serializing_if`, `flatten`, `tag` or `untagged`, and any change to a
+//! stored type is a new schema version with a migration (see `migrate.rs`).
+//! The golden-byte tests below fail when an encoding changes by accident.
+
+use super::StoreError;
+use serde::{Serialize, de::DeserializeOwned};
+
+/// The first byte of every stored value.
+pub const FORMAT: u8 = 0xB1;
+/// The schema this program writes. Bump it with a migration.
+pub const SCHEMA: u8 = 2;
+/// Values are stored in the clear; other values are reserved for encryption.
+pub const CIPHER_NONE: u8 = 0;
+pub const HEADER_LEN: usize = 3;
+
+/// Refuse to allocate more than this for one value, whatever a damaged length says.
+const LIMIT: usize = 16 * 1024 * 1024;
+
+fn config() -> impl bincode::config::Config {
+    bincode::config::standard()
+        .with_little_endian()
+        .with_variable_int_encoding()
+        .with_limit::<LIMIT>()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Header {
+    pub format: u8,
+    pub schema: u8,
+    pub cipher: u8,
+}
+
+pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
+    encode_with_schema(value, SCHEMA)
+}
+
+/// Encodes under a given schema number; only migrations and fixtures need another.
+pub fn encode_with_schema<T: Serialize>(value: &T, schema: u8) -> Vec<u8> {
+    let mut out = vec![FORMAT, schema, CIPHER_NONE];
+    // Encoding our own plain structs into a Vec cannot fail: no I/O, no maps
+    // with unknown length, and the size limit is far above any record.
+    if let Err(e) = bincode::serde::encode_into_std_write(value, &mut out, config()) {
+        unreachable!("encoding a stored record failed: {e}");
+    }
+    out
+}
+
+pub fn header(bytes: &[u8]) -> Option<Header> {
+    match bytes {
+        [format, schema, cipher, ..] => Some(Header { format: *format, schema: *schema, cipher: *cipher }),
+        _ => None,
+    }
+}
+
+fn damaged(tree: &str, key: &[u8], reason: impl Into<String>) -> StoreError {
+    StoreError::Decode { tree: tree.to_string(), key: super::keys::show(key), reason: reason.into() }
+}
+
+/// Decodes a value of the current schema. `tree` and `key` name the record in errors.
+pub fn decode<T: DeserializeOwned>(tree: &str, key: &[u8], bytes: &[u8]) -> Result<T, StoreError> {
+    decode_schema(tree, key, bytes, SCHEMA)
+}
+
+pub fn decode_schema<T: DeserializeOwned>(
+    tree: &str,
+    key: &[u8],
+    bytes: &[u8],
+    schema: u8,
+) -> Result<T, StoreError> {
+    let h = header(bytes).ok_or_else(|| damaged(tree, key, "the value is too short"))?;
+    if h.format != FORMAT {
+        return Err(damaged(tree, key, format!("unknown format byte {:#04x}", h.format)));
+    }
+    if h.cipher != CIPHER_NONE {
+        return Err(damaged(tree, key, "the value is encrypted and this store has no key"));
+    }
+    if h.schema != schema {
+        return Err(damaged(tree, key, format!("schema {} where {} was expected", h.schema, schema)));
+    }
+    let payload = &bytes[HEADER_LEN..];
+    let (value, used) = bincode::serde::decode_from_slice::<T, _>(payload, config())
+        .map_err(|e| damaged(tree, key, e.to_string()))?;
+    if used != payload.len() {
+        return Err(damaged(tree, key, format!("{} bytes left over", payload.len() - used)));
+    }
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::*;
+    use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
+    use uuid::Uuid;
+
+    fn stamp() -> Stamp {
+        let t = Utc.with_ymd_and_hms(2026, 11, 19, 10, 4, 0).unwrap();
+        Stamp::new(t, Uuid::from_u128(0xDE))
+    }
+
+    fn hex(bytes: &[u8]) -> String {
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// If this fails, a stored type's encoding changed: that needs a new schema
+    /// version and a migration, not a new expected string.
+    #[test]
+    fn golden_bytes_group() {
+        let g = Group {
+            id: Uuid::from_u128(1),
+            name: "Central".into(),
+            venue: "Hall".into(),
+            neighbourhood: Some(Neighbourhood::Central),
+            weekday: 3,
+            start: NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
+            end: NaiveTime::from_hms_opt(11, 30, 0).unwrap(),
+            stamp: stamp(),
+        };
+        assert_eq!(
+            hex(&encode(&g)),
+            "b1020010000000000000000000000000000000010743656e7472616c0448616c6c010003fb5802fbb202\
+             fd00b586e643030000fd00b586e64303000010000000000000000000000000000000de"
+        );
+        let back: Group = decode("groups", &[1], &encode(&g)).unwrap();
+        assert_eq!(back, g);
+    }
+
+    #[test]
+    fn golden_bytes_attendance() {
+        let t = Utc.with_ymd_and_hms(2026, 11, 19, 10, 4, 0).unwrap();
+        let a = Attendance {
+            session: Uuid::from_u128(2),
+            family: Uuid::from_u128(3),
+            checked_in: t,
+            checked_out: None,
+            carers: vec![Uuid::from_u128(4)],
+            babies: vec![],
+            walk_in: true,
+            by: "AB".into(),
+            stamp: stamp(),
+        };
+        assert_eq!(
+            hex(&encode(&a)),
+            "b10200100000000000000000000000000000000210000000000000000000000000000000\
+             03fd00b586e643030000000110000000000000000000000000000000040001024142\
+             fd00b586e643030000fd00b586e64303000010000000000000000000000000000000de"
+        );
+    }
+
+    #[test]
+    fn golden_bytes_baby_dates() {
+        let b = Baby {
+            id: Uuid::from_u128(5),
+            name: "Zoë".into(),
+            dob: NaiveDate::from_ymd_opt(2026, 2, 28).unwrap(),
+            due: Some(NaiveDate::from_ymd_opt(2026, 3, 30).unwrap()),
+            sex: Some(Sex::Female),
+        };
+        assert_eq!(
+            hex(&encode(&b)),
+            "b102001000000000000000000000000000000005045a6fc3abfcb692160001fcf29216000100"
+        );
+    }
+
+    #[test]
+    fn damaged_values_name_the_tree_and_key() {
+        let err = decode::<Group>("groups", &[0xab, 0xcd], &[FORMAT, SCHEMA, 0, 0xff]).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("groups") && text.contains("abcd"), "{text}");
+        let short = decode::<Group>("groups", &[1], &[FORMAT]).unwrap_err();
+        assert!(short.to_string().contains("too short"));
+        let mut bytes = encode(&"x".to_string());
+        bytes.push(0);
+        assert!(decode::<String>("meta", b"k", &bytes).unwrap_err().to_string().contains("left over"));
+        let mut enc = encode(&"x".to_string());
+        enc[2] = 1;
+        assert!(decode::<String>("meta", b"k", &enc).unwrap_err().to_string().contains("encrypted"));
+    }
+}
