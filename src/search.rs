@@ -1,1 +1,169 @@
-//! placeholder, replaced below
+//! The in-memory fuzzy index over families: carer and baby names (accents and
+//! case ignored), phone digits and postcode. Names never go into the store's
+//! keys, so search runs here. A query that extends the previous one rescans only
+//! the previous hits, which keeps each keystroke cheap on a large store.
+
+use crate::domain::Family;
+use crate::domain::fold::{digits, fold};
+use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32String};
+use uuid::Uuid;
+
+struct Entry {
+    id: Uuid,
+    /// Sort key for equal scores: the first carer's folded name.
+    name: String,
+    hay: Utf32String,
+}
+
+pub struct SearchIndex {
+    entries: Vec<Entry>,
+    matcher: Matcher,
+    /// The last query and the entries it matched, for narrowing.
+    last: Option<(String, Vec<usize>)>,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex").field("entries", &self.entries.len()).finish()
+    }
+}
+
+/// Everything a family can be found by, folded, in one line.
+fn haystack(f: &Family) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for c in &f.carers {
+        parts.push(fold(&c.name));
+    }
+    for b in &f.babies {
+        parts.push(fold(&b.name));
+    }
+    for c in &f.carers {
+        let d = digits(&c.phone);
+        if !d.is_empty() {
+            parts.push(d);
+        }
+    }
+    if !f.postcode.is_empty() {
+        parts.push(f.postcode.to_lowercase().replace(' ', ""));
+    }
+    parts.join("  ")
+}
+
+impl SearchIndex {
+    pub fn new(families: &[Family]) -> Self {
+        let mut index = SearchIndex { entries: Vec::with_capacity(families.len()), matcher: Matcher::new(Config::DEFAULT), last: None };
+        for f in families {
+            index.entries.push(Self::entry(f));
+        }
+        index
+    }
+
+    fn entry(f: &Family) -> Entry {
+        Entry { id: f.id, name: fold(f.first_carer()), hay: Utf32String::from(haystack(f)) }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Adds a family, or refreshes one whose names changed.
+    pub fn upsert(&mut self, f: &Family) {
+        self.last = None;
+        match self.entries.iter_mut().find(|e| e.id == f.id) {
+            Some(e) => *e = Self::entry(f),
+            None => self.entries.push(Self::entry(f)),
+        }
+    }
+
+    /// Families matching `query`, best first, at most `limit`. Every word of
+    /// the query must match somewhere (a name, the phone, the postcode).
+    pub fn search(&mut self, query: &str, limit: usize) -> Vec<Uuid> {
+        let folded = fold(query);
+        if folded.is_empty() {
+            self.last = None;
+            let mut all: Vec<&Entry> = self.entries.iter().collect();
+            all.sort_by(|a, b| a.name.cmp(&b.name));
+            return all.into_iter().take(limit).map(|e| e.id).collect();
+        }
+        // Spaces inside a postcode or phone are typed freely; the words still
+        // must all match, and a narrower query can only lose hits.
+        let pattern = Pattern::new(&folded, CaseMatching::Ignore, Normalization::Smart, AtomKind::Fuzzy);
+        let candidates: Vec<usize> = match &self.last {
+            Some((prev, hits)) if folded.starts_with(prev.as_str()) && !prev.ends_with(' ') => hits.clone(),
+            _ => (0..self.entries.len()).collect(),
+        };
+        let mut scored: Vec<(u32, usize)> = Vec::with_capacity(candidates.len().min(4096));
+        for i in candidates {
+            if let Some(score) = pattern.score(self.entries[i].hay.slice(..), &mut self.matcher) {
+                scored.push((score, i));
+            }
+        }
+        self.last = Some((folded, scored.iter().map(|(_, i)| *i).collect()));
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| self.entries[a.1].name.cmp(&self.entries[b.1].name)));
+        scored.into_iter().take(limit).map(|(_, i)| self.entries[i].id).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::*;
+    use chrono::{NaiveDate, TimeZone, Utc};
+
+    fn family(carer: &str, baby: &str, phone: &str, postcode: &str) -> Family {
+        let now = Utc.with_ymd_and_hms(2026, 11, 19, 10, 0, 0).unwrap();
+        Family {
+            id: new_id(now),
+            carers: vec![Carer { id: new_id(now), name: carer.into(), relationship: String::new(), phone: phone.into() }],
+            babies: vec![Baby { id: new_id(now), name: baby.into(), dob: NaiveDate::from_ymd_opt(2026, 5, 1).unwrap(), due: None, sex: None }],
+            postcode: postcode.into(),
+            neighbourhood: None,
+            home_language: String::new(),
+            interpreter: false,
+            referral: Referral { route: ReferralRoute::DropIn, date: None, referrer: String::new() },
+            hv_level: HvLevel::Unknown,
+            need_level: None,
+            eha: false,
+            data_sharing: Consent::not_asked(),
+            photos: Consent::not_asked(),
+            alerts: vec![],
+            groups: vec![],
+            stamp: Stamp::new(now, Uuid::nil()),
+        }
+    }
+
+    #[test]
+    fn finds_by_folded_names_phone_and_postcode() {
+        let fams = vec![
+            family("Zoë Clarke", "Ava", "07700 900111", "LU3 1HB"),
+            family("Łucja Nowak", "Zofia", "07700 900222", "LU1 2TW"),
+            family("Amina Begum", "Aisha", "07700 900333", "LU4 0AA"),
+        ];
+        let mut idx = SearchIndex::new(&fams);
+        assert_eq!(idx.search("zoe", 5).first(), Some(&fams[0].id));
+        assert_eq!(idx.search("lucja", 5).first(), Some(&fams[1].id));
+        assert_eq!(idx.search("aisha", 5).first(), Some(&fams[2].id));
+        assert_eq!(idx.search("900333", 5), vec![fams[2].id]);
+        assert_eq!(idx.search("lu12tw", 5), vec![fams[1].id]);
+        assert_eq!(idx.search("", 5).len(), 3);
+        assert!(idx.search("qqqq", 5).is_empty());
+    }
+
+    #[test]
+    fn narrowing_gives_the_same_answer_as_a_fresh_search() {
+        let fams: Vec<Family> = (0..200)
+            .map(|i| family(&format!("Carer {i} Begum"), &format!("Baby {i}"), &format!("0770090{i:04}"), "LU3 1HB"))
+            .collect();
+        let mut narrowing = SearchIndex::new(&fams);
+        for q in ["b", "be", "beg", "begu", "begum 1", "begum 12"] {
+            let a = narrowing.search(q, 50);
+            let b = SearchIndex::new(&fams).search(q, 50);
+            assert_eq!(a, b, "query {q}");
+        }
+    }
+}
