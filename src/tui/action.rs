@@ -1,0 +1,65 @@
+use ratatui::crossterm::event::KeyEvent;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Roster,
+    CheckIn,
+    Notes,
+    Family,
+    Summary,
+}
+
+impl Screen {
+    pub const ALL: [Screen; 5] = [Screen::Roster, Screen::CheckIn, Screen::Notes, Screen::Family, Screen::Summary];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Screen::Roster => "Roster",
+            Screen::CheckIn => "Check-in",
+            Screen::Notes => "Notes",
+            Screen::Family => "Family",
+            Screen::Summary => "Summary",
+        }
+    }
+}
+
+/// Everything the program can be asked to do. Keys become actions in the router;
+/// `App::update` carries them out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    Help,
+    Back,
+    Go(Screen),
+    Up,
+    Down,
+    Top,
+    Bottom,
+    PageUp,
+    PageDown,
+    Filter,
+    CheckIn,
+    CheckOut,
+    UndoCheckIn,
+    RollCall,
+    Mark,
+    WalkIn,
+    NewNote,
+    EditNote,
+    ShowRevisions,
+    OpenFamily,
+    EditFamily,
+    FocusList,
+    FocusSearch,
+    Open,
+    NewGroup,
+    EditGroup,
+    Save,
+    NextField,
+    PrevField,
+    Yes,
+    No,
+    /// A key for the focused text box.
+    Input(KeyEvent),
+    Resize,
+}

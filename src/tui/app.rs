@@ -1,0 +1,1061 @@
+//! The app: state, and `update`, which carries out one action. Whatever an
+//! action saves is committed (flushed and synced) before the screen says so.
+
+use super::action::{Action, Screen};
+use super::forms::{Field, Form, NoteForm, NotePart, Purpose};
+use super::keymap::{self, Ctx};
+use super::state::*;
+use super::theme::Theme;
+use super::Options;
+use crate::clock::{Clock, parse_date};
+use crate::domain::fold::{fold, postcode};
+use crate::domain::tags::TagList;
+use crate::domain::*;
+use crate::search::SearchIndex;
+use crate::store::{META_INITIALS, Store, StoreError};
+use chrono::{Datelike, NaiveDate, NaiveTime};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+use uuid::Uuid;
+
+/// The open session and everything cached about it.
+#[derive(Debug)]
+pub struct Day {
+    pub group: Group,
+    pub date: NaiveDate,
+    /// Made at the first check-in or note, so merely looking writes nothing.
+    pub session: Option<Session>,
+    pub attendance: HashMap<Uuid, Attendance>,
+    /// Today's live observations, by family.
+    pub notes: HashMap<Uuid, Vec<Observation>>,
+    /// Families with an attendance at any session before today.
+    pub been_before: HashSet<Uuid>,
+    /// Families expected at this group, and anyone checked in: sorted by name.
+    pub roster: Vec<Uuid>,
+}
+
+pub struct App {
+    pub store: Store,
+    pub clock: Rc<dyn Clock>,
+    pub theme: Theme,
+    pub tags: TagList,
+    pub options: Options,
+    pub phase: Phase,
+    pub screen: Screen,
+    pub overlay: Option<Overlay>,
+    pub initials: String,
+    pub families: HashMap<Uuid, Family>,
+    pub search: SearchIndex,
+    pub groups: Vec<Group>,
+    pub picker: ListCursor,
+    pub day: Option<Day>,
+    pub roster: RosterState,
+    pub checkin: CheckInState,
+    pub notes: NotesState,
+    pub family_scroll: u16,
+    /// The family that Notes and Family show.
+    pub focus: Option<Uuid>,
+    pub status: Option<Status>,
+    pub quit: bool,
+}
+
+impl App {
+    pub fn new(store: Store, clock: Rc<dyn Clock>, options: Options, theme: Theme) -> Result<App, StoreError> {
+        let list: Vec<Family> = store.families()?;
+        let search = SearchIndex::new(&list);
+        let families = list.into_iter().map(|f| (f.id, f)).collect();
+        let groups = store.groups()?;
+        let initials: String = store.meta::<String>(META_INITIALS)?.unwrap_or_default();
+        let mut app = App {
+            store,
+            clock,
+            theme,
+            tags: TagList::built_in(),
+            options,
+            phase: Phase::Welcome,
+            screen: Screen::Roster,
+            overlay: None,
+            initials,
+            families,
+            search,
+            groups,
+            picker: ListCursor::new(),
+            day: None,
+            roster: RosterState { cursor: ListCursor::new(), filter: line_input("type to filter"), filtering: false },
+            checkin: CheckInState {
+                query: line_input("type a name, phone or postcode"),
+                in_search: true,
+                hits: vec![],
+                cursor: ListCursor::new(),
+            },
+            notes: NotesState::default(),
+            family_scroll: 0,
+            focus: None,
+            status: None,
+            quit: false,
+        };
+        app.sort_groups();
+        app.start()?;
+        Ok(app)
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.options.date.unwrap_or_else(|| self.clock.today())
+    }
+
+    /// Groups that meet today first, then by name.
+    fn sort_groups(&mut self) {
+        let today = self.today();
+        self.groups.sort_by_key(|g| (!g.meets_on(today), fold(&g.name)));
+    }
+
+    /// Chooses the first screen: welcome, picker, or straight into a group.
+    fn start(&mut self) -> Result<(), StoreError> {
+        if let Some(name) = self.options.group.clone() {
+            match self.groups.iter().find(|g| fold(&g.name) == fold(&name)).cloned() {
+                Some(g) => return self.open_group(g),
+                None => {
+                    self.phase = if self.groups.is_empty() { Phase::Welcome } else { Phase::Picker };
+                    let names: Vec<String> = self.groups.iter().map(|g| g.name.clone()).collect();
+                    self.error(format!("There is no group called \"{name}\". Groups: {}", names.join(", ")));
+                    return Ok(());
+                }
+            }
+        }
+        match self.groups.len() {
+            0 => self.phase = Phase::Welcome,
+            1 => {
+                let g = self.groups[0].clone();
+                self.open_group(g)?;
+            }
+            _ => self.phase = Phase::Picker,
+        }
+        Ok(())
+    }
+
+    fn open_group(&mut self, group: Group) -> Result<(), StoreError> {
+        let date = self.today();
+        let session = self.store.session_on(group.id, date)?;
+        self.day = Some(Day {
+            group,
+            date,
+            session,
+            attendance: HashMap::new(),
+            notes: HashMap::new(),
+            been_before: HashSet::new(),
+            roster: vec![],
+        });
+        self.phase = Phase::Session;
+        self.screen = Screen::Roster;
+        self.reload_day()?;
+        if self.overlay.is_none() {
+            self.ask_initials();
+        }
+        Ok(())
+    }
+
+    fn ask_initials(&mut self) {
+        let form = Form::new(
+            Purpose::Initials,
+            "Who is facilitating?",
+            "Your initials go on every check-in and note you make today.",
+            vec![Field::text("Initials", &self.initials.clone(), "e.g. AB", true)],
+        );
+        self.overlay = Some(Overlay::Form(Box::new(form)));
+    }
+
+    /// Reads today's attendance and notes again, after a commit.
+    pub fn reload_day(&mut self) -> Result<(), StoreError> {
+        let Some(day) = self.day.as_mut() else { return Ok(()) };
+        day.attendance.clear();
+        day.notes.clear();
+        if let Some(s) = &day.session {
+            for a in self.store.attendance_of_session(s.id)? {
+                day.attendance.insert(a.family, a);
+            }
+        }
+        let mut ids: HashSet<Uuid> =
+            self.families.values().filter(|f| f.groups.contains(&day.group.id)).map(|f| f.id).collect();
+        ids.extend(day.attendance.keys().copied());
+        if let Some(s) = &day.session {
+            for id in &ids {
+                let notes: Vec<Observation> =
+                    self.store.observations_at(*id, s.id)?.into_iter().filter(|o| o.is_live()).collect();
+                if !notes.is_empty() {
+                    day.notes.insert(*id, notes);
+                }
+            }
+        }
+        day.been_before.clear();
+        for id in &ids {
+            for a in self.store.attendance_of_family(*id)? {
+                if Some(a.session) == day.session.as_ref().map(|s| s.id) {
+                    continue;
+                }
+                if let Some(s) = self.store.session(a.session)?
+                    && s.date < day.date
+                {
+                    day.been_before.insert(*id);
+                    break;
+                }
+            }
+        }
+        let mut roster: Vec<Uuid> = ids.into_iter().filter(|id| self.families.contains_key(id)).collect();
+        roster.sort_by_cached_key(|id| fold(self.families[id].first_carer()));
+        day.roster = roster;
+        Ok(())
+    }
+
+    // ---- what the screens show -------------------------------------------------
+
+    /// The roster after the filter.
+    pub fn roster_rows(&self) -> Vec<Uuid> {
+        let Some(day) = &self.day else { return vec![] };
+        let filter = fold(&input_text(&self.roster.filter));
+        if filter.is_empty() {
+            return day.roster.clone();
+        }
+        day.roster
+            .iter()
+            .filter(|id| {
+                let f = &self.families[*id];
+                f.carers.iter().any(|c| fold(&c.name).contains(&filter)) || f.babies.iter().any(|b| fold(&b.name).contains(&filter))
+            })
+            .copied()
+            .collect()
+    }
+
+    /// The family under the highlight on the current screen.
+    pub fn highlighted(&self) -> Option<Uuid> {
+        match self.screen {
+            Screen::Roster => self.roster_rows().get(self.roster.cursor.selected).copied(),
+            Screen::CheckIn => self.checkin.hits.get(self.checkin.cursor.selected).copied(),
+            _ => self.focus,
+        }
+    }
+
+    pub fn is_first_visit(&self, id: Uuid) -> bool {
+        self.day.as_ref().is_some_and(|d| !d.been_before.contains(&id))
+    }
+
+    pub fn concern_today(&self, id: Uuid) -> Concern {
+        self.day
+            .as_ref()
+            .and_then(|d| d.notes.get(&id))
+            .and_then(|n| n.iter().map(|o| o.concern()).max())
+            .unwrap_or(Concern::None)
+    }
+
+    /// "Amina Begum with Aisha (7m)"
+    pub fn who(&self, f: &Family) -> String {
+        let today = self.today();
+        let babies: Vec<String> = f
+            .babies
+            .iter()
+            .map(|b| format!("{} ({})", b.name, age::age_on(b.dob, b.due, today)))
+            .collect();
+        format!("{} with {}", f.first_carer(), babies.join(" & "))
+    }
+
+    /// The contexts in force, innermost first: the router and footer read these.
+    pub fn contexts(&self) -> Vec<Ctx> {
+        match &self.overlay {
+            Some(Overlay::Help { .. }) => return vec![Ctx::Help],
+            Some(Overlay::Confirm(..)) => return vec![Ctx::Confirm],
+            Some(Overlay::Form(_)) => return vec![Ctx::Form],
+            Some(Overlay::Note(_)) => return vec![Ctx::NoteForm],
+            Some(Overlay::RollCall(_)) => return vec![Ctx::RollCall, Ctx::List],
+            None => {}
+        }
+        match self.phase {
+            Phase::Welcome => vec![Ctx::Welcome, Ctx::Global],
+            Phase::Picker => vec![Ctx::Picker, Ctx::List, Ctx::Global],
+            Phase::Session => match self.screen {
+                Screen::Roster if self.roster.filtering => vec![Ctx::Filter],
+                Screen::Roster => vec![Ctx::Roster, Ctx::List, Ctx::Global],
+                Screen::CheckIn if self.checkin.in_search => vec![Ctx::CheckInSearch],
+                Screen::CheckIn => vec![Ctx::CheckInList, Ctx::List, Ctx::Global],
+                Screen::Notes => vec![Ctx::Notes, Ctx::List, Ctx::Global],
+                Screen::Family => vec![Ctx::Family, Ctx::List, Ctx::Global],
+                Screen::Summary => vec![Ctx::Summary, Ctx::Global],
+            },
+        }
+    }
+
+    /// A text box has the keys that the key map does not claim.
+    pub fn typing(&self) -> bool {
+        match &self.overlay {
+            Some(Overlay::Form(_)) | Some(Overlay::Note(_)) => true,
+            Some(_) => false,
+            None => {
+                self.phase == Phase::Session
+                    && ((self.screen == Screen::Roster && self.roster.filtering)
+                        || (self.screen == Screen::CheckIn && self.checkin.in_search))
+            }
+        }
+    }
+
+    /// Keys become actions: Ctrl-C always quits; then the key map for the
+    /// contexts in force (overlay, focused input, screen, global); then the text box.
+    pub fn route(&self, ev: KeyEvent) -> Option<Action> {
+        if ev.modifiers.contains(KeyModifiers::CONTROL) && matches!(ev.code, KeyCode::Char('c') | KeyCode::Char('C')) {
+            return Some(Action::Quit);
+        }
+        if let Some(a) = keymap::lookup(&self.contexts(), &ev) {
+            return Some(a);
+        }
+        self.typing().then_some(Action::Input(ev))
+    }
+
+    pub fn key(&mut self, ev: KeyEvent) {
+        if let Some(a) = self.route(ev) {
+            self.update(a);
+        }
+    }
+
+    // ---- messages ----------------------------------------------------------------
+
+    fn done(&mut self, text: String) {
+        self.status = Some(Status { kind: StatusKind::Done, text });
+    }
+    fn info(&mut self, text: impl Into<String>) {
+        self.status = Some(Status { kind: StatusKind::Info, text: text.into() });
+    }
+    fn error(&mut self, text: impl Into<String>) {
+        self.status = Some(Status { kind: StatusKind::Error, text: text.into() });
+    }
+
+    fn now_hm(&self) -> String {
+        self.clock.local(self.clock.now()).format("%H:%M").to_string()
+    }
+
+    // ---- update ------------------------------------------------------------------
+
+    pub fn update(&mut self, action: Action) {
+        if action == Action::Quit {
+            self.quit = true;
+            return;
+        }
+        if action == Action::Resize {
+            return;
+        }
+        if self.overlay.is_some() {
+            self.update_overlay(action);
+            return;
+        }
+        match action {
+            Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
+            Action::Go(screen) => self.go(screen),
+            Action::NewGroup => self.group_form(None),
+            Action::EditGroup => {
+                if let Some(g) = self.groups.get(self.picker.selected) {
+                    self.group_form(Some(g.id));
+                }
+            }
+            Action::Open => {
+                if let Some(g) = self.groups.get(self.picker.selected).cloned()
+                    && let Err(e) = self.open_group(g)
+                {
+                    self.error(e.to_string());
+                }
+            }
+            Action::Up | Action::Down | Action::Top | Action::Bottom | Action::PageUp | Action::PageDown => self.move_cursor(action),
+            _ if self.phase != Phase::Session => {}
+            Action::Back => self.back(),
+            Action::Filter => self.roster.filtering = true,
+            Action::FocusList => {
+                self.roster.filtering = false;
+                self.checkin.in_search = false;
+            }
+            Action::FocusSearch => self.checkin.in_search = true,
+            Action::Input(ev) => self.input(ev),
+            Action::CheckIn => self.check_in_highlighted(),
+            Action::CheckOut => self.check_out_highlighted(),
+            Action::UndoCheckIn => self.ask_undo(),
+            Action::WalkIn => self.walk_in_form(String::new()),
+            Action::NewNote => self.note_form(None),
+            Action::EditNote => self.edit_note(),
+            Action::ShowRevisions => self.notes.show_revisions = !self.notes.show_revisions,
+            Action::OpenFamily => {
+                if let Some(id) = self.highlighted() {
+                    self.focus = Some(id);
+                    self.screen = Screen::Family;
+                    self.family_scroll = 0;
+                }
+            }
+            Action::EditFamily => self.family_form(),
+            Action::RollCall => self.roll_call(),
+            _ => {}
+        }
+    }
+
+    fn go(&mut self, screen: Screen) {
+        if self.phase != Phase::Session {
+            return;
+        }
+        if matches!(screen, Screen::Notes | Screen::Family) {
+            match self.highlighted() {
+                Some(id) => {
+                    if self.focus != Some(id) {
+                        self.notes.cursor = ListCursor::new();
+                        self.family_scroll = 0;
+                    }
+                    self.focus = Some(id);
+                }
+                None => {
+                    self.info("Choose a family first: highlight it on the roster or find it on Check-in (2).");
+                    return;
+                }
+            }
+        }
+        if screen == Screen::CheckIn {
+            self.checkin.in_search = true;
+            self.refresh_hits();
+        }
+        self.screen = screen;
+    }
+
+    fn back(&mut self) {
+        match self.screen {
+            Screen::Roster if self.roster.filtering || !input_text(&self.roster.filter).is_empty() => {
+                self.roster.filter = line_input("type to filter");
+                self.roster.filtering = false;
+            }
+            Screen::CheckIn if self.checkin.in_search && !input_text(&self.checkin.query).is_empty() => {
+                self.checkin.query = line_input("type a name, phone or postcode");
+                self.refresh_hits();
+            }
+            Screen::Roster => {}
+            _ => self.screen = Screen::Roster,
+        }
+    }
+
+    fn input(&mut self, ev: KeyEvent) {
+        if ev.code == KeyCode::Enter {
+            return;
+        }
+        if self.screen == Screen::Roster && self.roster.filtering {
+            self.roster.filter.input(ev);
+            self.roster.cursor = ListCursor::new();
+        } else if self.screen == Screen::CheckIn && self.checkin.in_search {
+            self.checkin.query.input(ev);
+            self.refresh_hits();
+        }
+    }
+
+    /// How many results the check-in list keeps; more would not fit any screen.
+    const HITS: usize = 200;
+
+    pub fn refresh_hits(&mut self) {
+        let q = input_text(&self.checkin.query);
+        self.checkin.hits = self.search.search(&q, Self::HITS);
+        self.checkin.cursor = ListCursor::new();
+    }
+
+    fn list_len(&self) -> usize {
+        match (&self.overlay, self.phase, self.screen) {
+            (Some(Overlay::RollCall(r)), _, _) => r.people.len(),
+            (_, Phase::Picker, _) => self.groups.len(),
+            (_, _, Screen::Roster) => self.roster_rows().len(),
+            (_, _, Screen::CheckIn) => self.checkin.hits.len(),
+            (_, _, Screen::Notes) => self.focus.map(|f| self.notes_of(f).len()).unwrap_or(0),
+            _ => 0,
+        }
+    }
+
+    fn move_cursor(&mut self, action: Action) {
+        let len = self.list_len();
+        let page = 10;
+        let by: isize = match action {
+            Action::Up => -1,
+            Action::Down => 1,
+            Action::PageUp => -page,
+            Action::PageDown => page,
+            Action::Top => -(len as isize),
+            _ => len as isize,
+        };
+        if self.phase == Phase::Session && self.screen == Screen::Family && self.overlay.is_none() {
+            self.family_scroll = (self.family_scroll as isize + by).clamp(0, 500) as u16;
+            return;
+        }
+        let cursor = match (&mut self.overlay, self.phase, self.screen) {
+            (Some(Overlay::RollCall(r)), _, _) => &mut r.cursor,
+            (_, Phase::Picker, _) => &mut self.picker,
+            (_, _, Screen::Roster) => &mut self.roster.cursor,
+            (_, _, Screen::CheckIn) => &mut self.checkin.cursor,
+            (_, _, Screen::Notes) => &mut self.notes.cursor,
+            _ => return,
+        };
+        cursor.step(by, len);
+    }
+
+    /// A family's observations, today's first, then newest first; deleted ones left out.
+    pub fn notes_of(&self, family: Uuid) -> Vec<Observation> {
+        let mut list: Vec<Observation> = self.store.observations_of_family(family).unwrap_or_default();
+        list.retain(|o| o.is_live());
+        let today = self.day.as_ref().and_then(|d| d.session.as_ref()).map(|s| s.id);
+        list.sort_by_key(|o| (Some(o.session) != today, std::cmp::Reverse(o.at)));
+        list
+    }
+
+    // ---- check-in ----------------------------------------------------------------
+
+    /// Today's session, made on first use.
+    fn session(&mut self) -> Result<Session, StoreError> {
+        let now = self.clock.now();
+        let initials = self.initials.clone();
+        let day = self.day.as_mut().ok_or_else(|| StoreError::Refused("no group is open".into()))?;
+        if let Some(s) = &day.session {
+            return Ok(s.clone());
+        }
+        let s = self.store.open_session(day.group.id, day.date, &initials, now)?;
+        day.session = Some(s.clone());
+        Ok(s)
+    }
+
+    fn check_in_highlighted(&mut self) {
+        let Some(id) = self.highlighted() else {
+            if self.screen == Screen::CheckIn {
+                // Nobody matches: the name typed is probably a walk-in.
+                let typed = input_text(&self.checkin.query);
+                self.walk_in_form(typed);
+            }
+            return;
+        };
+        let Some(family) = self.families.get(&id).cloned() else { return };
+        if let Some(a) = self.day.as_ref().and_then(|d| d.attendance.get(&id)) {
+            let at = self.clock.local(a.checked_in).format("%H:%M");
+            self.info(format!("{} is already checked in (since {at}).", self.who(&family)));
+            return;
+        }
+        let result = self.session().and_then(|s| self.store.check_in(&s, &family, &self.initials, self.clock.now()));
+        match result {
+            Ok(Some(a)) => {
+                self.day_mut().attendance.insert(id, a);
+                self.ensure_on_roster(id);
+                self.done(format!("✓ {} checked in {}", self.who(&family), self.now_hm()));
+                if self.screen == Screen::CheckIn {
+                    self.checkin.query = line_input("type a name, phone or postcode");
+                    self.checkin.in_search = true;
+                    self.refresh_hits();
+                }
+            }
+            Ok(None) => self.info(format!("{} is already checked in.", self.who(&family))),
+            Err(e) => self.error(format!("✗ Not checked in: {e}")),
+        }
+    }
+
+    fn day_mut(&mut self) -> &mut Day {
+        // Only called with a session open.
+        self.day.as_mut().expect("a session is open")
+    }
+
+    fn ensure_on_roster(&mut self, id: Uuid) {
+        if let Some(day) = self.day.as_mut()
+            && !day.roster.contains(&id)
+        {
+            day.roster.push(id);
+            let families = &self.families;
+            day.roster.sort_by_cached_key(|i| fold(families.get(i).map(|f| f.first_carer()).unwrap_or("")));
+        }
+    }
+
+    fn check_out_highlighted(&mut self) {
+        let Some(id) = self.highlighted() else { return };
+        let Some(family) = self.families.get(&id).cloned() else { return };
+        let Some(a) = self.day.as_ref().and_then(|d| d.attendance.get(&id)).cloned() else {
+            self.info(format!("{} is not checked in.", family.first_carer()));
+            return;
+        };
+        if let Some(out) = a.checked_out {
+            let at = self.clock.local(out).format("%H:%M");
+            self.info(format!("{} already left at {at}.", family.first_carer()));
+            return;
+        }
+        match self.store.check_out(&a, self.clock.now()) {
+            Ok(a) => {
+                self.day_mut().attendance.insert(id, a);
+                self.done(format!("← {} checked out {}", family.first_carer(), self.now_hm()));
+            }
+            Err(e) => self.error(format!("✗ Not checked out: {e}")),
+        }
+    }
+
+    fn ask_undo(&mut self) {
+        let Some(id) = self.highlighted() else { return };
+        let Some(family) = self.families.get(&id) else { return };
+        if !self.day.as_ref().is_some_and(|d| d.attendance.contains_key(&id)) {
+            self.info(format!("{} is not checked in.", family.first_carer()));
+            return;
+        }
+        let question = format!("Undo the check-in of {}? (y/n)", family.first_carer());
+        self.overlay = Some(Overlay::Confirm(Confirm { question, on_yes: Pending::UndoCheckIn(id) }, Box::new(None)));
+    }
+
+    fn undo(&mut self, id: Uuid) {
+        let Some(a) = self.day.as_ref().and_then(|d| d.attendance.get(&id)).cloned() else { return };
+        let name = self.families.get(&id).map(|f| f.first_carer().to_string()).unwrap_or_default();
+        match self.store.undo_check_in(&a) {
+            Ok(()) => {
+                self.day_mut().attendance.remove(&id);
+                if let Err(e) = self.reload_day() {
+                    self.error(e.to_string());
+                    return;
+                }
+                self.done(format!("Check-in of {name} undone"));
+            }
+            Err(e) => self.error(format!("✗ Not undone: {e}")),
+        }
+    }
+
+    fn roll_call(&mut self) {
+        let Some(day) = &self.day else { return };
+        let today = day.date;
+        let mut people = Vec::new();
+        for id in &day.roster {
+            let Some(a) = day.attendance.get(id).filter(|a| a.is_in()) else { continue };
+            let Some(f) = self.families.get(id) else { continue };
+            for c in f.carers.iter().filter(|c| a.carers.contains(&c.id)) {
+                people.push(Person { family: f.id, label: c.name.clone(), baby: false, accounted: false });
+            }
+            for b in f.babies.iter().filter(|b| a.babies.contains(&b.id)) {
+                let label = format!("{} ({}), baby of {}", b.name, age::age_on(b.dob, b.due, today), f.first_carer());
+                people.push(Person { family: f.id, label, baby: true, accounted: false });
+            }
+        }
+        self.overlay = Some(Overlay::RollCall(RollCall { people, cursor: ListCursor::new() }));
+    }
+
+    // ---- overlays ------------------------------------------------------------------
+
+    fn update_overlay(&mut self, action: Action) {
+        let Some(overlay) = self.overlay.take() else { return };
+        match overlay {
+            Overlay::Help { scroll } => match action {
+                Action::Back | Action::Help => {}
+                Action::Down => self.overlay = Some(Overlay::Help { scroll: scroll.saturating_add(1) }),
+                Action::Up => self.overlay = Some(Overlay::Help { scroll: scroll.saturating_sub(1) }),
+                _ => self.overlay = Some(Overlay::Help { scroll }),
+            },
+            Overlay::Confirm(c, under) => match action {
+                Action::Yes => match c.on_yes {
+                    Pending::UndoCheckIn(id) => self.undo(id),
+                    Pending::DiscardNote | Pending::DiscardForm => self.info("Discarded; nothing was saved."),
+                },
+                Action::No => self.overlay = *under,
+                _ => self.overlay = Some(Overlay::Confirm(c, under)),
+            },
+            Overlay::RollCall(mut r) => match action {
+                Action::Back => {}
+                Action::Mark => {
+                    if let Some(p) = r.people.get_mut(r.cursor.selected) {
+                        p.accounted = !p.accounted;
+                        // Move on, so a run of Space presses works down the list.
+                        if p.accounted {
+                            r.cursor.step(1, r.people.len());
+                        }
+                    }
+                    self.overlay = Some(Overlay::RollCall(r));
+                }
+                Action::Up | Action::Down | Action::Top | Action::Bottom | Action::PageUp | Action::PageDown => {
+                    self.overlay = Some(Overlay::RollCall(r));
+                    self.move_cursor(action);
+                }
+                _ => self.overlay = Some(Overlay::RollCall(r)),
+            },
+            Overlay::Form(mut form) => match action {
+                Action::Back if form.has_typing() && form.purpose != Purpose::Initials => {
+                    let question = "Close the form? What you typed will not be saved. (y/n)".to_string();
+                    self.overlay = Some(Overlay::Confirm(
+                        Confirm { question, on_yes: Pending::DiscardForm },
+                        Box::new(Some(Overlay::Form(form))),
+                    ));
+                }
+                Action::Back if form.purpose == Purpose::Initials => {
+                    // Initials are needed for check-ins; keep asking, but allow quitting.
+                    form.error = Some("Type your initials and press Enter (Ctrl-C quits).".into());
+                    self.overlay = Some(Overlay::Form(form));
+                }
+                Action::Back => {}
+                Action::NextField => {
+                    form.next();
+                    self.overlay = Some(Overlay::Form(form));
+                }
+                Action::PrevField => {
+                    form.prev();
+                    self.overlay = Some(Overlay::Form(form));
+                }
+                Action::Save => self.save_form(form),
+                Action::Input(ev) => {
+                    if form.key(ev) == super::forms::FormKey::Submit {
+                        self.save_form(form);
+                    } else {
+                        self.overlay = Some(Overlay::Form(form));
+                    }
+                }
+                _ => self.overlay = Some(Overlay::Form(form)),
+            },
+            Overlay::Note(mut note) => match action {
+                Action::Back if note.changed() => {
+                    let question = "Discard this note? It has not been saved. (y/n)".to_string();
+                    self.overlay = Some(Overlay::Confirm(
+                        Confirm { question, on_yes: Pending::DiscardNote },
+                        Box::new(Some(Overlay::Note(note))),
+                    ));
+                }
+                Action::Back => {}
+                Action::NextField => {
+                    note.next(1);
+                    self.overlay = Some(Overlay::Note(note));
+                }
+                Action::PrevField => {
+                    note.next(-1);
+                    self.overlay = Some(Overlay::Note(note));
+                }
+                Action::Save => self.save_note(note),
+                Action::Input(ev) => {
+                    note.key(ev, &self.tags);
+                    self.overlay = Some(Overlay::Note(note));
+                }
+                _ => self.overlay = Some(Overlay::Note(note)),
+            },
+        }
+    }
+
+    // ---- forms -----------------------------------------------------------------------
+
+    fn walk_in_form(&mut self, name: String) {
+        let name = name.trim().to_string();
+        let form = Form::new(
+            Purpose::WalkIn,
+            "Walk-in",
+            "A family not on the roster. Enter moves on; Enter on the last field saves and checks them in.",
+            vec![
+                Field::text("Carer's name", &name, "e.g. Amina Begum", true),
+                Field::text("Baby's name", "", "e.g. Aisha", true),
+                Field::text("Baby's date of birth", "", "dd/mm/yyyy", true),
+                Field::text("Phone", "", "optional", false),
+                Field::text("Postcode", "", "optional", false),
+            ],
+        );
+        self.overlay = Some(Overlay::Form(Box::new(form)));
+    }
+
+    fn group_form(&mut self, id: Option<Uuid>) {
+        let g = id.and_then(|id| self.groups.iter().find(|g| g.id == id)).cloned();
+        let hoods: Vec<String> = std::iter::once("-".to_string()).chain(Neighbourhood::ALL.iter().map(|n| n.label().to_string())).collect();
+        let hood = g.as_ref().and_then(|g| g.neighbourhood).map(|n| n as usize + 1).unwrap_or(0);
+        let days: Vec<String> = (0..7u8)
+            .map(|d| group::weekday_name(chrono::Weekday::try_from(d).unwrap_or(chrono::Weekday::Mon)).to_string())
+            .collect();
+        let weekday = g.as_ref().map(|g| g.weekday as usize).unwrap_or(self.today().weekday().num_days_from_monday() as usize);
+        let form = Form::new(
+            Purpose::Group(id),
+            if id.is_some() { "Edit group" } else { "New group" },
+            "←/→ or Space change a choice. Enter on the last field saves.",
+            vec![
+                Field::text("Name", g.as_ref().map(|g| g.name.as_str()).unwrap_or(""), "e.g. Central", true),
+                Field::text("Venue", g.as_ref().map(|g| g.venue.as_str()).unwrap_or(""), "e.g. Blenheim Crescent Church Hall, LU3 1HB", false),
+                Field::choice("Neighbourhood", hoods, hood),
+                Field::choice("Day", days, weekday),
+                Field::text("Starts", &g.as_ref().map(|g| g.start.format("%H:%M").to_string()).unwrap_or("10:00".into()), "HH:MM", true),
+                Field::text("Ends", &g.as_ref().map(|g| g.end.format("%H:%M").to_string()).unwrap_or("11:30".into()), "HH:MM", true),
+            ],
+        );
+        self.overlay = Some(Overlay::Form(Box::new(form)));
+    }
+
+    fn family_form(&mut self) {
+        let Some(f) = self.focus.and_then(|id| self.families.get(&id)).cloned() else { return };
+        let yes_no = || vec!["No".to_string(), "Yes".to_string()];
+        let labels = |all: &[&str]| all.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let mut fields = Vec::new();
+        for (i, c) in f.carers.iter().enumerate() {
+            fields.push(Field::text(format!("Carer {} name", i + 1), &c.name, "", true));
+            fields.push(Field::text(format!("Carer {} phone", i + 1), &c.phone, "", false));
+            fields.push(Field::text(format!("Carer {} relationship", i + 1), &c.relationship, "e.g. mother", false));
+        }
+        for (i, b) in f.babies.iter().enumerate() {
+            fields.push(Field::text(format!("Baby {} name", i + 1), &b.name, "", true));
+            fields.push(Field::text(format!("Baby {} born", i + 1), &b.dob.format("%d/%m/%Y").to_string(), "dd/mm/yyyy", true));
+            let due = b.due.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default();
+            fields.push(Field::text(format!("Baby {} due", i + 1), &due, "dd/mm/yyyy if born early", false));
+        }
+        fields.push(Field::text("Postcode", &f.postcode, "", false));
+        fields.push(Field::text("Home language", &f.home_language, "", false));
+        fields.push(Field::choice("Interpreter needed", yes_no(), f.interpreter as usize));
+        fields.push(Field::choice("Health visiting", labels(&HvLevel::ALL.iter().map(|h| h.label()).collect::<Vec<_>>()), f.hv_level as usize));
+        fields.push(Field::choice("Level of need", labels(&["-", "1", "2", "3", "4"]), f.need_level.unwrap_or(0) as usize));
+        fields.push(Field::choice("EHA in place", yes_no(), f.eha as usize));
+        let consents = labels(&ConsentAnswer::ALL.iter().map(|c| c.label()).collect::<Vec<_>>());
+        fields.push(Field::choice("Photo consent", consents.clone(), f.photos.answer as usize));
+        fields.push(Field::choice("Data sharing consent", consents, f.data_sharing.answer as usize));
+        let alerts: Vec<String> = f.alerts.iter().map(|a| format!("{}: {}", a.kind.label(), a.text)).collect();
+        fields.push(Field::text("Alerts", &alerts.join("; "), "Allergy: peanuts; May not collect: ...", false));
+        let form = Form::new(Purpose::EditFamily(f.id), format!("Edit {}", f.first_carer()), "Saved as one change with Ctrl-S.", fields);
+        self.overlay = Some(Overlay::Form(Box::new(form)));
+    }
+
+    fn save_form(&mut self, mut form: Box<Form>) {
+        let result = match form.purpose {
+            Purpose::Initials => self.save_initials(&form),
+            Purpose::WalkIn => self.save_walk_in(&form),
+            Purpose::Group(id) => self.save_group(&form, id),
+            Purpose::EditFamily(id) => self.save_family(&form, id),
+        };
+        if let Err(why) = result {
+            // The form stays open with everything typed, and says what to fix.
+            form.error = Some(why);
+            self.overlay = Some(Overlay::Form(form));
+        }
+    }
+
+    fn save_initials(&mut self, form: &Form) -> Result<(), String> {
+        let initials: String = form.value("Initials").chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+        if initials.is_empty() || initials.chars().count() > 4 || !initials.chars().all(char::is_alphabetic) {
+            return Err("Initials are one to four letters, e.g. AB.".into());
+        }
+        self.store.set_meta(META_INITIALS, &initials).map_err(|e| e.to_string())?;
+        self.initials = initials;
+        self.info(format!("Hello {}. Press 2 to check families in, ? for every key.", self.initials));
+        Ok(())
+    }
+
+    fn save_walk_in(&mut self, form: &Form) -> Result<(), String> {
+        let carer = form.value("Carer's name");
+        let baby = form.value("Baby's name");
+        if carer.is_empty() || baby.is_empty() {
+            return Err("The carer's and the baby's names are needed.".into());
+        }
+        let dob = parse_date(&form.value("Baby's date of birth")).map_err(|e| format!("Baby's date of birth: {e}"))?;
+        if dob > self.today() {
+            return Err("The baby's date of birth is after today.".into());
+        }
+        let now = self.clock.now();
+        let device = self.store.device();
+        let group = self.day.as_ref().map(|d| d.group.id);
+        let family = Family {
+            id: new_id(now),
+            carers: vec![Carer { id: new_id(now), name: carer, relationship: String::new(), phone: form.value("Phone") }],
+            babies: vec![Baby { id: new_id(now), name: baby, dob, due: None, sex: None }],
+            postcode: postcode(&form.value("Postcode")),
+            neighbourhood: self.day.as_ref().and_then(|d| d.group.neighbourhood),
+            home_language: String::new(),
+            interpreter: false,
+            referral: Referral { route: ReferralRoute::DropIn, date: Some(self.today()), referrer: String::new() },
+            hv_level: HvLevel::Unknown,
+            need_level: None,
+            eha: false,
+            data_sharing: Consent::not_asked(),
+            photos: Consent::not_asked(),
+            alerts: vec![],
+            // Expected from next week on; today they are a walk-in.
+            groups: group.into_iter().collect(),
+            stamp: Stamp::new(now, device),
+        };
+        let session = self.session().map_err(|e| e.to_string())?;
+        let a = self.store.add_walk_in(&session, &family, &self.initials, now).map_err(|e| format!("Not saved: {e}"))?;
+        let id = family.id;
+        self.search.upsert(&family);
+        self.families.insert(id, family.clone());
+        self.day_mut().attendance.insert(id, a);
+        self.ensure_on_roster(id);
+        self.focus = Some(id);
+        if self.screen == Screen::CheckIn {
+            self.checkin.query = line_input("type a name, phone or postcode");
+            self.checkin.in_search = true;
+            self.refresh_hits();
+        }
+        self.done(format!("+ {} (walk-in) checked in {}", self.who(&family), self.now_hm()));
+        Ok(())
+    }
+
+    fn save_group(&mut self, form: &Form, id: Option<Uuid>) -> Result<(), String> {
+        let name = form.value("Name");
+        if name.is_empty() {
+            return Err("A group needs a name.".into());
+        }
+        let time = |label: &str| {
+            NaiveTime::parse_from_str(&form.value(label), "%H:%M").map_err(|_| format!("{label}: write the time as HH:MM, e.g. 10:00"))
+        };
+        let (start, end) = (time("Starts")?, time("Ends")?);
+        if end <= start {
+            return Err("The group must end after it starts.".into());
+        }
+        if self.groups.iter().any(|g| Some(g.id) != id && fold(&g.name) == fold(&name)) {
+            return Err(format!("There is already a group called {name}."));
+        }
+        let now = self.clock.now();
+        let device = self.store.device();
+        let mut g = match id.and_then(|id| self.groups.iter().find(|g| g.id == id)).cloned() {
+            Some(mut g) => {
+                g.stamp.touch(now, device);
+                g
+            }
+            None => Group {
+                id: new_id(now),
+                name: String::new(),
+                venue: String::new(),
+                neighbourhood: None,
+                weekday: 0,
+                start,
+                end,
+                stamp: Stamp::new(now, device),
+            },
+        };
+        g.name = name;
+        g.venue = form.value("Venue");
+        g.neighbourhood = form.index("Neighbourhood").checked_sub(1).and_then(|i| Neighbourhood::ALL.get(i).copied());
+        g.weekday = form.index("Day") as u8;
+        g.start = start;
+        g.end = end;
+        self.store.save_group(&g).map_err(|e| format!("Not saved: {e}"))?;
+        self.groups.retain(|x| x.id != g.id);
+        self.groups.push(g.clone());
+        self.sort_groups();
+        self.picker.selected = self.groups.iter().position(|x| x.id == g.id).unwrap_or(0);
+        if self.phase == Phase::Welcome {
+            self.phase = Phase::Picker;
+        }
+        self.done(format!("✓ Group {} saved", g.name));
+        Ok(())
+    }
+
+    fn save_family(&mut self, form: &Form, id: Uuid) -> Result<(), String> {
+        let Some(mut f) = self.families.get(&id).cloned() else { return Err("That family is no longer in the store.".into()) };
+        let today = self.today();
+        for (i, c) in f.carers.iter_mut().enumerate() {
+            let name = form.value(&format!("Carer {} name", i + 1));
+            if name.is_empty() {
+                return Err(format!("Carer {} needs a name.", i + 1));
+            }
+            c.name = name;
+            c.phone = form.value(&format!("Carer {} phone", i + 1));
+            c.relationship = form.value(&format!("Carer {} relationship", i + 1));
+        }
+        for (i, b) in f.babies.iter_mut().enumerate() {
+            let name = form.value(&format!("Baby {} name", i + 1));
+            if name.is_empty() {
+                return Err(format!("Baby {} needs a name.", i + 1));
+            }
+            b.name = name;
+            b.dob = parse_date(&form.value(&format!("Baby {} born", i + 1))).map_err(|e| format!("Baby {} born: {e}", i + 1))?;
+            if b.dob > today {
+                return Err(format!("Baby {}'s date of birth is after today.", i + 1));
+            }
+            let due = form.value(&format!("Baby {} due", i + 1));
+            b.due = if due.is_empty() { None } else { Some(parse_date(&due).map_err(|e| format!("Baby {} due: {e}", i + 1))?) };
+        }
+        f.postcode = postcode(&form.value("Postcode"));
+        f.home_language = form.value("Home language");
+        f.interpreter = form.index("Interpreter needed") == 1;
+        f.hv_level = HvLevel::ALL.get(form.index("Health visiting")).copied().unwrap_or(HvLevel::Unknown);
+        f.need_level = match form.index("Level of need") {
+            0 => None,
+            n => Some(n as u8),
+        };
+        f.eha = form.index("EHA in place") == 1;
+        for (label, consent) in [("Photo consent", &mut f.photos), ("Data sharing consent", &mut f.data_sharing)] {
+            let answer = ConsentAnswer::ALL.get(form.index(label)).copied().unwrap_or(ConsentAnswer::NotAsked);
+            if answer != consent.answer {
+                *consent = Consent { answer, date: Some(today) };
+            }
+        }
+        f.alerts = crate::import::roster::parse_alerts(&form.value("Alerts"));
+        f.stamp.touch(self.clock.now(), self.store.device());
+        self.store.save_family(&f).map_err(|e| format!("Not saved: {e}"))?;
+        self.search.upsert(&f);
+        self.families.insert(f.id, f.clone());
+        self.done(format!("✓ {}'s details saved", f.first_carer()));
+        Ok(())
+    }
+
+    fn note_form(&mut self, existing: Option<&Observation>) {
+        let Some(id) = self.highlighted() else {
+            self.info("Choose a family first.");
+            return;
+        };
+        let Some(f) = self.families.get(&id) else { return };
+        let babies = f.babies.iter().map(|b| (b.id, b.name.clone())).collect();
+        let title = match existing {
+            Some(_) => format!("Edit note · {}", self.who(f)),
+            None => format!("New note · {}", self.who(f)),
+        };
+        self.focus = Some(id);
+        self.overlay = Some(Overlay::Note(Box::new(NoteForm::new(id, title, babies, existing))));
+    }
+
+    fn edit_note(&mut self) {
+        let Some(f) = self.focus else { return };
+        let notes = self.notes_of(f);
+        match notes.get(self.notes.cursor.selected) {
+            Some(o) => self.note_form(Some(&o.clone())),
+            None => self.info("No note to edit: press n to write one."),
+        }
+    }
+
+    fn save_note(&mut self, mut note: Box<NoteForm>) {
+        let body = note.body();
+        if body.trim().is_empty() && note.tags.is_empty() {
+            note.error = Some("Write something or choose a tag (Tab) before saving.".into());
+            note.part = NotePart::Text;
+            self.overlay = Some(Overlay::Note(note));
+            return;
+        }
+        let now = self.clock.now();
+        let rev = Revision {
+            tags: note.tags.clone(),
+            text: body,
+            concern: note.concern,
+            follow_up: String::new(),
+            baby: note.baby,
+            by: self.initials.clone(),
+            at: now,
+            why: input_text(&note.why).trim().to_string(),
+        };
+        let result = match note.editing {
+            Some(obs_id) => {
+                let existing = self.store.observations_of_family(note.family).ok().and_then(|l| l.into_iter().find(|o| o.id == obs_id));
+                match existing {
+                    Some(mut o) if note.changed() => {
+                        o.revise(rev, self.store.device());
+                        self.store.save_observation(&o).map(|_| o)
+                    }
+                    Some(o) => {
+                        self.info("Nothing changed.");
+                        Ok(o)
+                    }
+                    None => Err(StoreError::Refused("that note is no longer in the store".into())),
+                }
+            }
+            None => self.session().and_then(|s| {
+                let o = Observation {
+                    id: new_id(now),
+                    family: note.family,
+                    session: s.id,
+                    author: self.initials.clone(),
+                    at: now,
+                    revisions: vec![rev],
+                    deleted: None,
+                    stamp: Stamp::new(now, self.store.device()),
+                };
+                self.store.save_observation(&o).map(|_| o)
+            }),
+        };
+        match result {
+            Ok(o) => {
+                if let Err(e) = self.reload_day() {
+                    self.error(e.to_string());
+                    return;
+                }
+                let flag = if o.concern() == Concern::Safeguarding { " — safeguarding concern: tell the safeguarding lead today" } else { "" };
+                self.done(format!("✓ Note saved {}{flag}", self.now_hm()));
+            }
+            Err(e) => {
+                note.error = Some(format!("Not saved: {e}. Your text is still here; try Ctrl-S again."));
+                self.overlay = Some(Overlay::Note(note));
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+//! Check-in (2): a search box, focused on arrival, over every family in the store.
+
+use crate::domain::age;
+use crate::text::{fit, pad};
+use crate::tui::app::App;
+use crate::tui::state::input_text;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let w = area.width as usize;
+    let q = input_text(&app.checkin.query);
+    let cursor = if app.checkin.in_search { "▏" } else { "" };
+    let prompt = if q.is_empty() && app.checkin.in_search {
+        " Find: ▏(type a name, phone or postcode, then Enter)".to_string()
+    } else {
+        format!(" Find: {q}{cursor}")
+    };
+    let mut lines = vec![Line::styled(fit(&prompt, w), t.title()), Line::raw("")];
+    let hits = &app.checkin.hits;
+    if hits.is_empty() {
+        let msg = if q.trim().is_empty() {
+            " No families in the store yet. Press Enter to add a walk-in.".to_string()
+        } else {
+            format!(" Nobody matches \"{}\". Press Enter to add them as a walk-in.", q.trim())
+        };
+        lines.push(Line::raw(fit(&msg, w)));
+    }
+    let height = area.height.saturating_sub(2) as usize;
+    let selected = app.checkin.cursor.selected.min(hits.len().saturating_sub(1));
+    let start = selected.saturating_sub(height.saturating_sub(1));
+    let today = app.today();
+    let name_w = w.saturating_sub(4) * 45 / 100;
+    let rest_w = w.saturating_sub(4 + name_w + 1);
+    for (i, id) in hits.iter().enumerate().skip(start).take(height) {
+        let Some(f) = app.families.get(id) else { continue };
+        let (g, gstyle) = super::roster::glyph(app, *id);
+        let babies: Vec<String> = f.babies.iter().map(|b| format!("{} ({})", b.name, age::age_on(b.dob, b.due, today))).collect();
+        let extra = [f.postcode.as_str(), f.carers.first().map(|c| c.phone.as_str()).unwrap_or("")]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join("  ");
+        let mut spans = vec![
+            Span::styled(format!(" {g} "), gstyle),
+            Span::raw(pad(&f.carer_names(), name_w)),
+            Span::raw(" "),
+            Span::raw(pad(&format!("{}  {}", babies.join(", "), extra), rest_w)),
+        ];
+        if i == selected {
+            spans = spans.into_iter().map(|s| s.patch_style(t.selected())).collect();
+        }
+        lines.push(Line::from(spans));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}

@@ -1,0 +1,135 @@
+//! Family (4): details, alerts and consents, attendance by week, and the
+//! timeline of every attendance and observation, newest first.
+
+use super::notes::concern_mark;
+use crate::domain::{Family, age};
+use crate::text::{clean, fit};
+use crate::tui::app::App;
+use chrono::{Datelike, Duration, NaiveDate};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use std::collections::HashSet;
+
+/// Weeks shown in the attendance chart (about six months).
+pub const WEEKS: i64 = 26;
+
+fn monday(d: NaiveDate) -> NaiveDate {
+    d - Duration::days(d.weekday().num_days_from_monday() as i64)
+}
+
+/// One cell a week, oldest first: `█` attended, `·` not.
+pub fn week_chart(dates: &HashSet<NaiveDate>, today: NaiveDate) -> (String, String) {
+    let this = monday(today);
+    let mut bars = String::new();
+    let mut months = String::new();
+    let mut last_month = 0;
+    for i in (0..WEEKS).rev() {
+        let start = this - Duration::weeks(i);
+        let hit = (0..7).any(|d| dates.contains(&(start + Duration::days(d))));
+        bars.push(if hit { '█' } else { '·' });
+        if start.month() != last_month {
+            last_month = start.month();
+            months.push_str(&start.format("%b").to_string());
+        } else if months.chars().count() < bars.chars().count() {
+            months.push(' ');
+        }
+    }
+    let width = bars.chars().count();
+    let months: String = months.chars().take(width).collect();
+    (bars, months)
+}
+
+fn details(app: &App, f: &Family, w: usize) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let today = app.today();
+    let mut l = vec![Line::styled(fit(&format!(" {}", f.carer_names()), w), t.title())];
+    for c in &f.carers {
+        let rel = if c.relationship.is_empty() { String::new() } else { format!(" ({})", c.relationship) };
+        l.push(Line::raw(fit(&format!("   {}{rel}  {}", c.name, c.phone), w)));
+    }
+    for b in &f.babies {
+        let a = age::age_on(b.dob, b.due, today);
+        let due = b.due.map(|d| format!(", due {}", d.format("%d/%m/%Y"))).unwrap_or_default();
+        l.push(Line::raw(fit(&format!("   baby {}  born {}{due}  {a}", b.name, b.dob.format("%d/%m/%Y")), w)));
+    }
+    let lang = if f.home_language.is_empty() { "-".to_string() } else { f.home_language.clone() };
+    let interp = if f.interpreter { " (interpreter needed)" } else { "" };
+    l.push(Line::raw(fit(&format!("   {}  ·  language {lang}{interp}", if f.postcode.is_empty() { "no postcode" } else { &f.postcode }), w)));
+    let need = f.need_level.map(|n| format!("level {n}")).unwrap_or("level -".into());
+    let referred = f.referral.date.map(|d| format!(" on {}", d.format("%d/%m/%Y"))).unwrap_or_default();
+    l.push(Line::raw(fit(
+        &format!(
+            "   referred by {}{referred} · {} · need {need}{}",
+            f.referral.route,
+            f.hv_level,
+            if f.eha { " · EHA in place" } else { "" }
+        ),
+        w,
+    )));
+    l.push(Line::raw(fit(&format!("   consent: photos {} · data sharing {}", f.photos.answer, f.data_sharing.answer), w)));
+    for a in &f.alerts {
+        l.push(Line::styled(fit(&format!("   ! {}: {}", a.kind, a.text), w), t.alert()));
+    }
+    l
+}
+
+pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
+    let w = area.width as usize;
+    let Some(f) = app.focus.and_then(|id| app.families.get(&id)) else {
+        frame.render_widget(Paragraph::new(" Choose a family on the roster (1) first."), area);
+        return;
+    };
+    let t = &app.theme;
+    let mut lines = details(app, f, w);
+    // Attendance and notes, from the store.
+    let attendance = app.store.attendance_of_family(f.id).unwrap_or_default();
+    let notes = app.notes_of(f.id);
+    let mut entries: Vec<(chrono::DateTime<chrono::Utc>, Line)> = Vec::new();
+    let mut dates = HashSet::new();
+    for a in &attendance {
+        let session = app.store.session(a.session).ok().flatten();
+        let group = session.as_ref().and_then(|s| app.groups.iter().find(|g| g.id == s.group)).map(|g| g.name.clone()).unwrap_or_default();
+        if let Some(s) = &session {
+            dates.insert(s.date);
+        }
+        let when = app.clock.local(a.checked_in);
+        let out = a.checked_out.map(|o| format!("-{}", app.clock.local(o).format("%H:%M"))).unwrap_or_default();
+        let walk = if a.walk_in { " walk-in" } else { "" };
+        let text = format!("   {}  attended {} {}{out}{walk}", when.format("%d/%m/%Y"), clean(&group), when.format("%H:%M"));
+        entries.push((a.checked_in, Line::raw(fit(&text, w))));
+    }
+    for o in &notes {
+        let r = o.current();
+        let tags: Vec<&str> = r.tags.iter().map(|id| app.tags.label(id)).collect();
+        let first_line = r.text.lines().next().unwrap_or("");
+        let mark = concern_mark(r.concern);
+        let text = format!(
+            "   {}  note by {}: {}{}{}",
+            app.clock.local(o.at).format("%d/%m/%Y"),
+            o.author,
+            if tags.is_empty() { String::new() } else { format!("[{}] ", tags.join(", ")) },
+            first_line,
+            if mark.is_empty() { String::new() } else { format!("  {mark}") }
+        );
+        let style = if mark.is_empty() { ratatui::style::Style::new() } else { t.alert() };
+        entries.push((o.at, Line::styled(fit(&text, w), style)));
+    }
+    entries.sort_by(|a, b| b.0.cmp(&a.0));
+    let (bars, months) = week_chart(&dates, app.today());
+    lines.push(Line::raw(""));
+    lines.push(Line::from(vec![
+        Span::styled(format!(" Attendance, last {WEEKS} weeks: "), t.title()),
+        Span::raw(format!("{} of {WEEKS} weeks", bars.chars().filter(|c| *c == '█').count())),
+    ]));
+    lines.push(Line::styled(format!("   {bars}"), t.here()));
+    lines.push(Line::styled(format!("   {months}"), t.dim()));
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(format!(" History ({} visits, {} notes), newest first", attendance.len(), notes.len()), t.title()));
+    if entries.is_empty() {
+        lines.push(Line::raw("   Nothing yet."));
+    }
+    lines.extend(entries.into_iter().map(|(_, l)| l));
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((app.family_scroll, 0)), area);
+}

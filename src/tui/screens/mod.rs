@@ -1,0 +1,11 @@
+pub mod checkin;
+pub mod family;
+pub mod help;
+pub mod note_form;
+pub mod notes;
+pub mod picker;
+pub mod popup;
+pub mod rollcall;
+pub mod roster;
+pub mod summary;
+pub mod welcome;

@@ -1,0 +1,87 @@
+//! Notes (3): the focused family's observations, today's first.
+
+use crate::domain::{Concern, Observation};
+use crate::text::{clean, fit};
+use crate::tui::app::App;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+pub fn concern_mark(c: Concern) -> &'static str {
+    match c {
+        Concern::None => "",
+        Concern::FollowUp => "follow up",
+        Concern::Safeguarding => "! SAFEGUARDING",
+    }
+}
+
+pub fn note_lines<'a>(app: &App, o: &Observation, selected: bool, revisions: bool, w: usize) -> Vec<Line<'a>> {
+    let t = &app.theme;
+    let r = o.current();
+    let when = app.clock.local(o.at).format("%a %-d %b %H:%M");
+    let tags: Vec<&str> = r.tags.iter().map(|id| app.tags.label(id)).collect();
+    let baby = r
+        .baby
+        .and_then(|b| app.families.get(&o.family).and_then(|f| f.baby(b)))
+        .map(|b| format!(" · about {}", b.name))
+        .unwrap_or_default();
+    let edited = if o.revisions.len() > 1 { format!(" · edited ({} versions)", o.revisions.len()) } else { String::new() };
+    let head = format!("{} {when} · {}{baby}{edited}", if selected { "▶" } else { " " }, clean(&o.author));
+    let mut lines = vec![Line::from(vec![
+        Span::styled(fit(&head, w.saturating_sub(18)), if selected { t.selected() } else { t.title() }),
+        Span::raw(" "),
+        Span::styled(concern_mark(r.concern), t.alert()),
+    ])];
+    if !tags.is_empty() {
+        lines.push(Line::styled(fit(&format!("   [{}]", tags.join("] [")), w), t.warn()));
+    }
+    for l in r.text.lines() {
+        lines.push(Line::raw(format!("   {}", clean(l))));
+    }
+    if revisions && o.revisions.len() > 1 {
+        for (i, old) in o.revisions.iter().enumerate().rev().skip(1) {
+            let at = app.clock.local(old.at).format("%-d %b %H:%M");
+            let why = if old.why.is_empty() { String::new() } else { format!(" ({})", clean(&old.why)) };
+            lines.push(Line::styled(format!("   version {} by {} at {at}{why}:", i + 1, clean(&old.by)), t.dim()));
+            for l in old.text.lines() {
+                lines.push(Line::styled(format!("     {}", clean(l)), t.dim()));
+            }
+        }
+        let last = o.current();
+        if !last.why.is_empty() {
+            lines.push(Line::styled(format!("   latest change: {}", clean(&last.why)), t.dim()));
+        }
+    }
+    lines.push(Line::raw(""));
+    lines
+}
+
+pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
+    let w = area.width as usize;
+    let Some(f) = app.focus.and_then(|id| app.families.get(&id)) else {
+        frame.render_widget(Paragraph::new(" Choose a family on the roster (1) first."), area);
+        return;
+    };
+    let notes = app.notes_of(f.id);
+    let mut lines = vec![Line::styled(fit(&format!(" Notes · {}", app.who(f)), w), app.theme.title()), Line::raw("")];
+    if notes.is_empty() {
+        lines.push(Line::raw(" No notes yet. Press n to write one."));
+    }
+    let selected = app.notes.cursor.selected.min(notes.len().saturating_sub(1));
+    // Scroll so the highlighted note is in view: skip notes above it that do not fit.
+    let mut blocks: Vec<Vec<Line>> = notes
+        .iter()
+        .enumerate()
+        .map(|(i, o)| note_lines(app, o, i == selected, app.notes.show_revisions && i == selected, w))
+        .collect();
+    let room = area.height.saturating_sub(2) as usize;
+    let mut first = 0;
+    while first < selected && blocks[first..=selected].iter().map(Vec::len).sum::<usize>() > room {
+        first += 1;
+    }
+    for b in blocks.drain(first..) {
+        lines.extend(b);
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}

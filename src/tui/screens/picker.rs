@@ -1,0 +1,29 @@
+//! Choosing the group when the store has several: those meeting today first.
+
+use crate::text::fit;
+use crate::tui::app::App;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let w = area.width as usize;
+    let today = app.today();
+    let mut lines = vec![
+        Line::raw(""),
+        Line::styled(fit(&format!(" Which group is meeting? ({})", today.format("%A %-d %B %Y")), w), t.title()),
+        Line::raw(""),
+    ];
+    for (i, g) in app.groups.iter().enumerate() {
+        let mark = if g.meets_on(today) { "today" } else { "" };
+        let venue = if g.venue.is_empty() { "(no venue yet: e to edit)".to_string() } else { g.venue.clone() };
+        let text = format!(" {} {:<14} {:<6} {}  {}", if i == app.picker.selected { "▶" } else { " " }, fit(&g.name, 14), mark, g.when(), venue);
+        let style = if i == app.picker.selected { t.selected() } else { ratatui::style::Style::new() };
+        lines.push(Line::styled(fit(&text, w), style));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(" Enter opens the highlighted group; g adds a new group.", t.dim()));
+    frame.render_widget(Paragraph::new(lines), area);
+}

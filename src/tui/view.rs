@@ -1,0 +1,159 @@
+//! Drawing: the frame from the app's state, nothing else. Every stored string
+//! passes through `text::clean`/`fit` before it reaches a cell.
+
+use super::action::Screen;
+use super::app::App;
+use super::keymap;
+use super::screens;
+use super::state::{Overlay, Phase, StatusKind};
+use crate::domain::Concern;
+use crate::text::{clean, fit};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 16;
+
+pub fn draw(app: &mut App, frame: &mut Frame) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let msg = format!("Make this window larger (at least {MIN_WIDTH}×{MIN_HEIGHT}) to use thinkbaby.");
+        frame.render_widget(Paragraph::new(fit(&msg, area.width as usize)), Rect { height: 1.min(area.height), ..area });
+        return;
+    }
+    let [head, tabs, body, status, foot] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    header(app, frame, head);
+    match app.phase {
+        Phase::Welcome => screens::welcome::draw(app, frame, Rect { y: tabs.y, height: tabs.height + body.height, ..body }),
+        Phase::Picker => screens::picker::draw(app, frame, Rect { y: tabs.y, height: tabs.height + body.height, ..body }),
+        Phase::Session => {
+            tab_bar(app, frame, tabs);
+            match app.screen {
+                Screen::Roster => screens::roster::draw(app, frame, body),
+                Screen::CheckIn => screens::checkin::draw(app, frame, body),
+                Screen::Notes => screens::notes::draw(app, frame, body),
+                Screen::Family => screens::family::draw(app, frame, body),
+                Screen::Summary => screens::summary::draw(app, frame, body),
+            }
+        }
+    }
+    status_line(app, frame, status);
+    footer(app, frame, foot);
+    if let Some(overlay) = &app.overlay {
+        let body_and_more = Rect { y: tabs.y, height: tabs.height + body.height + status.height, ..body };
+        match overlay {
+            Overlay::Help { scroll } => screens::help::draw(app, frame, body_and_more, *scroll),
+            Overlay::Confirm(c, under) => {
+                if let Some(u) = under.as_ref() {
+                    draw_overlay(app, frame, body_and_more, u);
+                }
+                screens::popup::confirm(app, frame, body_and_more, &c.question);
+            }
+            other => draw_overlay(app, frame, body_and_more, other),
+        }
+    }
+}
+
+fn draw_overlay(app: &App, frame: &mut Frame, area: Rect, overlay: &Overlay) {
+    match overlay {
+        Overlay::Form(form) => screens::popup::form(app, frame, area, form),
+        Overlay::Note(note) => screens::note_form::draw(app, frame, area, note),
+        Overlay::RollCall(r) => screens::rollcall::draw(app, frame, area, r),
+        _ => {}
+    }
+}
+
+fn header(app: &App, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    frame.render_widget(Paragraph::new("").style(t.header()), area);
+    let w = area.width as usize;
+    let (top, counts) = match &app.day {
+        Some(day) => {
+            let venue = if day.group.venue.is_empty() { String::new() } else { format!(" · {}", day.group.venue) };
+            let top = format!(" {}{} · {}", day.group.name, venue, day.date.format("%a %-d %b %Y"));
+            let here = day.attendance.len();
+            let expected = app.families.values().filter(|f| f.groups.contains(&day.group.id)).count();
+            let adults: usize = day.attendance.values().map(|a| a.carers.len()).sum();
+            let babies: usize = day.attendance.values().map(|a| a.babies.len()).sum();
+            let first = day.attendance.keys().filter(|id| app.is_first_visit(**id)).count();
+            let concerns = day.notes.values().flatten().filter(|o| o.concern() != Concern::None).count();
+            let left = day.attendance.values().filter(|a| !a.is_in()).count();
+            let left = if left > 0 { format!(" ({left} left)") } else { String::new() };
+            let counts = format!(
+                " Here {here}{left} of {expected} expected · adults {adults} · babies {babies} · first visits {first} · concerns {concerns}"
+            );
+            (top, counts)
+        }
+        None => (" thinkbaby · Think Baby groups".to_string(), String::new()),
+    };
+    let who = if app.initials.is_empty() { String::new() } else { format!("{} ", app.initials) };
+    let demo = if app.options.demo { "DEMO " } else { "" };
+    let right = format!("{demo}{who}");
+    let room = w.saturating_sub(right.chars().count());
+    let top_line = format!("{:<room$}{right}", fit(&top, room));
+    frame.render_widget(Paragraph::new(fit(&top_line, w)).style(app.theme.header().add_modifier(ratatui::style::Modifier::BOLD)), Rect { height: 1, ..area });
+    frame.render_widget(Paragraph::new(fit(&counts, w)).style(app.theme.header()), Rect { y: area.y + 1, height: 1, ..area });
+}
+
+fn tab_bar(app: &App, frame: &mut Frame, area: Rect) {
+    let mut spans = vec![Span::raw(" ")];
+    for (i, s) in Screen::ALL.iter().enumerate() {
+        let label = format!(" {} {} ", i + 1, s.title());
+        if *s == app.screen {
+            spans.push(Span::styled(label, app.theme.selected()));
+        } else {
+            spans.push(Span::raw(label));
+        }
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn status_line(app: &App, frame: &mut Frame, area: Rect) {
+    let Some(s) = &app.status else { return };
+    let style = match s.kind {
+        StatusKind::Done => app.theme.ok(),
+        StatusKind::Info => Style::new(),
+        StatusKind::Error => app.theme.error(),
+    };
+    frame.render_widget(Paragraph::new(fit(&format!(" {}", s.text), area.width as usize)).style(style), area);
+}
+
+fn footer(app: &App, frame: &mut Frame, area: Rect) {
+    let hints = keymap::footer(&app.contexts());
+    let mut spans = vec![Span::raw(" ")];
+    let mut used = 1usize;
+    for (keys, label) in hints {
+        let piece = keys.chars().count() + label.chars().count() + 3;
+        if used + piece > area.width as usize {
+            break;
+        }
+        used += piece;
+        spans.push(Span::styled(keys, app.theme.key()));
+        spans.push(Span::raw(format!(" {label}  ")));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(app.theme.dim()), area);
+}
+
+/// A centred box of at most `w`×`h` inside `area`, cleared.
+pub fn centred(frame: &mut Frame, area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    let r = Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h };
+    frame.render_widget(Clear, r);
+    r
+}
+
+/// A line of stored text, cleaned and cut to `w` columns.
+pub fn cell(text: &str, w: usize) -> String {
+    fit(&clean(text), w)
+}
