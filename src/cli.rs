@@ -38,11 +38,40 @@ pub enum Command {
     /// Import a roster CSV from the centre's office, or an archive into an empty store
     #[command(subcommand)]
     Import(Import),
-    /// Write every record as a portable archive (one JSON object a line)
+    /// Write every record as a portable archive (one JSON object a line), or
+    /// attendance, observations or families as a CSV file for Excel
+    #[command(after_help = "Examples:\n  \
+        thinkbaby export --format jsonl -o backup.jsonl\n  \
+        thinkbaby export attendance --format csv --group \"Blenheim Crescent\" --from 01/09/2026 --to 30/11/2026 -o attendance.csv\n  \
+        thinkbaby export families --format csv --pseudonymise -o families.csv")]
     Export {
-        /// Archive format
-        #[arg(long, value_enum, default_value_t = ArchiveFormat::Jsonl)]
-        format: ArchiveFormat,
+        /// What to write as CSV; leave it out for the whole archive (jsonl)
+        #[arg(value_enum)]
+        what: Option<ExportWhat>,
+        /// jsonl: the archive of every record; csv: one table for Excel
+        /// [default: jsonl, or csv when WHAT is given]
+        #[arg(long, value_enum)]
+        format: Option<ExportFormat>,
+        #[command(flatten)]
+        range: Range,
+        /// For the evaluation: families by pseudonym, no names, phones, notes or dates of birth
+        #[arg(long)]
+        pseudonymise: bool,
+        /// Write to FILE instead of the screen
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Figures for the centre and the evaluation: sessions, attendances, new and
+    /// returning families, babies' ages at first visit, referral routes, ...
+    Report {
+        #[command(flatten)]
+        range: Range,
+        /// text: for reading, with bar charts; csv: for Excel; json: for programs
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+        /// For the evaluation: every count from 1 to 4 shown as <5
+        #[arg(long)]
+        pseudonymise: bool,
         /// Write to FILE instead of the screen
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
@@ -61,6 +90,12 @@ pub enum Import {
         #[arg(long, value_name = "NAME")]
         group: Option<String>,
     },
+    /// Attendance from a paper sign-in sheet typed into a CSV (columns date, group,
+    /// parent_name, baby_name, and optionally time_in, parent_phone)
+    Attendance {
+        /// The CSV file
+        file: PathBuf,
+    },
     /// Every record from an archive written by `thinkbaby export`, into an empty store
     Archive {
         /// The archive file
@@ -68,10 +103,50 @@ pub enum Import {
     },
 }
 
+/// Which sessions a report or an export covers.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct Range {
+    /// Only this group's sessions (its name) [default: every group]
+    #[arg(long, value_name = "NAME")]
+    pub group: Option<String>,
+    /// From this date, included (dd/mm/yyyy or yyyy-mm-dd)
+    #[arg(long, value_name = "DATE", value_parser = parse_any_date)]
+    pub from: Option<NaiveDate>,
+    /// Up to this date, included (dd/mm/yyyy or yyyy-mm-dd)
+    #[arg(long, value_name = "DATE", value_parser = parse_any_date)]
+    pub to: Option<NaiveDate>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ArchiveFormat {
-    /// One JSON object a line, after a header line
+pub enum ExportWhat {
+    /// One row per family per session
+    Attendance,
+    /// One row per observation note
+    Observations,
+    /// One row per family
+    Families,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// The archive of every record: one JSON object a line, after a header line
     Jsonl,
+    /// A table for Excel (UTF-8 with a byte-order mark, dates as dd/mm/yyyy)
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// For reading in a terminal, with bar charts
+    Text,
+    /// section,item,value rows for Excel
+    Csv,
+    /// One JSON object
+    Json,
+}
+
+fn parse_any_date(text: &str) -> Result<NaiveDate, String> {
+    crate::clock::parse_date(text)
 }
 
 fn parse_day(text: &str) -> Result<NaiveDate, String> {

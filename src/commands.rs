@@ -1,9 +1,12 @@
 //! What each command does, and how its errors reach the user: one or two plain
 //! lines and an exit status (1, or 2 for usage and a locked store).
 
-use crate::cli::{Cli, Command, Import};
+use crate::cli::{Cli, Command, ExportFormat, ExportWhat, Import, Range, ReportFormat};
 use crate::clock::{Clock, SystemClock};
-use crate::import::{ImportError, roster};
+use crate::domain::tags::TagList;
+use crate::import::{ImportError, attendance, roster};
+use crate::report::export::{self, Table};
+use crate::report::{Filter, Pseudonymiser, Records, render};
 use crate::store::{Store, StoreError, archive, check};
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Write};
@@ -80,6 +83,13 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             println!("{summary}");
             Ok(())
         }
+        Some(Command::Import(Import::Attendance { file })) => {
+            let bytes = read_file(&file)?;
+            let store = Store::open(&dir)?;
+            let summary = attendance::import(&store, &bytes, clock.today(), clock.now(), &local_to_utc)?;
+            println!("{summary}");
+            Ok(())
+        }
         Some(Command::Import(Import::Archive { file })) => {
             let f = File::open(&file).map_err(|e| missing(&file, e))?;
             let store = Store::open(&dir)?;
@@ -87,7 +97,29 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             println!("imported {counts}");
             Ok(())
         }
-        Some(Command::Export { format: _, output }) => {
+        Some(Command::Report { range, format, pseudonymise, output }) => {
+            let store = Store::open(&dir)?;
+            report(&store, &range, format, pseudonymise, output.as_deref())
+        }
+        Some(Command::Export { what: Some(what), format, range, pseudonymise, output }) => {
+            if format == Some(ExportFormat::Jsonl) {
+                return Err(usage(
+                    "the archive (--format jsonl) always holds every record: leave out ATTENDANCE, OBSERVATIONS or FAMILIES, or use --format csv",
+                ));
+            }
+            let store = Store::open(&dir)?;
+            export_csv(&store, what, &range, pseudonymise, output.as_deref(), &clock)
+        }
+        Some(Command::Export { what: None, format: Some(ExportFormat::Csv), .. }) => Err(usage(
+            "say what to write as CSV: thinkbaby export attendance|observations|families --format csv",
+        )),
+        Some(Command::Export { what: None, format: _, range, pseudonymise, output }) => {
+            if pseudonymise || range.group.is_some() || range.from.is_some() || range.to.is_some() {
+                return Err(usage(
+                    "the archive (--format jsonl) always holds every record and is never pseudonymised: \
+                     --group, --from, --to and --pseudonymise go with `export attendance|observations|families --format csv`",
+                ));
+            }
             let store = Store::open(&dir)?;
             let counts = match &output {
                 Some(path) => {
@@ -134,6 +166,103 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             }
         }
     }
+}
+
+/// A command line that asks for something that cannot be done (exit status 2).
+fn usage(message: &str) -> Failure {
+    Failure { message: message.to_string(), code: 2 }
+}
+
+/// A date and time on this laptop's clock, as a moment.
+fn local_to_utc(t: chrono::NaiveDateTime) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    chrono::Local
+        .from_local_datetime(&t)
+        .earliest()
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .unwrap_or_else(|| t.and_utc())
+}
+
+/// The filter of `--group`, `--from` and `--to`, with the group's stored name.
+fn filter(store: &Store, range: &Range) -> Result<(Filter, Option<String>), Failure> {
+    if let (Some(from), Some(to)) = (range.from, range.to)
+        && from > to
+    {
+        return Err(usage(&format!(
+            "--from {} is after --to {}: give the earlier date first",
+            from.format("%d/%m/%Y"),
+            to.format("%d/%m/%Y")
+        )));
+    }
+    let group = match &range.group {
+        None => None,
+        Some(name) => match store.group_named(name)? {
+            Some(g) => Some(g),
+            None => {
+                let names: Vec<String> = store.groups()?.into_iter().map(|g| g.name).collect();
+                return Err(Failure::new(format!(
+                    "there is no group \"{name}\" (groups: {})",
+                    if names.is_empty() { "none yet".to_string() } else { names.join(", ") }
+                )));
+            }
+        },
+    };
+    let f = Filter { group: group.as_ref().map(|g| g.id), from: range.from, to: range.to };
+    Ok((f, group.map(|g| g.name)))
+}
+
+/// Writes `bytes` to FILE (synced to disk) or to the screen.
+fn write_out(output: Option<&Path>, bytes: &[u8]) -> Result<(), Failure> {
+    match output {
+        Some(path) => {
+            let cannot = |e: std::io::Error| Failure::new(format!("cannot write {}: {e}", path.display()));
+            let mut f = File::create(path).map_err(cannot)?;
+            f.write_all(bytes).map_err(cannot)?;
+            f.sync_all().map_err(cannot)
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut lock = stdout.lock();
+            lock.write_all(bytes).and_then(|_| lock.flush()).map_err(|e| Failure::new(format!("cannot write: {e}")))
+        }
+    }
+}
+
+fn report(store: &Store, range: &Range, format: ReportFormat, pseudonymise: bool, output: Option<&Path>) -> Result<(), Failure> {
+    let (filter, group) = filter(store, range)?;
+    let records = Records::load(store)?;
+    let figures = crate::report::report(&records, &TagList::built_in(), &filter);
+    let heading = render::Heading { group, pseudonymised: pseudonymise };
+    let bytes = match format {
+        ReportFormat::Text => render::text(&figures, &heading).into_bytes(),
+        ReportFormat::Json => render::json(&figures, &heading).into_bytes(),
+        ReportFormat::Csv => render::csv(&figures, &heading).map_err(|e| Failure::new(format!("cannot write the report: {e}")))?,
+    };
+    write_out(output, &bytes)
+}
+
+fn export_csv(
+    store: &Store,
+    what: ExportWhat,
+    range: &Range,
+    pseudonymise: bool,
+    output: Option<&Path>,
+    clock: &dyn Clock,
+) -> Result<(), Failure> {
+    let (filter, _) = filter(store, range)?;
+    let records = Records::load(store)?;
+    let pseudo = if pseudonymise { Some(Pseudonymiser::of_store(store)?) } else { None };
+    let table = match what {
+        ExportWhat::Attendance => Table::Attendance,
+        ExportWhat::Observations => Table::Observations,
+        ExportWhat::Families => Table::Families,
+    };
+    let mut bytes = Vec::new();
+    let rows = export::write(table, &records, &TagList::built_in(), &filter, pseudo.as_ref(), clock, &mut bytes)
+        .map_err(|e| Failure::new(format!("cannot write the export: {e}")))?;
+    write_out(output, &bytes)?;
+    eprintln!("exported {rows} row{}", if rows == 1 { "" } else { "s" });
+    Ok(())
 }
 
 fn missing(path: &Path, e: std::io::Error) -> Failure {

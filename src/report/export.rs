@@ -1,0 +1,408 @@
+//! `thinkbaby export attendance|observations|families --format csv`: files for
+//! Excel. UTF-8 with a byte-order mark (so Excel shows every name), CRLF line
+//! ends, dates as `dd/mm/yyyy`, fields quoted by the csv crate where needed.
+//! Stored text goes through `text::clean` and a leading `= + - @` is guarded
+//! with an apostrophe, so that a cell is never run as a formula.
+//!
+//! Pseudonymised, a file holds no names, phones, free text (notes, follow-up,
+//! referrer, alerts) or dates of birth: a family is its pseudonym, the postcode
+//! is cut to its district and a baby's age is given in weeks at each attendance.
+
+use super::pseudonym::Pseudonymiser;
+use super::{Filter, Index, Records};
+use crate::clock::Clock;
+use crate::domain::age::weeks_on;
+use crate::domain::fold::postcode_district;
+use crate::domain::tags::TagList;
+use crate::domain::{Attendance, Family, Session};
+use crate::text::{clean, clean_multiline};
+use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+use uuid::Uuid;
+
+/// What an export holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    /// One row per family per session.
+    Attendance,
+    /// One row per live observation (deleted ones are left out).
+    Observations,
+    /// One row per family.
+    Families,
+}
+
+/// A CSV writer as Excel likes it (CRLF line ends).
+pub fn writer<W: Write>(w: W) -> csv::Writer<W> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(w)
+}
+
+/// Stored text made safe for a cell: control characters shown, formulas defused.
+pub fn safe(text: &str) -> String {
+    guard(clean(text))
+}
+
+fn safe_multiline(text: &str) -> String {
+    guard(clean_multiline(text))
+}
+
+fn guard(text: String) -> String {
+    if text.starts_with(['=', '+', '-', '@']) {
+        format!("'{text}")
+    } else {
+        text
+    }
+}
+
+fn day(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b { "yes" } else { "no" }
+}
+
+/// Writes the table for the sessions matching `filter`, byte-order mark first.
+/// Returns the number of rows written (not counting the header).
+pub fn write(
+    table: Table,
+    records: &Records,
+    tags: &TagList,
+    filter: &Filter,
+    pseudo: Option<&Pseudonymiser>,
+    clock: &dyn Clock,
+    out: &mut dyn Write,
+) -> Result<usize, csv::Error> {
+    out.write_all("\u{feff}".as_bytes())?;
+    let mut w = writer(out);
+    let ix = Index::new(records);
+    let rows = match table {
+        Table::Attendance => attendance(&mut w, records, &ix, filter, pseudo, clock)?,
+        Table::Observations => observations(&mut w, records, &ix, tags, filter, pseudo, clock)?,
+        Table::Families => families(&mut w, records, &ix, filter, pseudo)?,
+    };
+    w.flush()?;
+    Ok(rows)
+}
+
+type Out<'a> = csv::Writer<&'a mut dyn Write>;
+
+/// The family column(s): id and carers' names, or the pseudonym alone.
+fn who(f: Option<&Family>, id: Uuid, pseudo: Option<&Pseudonymiser>) -> Vec<String> {
+    match pseudo {
+        Some(p) => vec![p.family(id)],
+        None => vec![
+            id.to_string(),
+            f.map(|f| safe(&f.carer_names())).unwrap_or_default(),
+        ],
+    }
+}
+
+fn attendance(
+    w: &mut Out,
+    r: &Records,
+    ix: &Index,
+    filter: &Filter,
+    pseudo: Option<&Pseudonymiser>,
+    clock: &dyn Clock,
+) -> Result<usize, csv::Error> {
+    let mut head = vec!["date", "group"];
+    head.extend(if pseudo.is_some() {
+        &["family"][..]
+    } else {
+        &["family_id", "parents_present"][..]
+    });
+    if pseudo.is_none() {
+        head.push("babies_present");
+    }
+    head.extend([
+        "adults",
+        "babies",
+        "walk_in",
+        "first_visit",
+        "baby_age_weeks",
+    ]);
+    head.extend(if pseudo.is_some() {
+        &["postcode_district"][..]
+    } else {
+        &["time_in", "time_out", "postcode"][..]
+    });
+    w.write_record(&head)?;
+
+    let mut rows: Vec<(&Attendance, &Session)> = ix.attended(r, filter);
+    rows.sort_by(|(a, s), (b, t)| {
+        (s.date, ix.group_name(s.group), a.checked_in, a.family).cmp(&(
+            t.date,
+            ix.group_name(t.group),
+            b.checked_in,
+            b.family,
+        ))
+    });
+    let time = |t: DateTime<Utc>| clock.local(t).format("%H:%M").to_string();
+    for (a, s) in &rows {
+        let f = ix.families.get(&a.family).copied();
+        let mut rec = vec![day(s.date), safe(ix.group_name(s.group))];
+        rec.push(match pseudo {
+            Some(p) => p.family(a.family),
+            None => a.family.to_string(),
+        });
+        if pseudo.is_none() {
+            // The carers and babies who came, not the whole family.
+            let names = |ids: &[Uuid], name: &dyn Fn(&Family, Uuid) -> Option<String>| -> String {
+                f.map(|f| {
+                    ids.iter()
+                        .filter_map(|id| name(f, *id))
+                        .collect::<Vec<_>>()
+                        .join(" & ")
+                })
+                .unwrap_or_default()
+            };
+            rec.push(safe(&names(&a.carers, &|f, id| {
+                f.carers.iter().find(|c| c.id == id).map(|c| c.name.clone())
+            })));
+            rec.push(safe(&names(&a.babies, &|f, id| {
+                f.baby(id).map(|b| b.name.clone())
+            })));
+        }
+        let ages: Vec<String> = a
+            .babies
+            .iter()
+            .filter_map(|b| f.and_then(|f| f.baby(*b)))
+            .map(|b| weeks_on(b.dob, s.date).to_string())
+            .collect();
+        rec.extend([
+            a.carers.len().to_string(),
+            a.babies.len().to_string(),
+            yes_no(a.walk_in).to_string(),
+            yes_no(ix.family_first.get(&a.family) == Some(&s.date)).to_string(),
+            ages.join("; "),
+        ]);
+        let postcode = f.map(|f| f.postcode.as_str()).unwrap_or("");
+        if pseudo.is_some() {
+            rec.push(safe(&postcode_district(postcode)));
+        } else {
+            rec.push(time(a.checked_in));
+            rec.push(a.checked_out.map(time).unwrap_or_default());
+            rec.push(safe(postcode));
+        }
+        w.write_record(&rec)?;
+    }
+    Ok(rows.len())
+}
+
+fn observations(
+    w: &mut Out,
+    r: &Records,
+    ix: &Index,
+    tags: &TagList,
+    filter: &Filter,
+    pseudo: Option<&Pseudonymiser>,
+    clock: &dyn Clock,
+) -> Result<usize, csv::Error> {
+    let mut head = vec!["date", "group"];
+    if pseudo.is_some() {
+        head.extend(["family", "baby_age_weeks"]);
+    } else {
+        head.extend(["family_id", "parents", "baby", "time"]);
+    }
+    head.extend(["author", "tags", "domains", "concern"]);
+    if pseudo.is_none() {
+        head.extend(["follow_up", "note", "edited"]);
+    }
+    w.write_record(&head)?;
+
+    let mut rows = ix.observed(r, filter);
+    rows.sort_by_key(|(o, s)| (s.date, o.at, o.id));
+    for (o, s) in &rows {
+        let f = ix.families.get(&o.family).copied();
+        let rev = o.current();
+        let baby = rev.baby.and_then(|b| f.and_then(|f| f.baby(b)));
+        let mut rec = vec![day(s.date), safe(ix.group_name(s.group))];
+        rec.extend(who(f, o.family, pseudo));
+        if pseudo.is_some() {
+            rec.push(
+                baby.map(|b| weeks_on(b.dob, s.date).to_string())
+                    .unwrap_or_default(),
+            );
+        } else {
+            rec.push(baby.map(|b| safe(&b.name)).unwrap_or_default());
+            rec.push(clock.local(o.at).format("%H:%M").to_string());
+        }
+        let labels: Vec<&str> = rev.tags.iter().map(|t| tags.label(t)).collect();
+        let mut domains: Vec<&str> = Vec::new();
+        for t in &rev.tags {
+            let d = tags.domain_of(t);
+            if !domains.contains(&d) {
+                domains.push(d);
+            }
+        }
+        rec.extend([
+            safe(&o.author),
+            safe(&labels.join("; ")),
+            safe(&domains.join("; ")),
+            rev.concern.label().to_string(),
+        ]);
+        if pseudo.is_none() {
+            rec.push(safe_multiline(&rev.follow_up));
+            rec.push(safe_multiline(&rev.text));
+            rec.push(yes_no(o.revisions.len() > 1).to_string());
+        }
+        w.write_record(&rec)?;
+    }
+    Ok(rows.len())
+}
+
+fn families(
+    w: &mut Out,
+    r: &Records,
+    ix: &Index,
+    filter: &Filter,
+    pseudo: Option<&Pseudonymiser>,
+) -> Result<usize, csv::Error> {
+    let head: &[&str] = if pseudo.is_some() {
+        &[
+            "family",
+            "babies",
+            "postcode_district",
+            "neighbourhood",
+            "home_language",
+            "interpreter",
+            "referral_route",
+            "hv_level",
+            "need_level",
+            "eha",
+            "groups",
+            "first_attendance",
+            "baby_age_weeks_at_first_attendance",
+            "sessions_attended",
+        ]
+    } else {
+        &[
+            "family_id",
+            "parents",
+            "phones",
+            "babies",
+            "baby_dobs",
+            "postcode",
+            "neighbourhood",
+            "home_language",
+            "interpreter",
+            "referral_route",
+            "referral_date",
+            "referrer",
+            "hv_level",
+            "need_level",
+            "eha",
+            "data_sharing_consent",
+            "photo_consent",
+            "groups",
+            "first_attendance",
+            "sessions_attended",
+        ]
+    };
+    w.write_record(head)?;
+
+    let mut attended: HashMap<Uuid, usize> = HashMap::new();
+    for (a, _) in ix.attended(r, filter) {
+        *attended.entry(a.family).or_default() += 1;
+    }
+    // Everyone when nothing is asked for; else the families that came, and,
+    // for a group without dates, the families on its list too.
+    let listed: HashSet<Uuid> = match (filter.group, filter.from, filter.to) {
+        (Some(g), None, None) => r
+            .families
+            .iter()
+            .filter(|f| f.groups.contains(&g))
+            .map(|f| f.id)
+            .collect(),
+        _ => HashSet::new(),
+    };
+    let mut chosen: Vec<&Family> = r
+        .families
+        .iter()
+        .filter(|f| {
+            filter.is_everything() || attended.contains_key(&f.id) || listed.contains(&f.id)
+        })
+        .collect();
+    match pseudo {
+        // Sorted by pseudonym, so the order gives nothing away (ids are time-ordered).
+        Some(p) => chosen.sort_by_key(|f| p.family(f.id)),
+        None => chosen.sort_by_key(|f| (crate::domain::fold::fold(f.first_carer()), f.id)),
+    }
+    for f in &chosen {
+        let first = ix.family_first.get(&f.id).copied();
+        let groups: Vec<String> = f.groups.iter().map(|g| safe(ix.group_name(*g))).collect();
+        let sessions = attended.get(&f.id).copied().unwrap_or(0).to_string();
+        let need = f.need_level.map(|n| n.to_string()).unwrap_or_default();
+        let rec: Vec<String> = match pseudo {
+            Some(p) => {
+                let ages: Vec<String> = match first {
+                    Some(d) => f
+                        .babies
+                        .iter()
+                        .filter(|b| b.dob <= d)
+                        .map(|b| weeks_on(b.dob, d).to_string())
+                        .collect(),
+                    None => vec![],
+                };
+                vec![
+                    p.family(f.id),
+                    f.babies.len().to_string(),
+                    safe(&postcode_district(&f.postcode)),
+                    f.neighbourhood
+                        .map(|n| n.label().to_string())
+                        .unwrap_or_default(),
+                    safe(&f.home_language),
+                    yes_no(f.interpreter).into(),
+                    f.referral.route.label().into(),
+                    f.hv_level.label().into(),
+                    need,
+                    yes_no(f.eha).into(),
+                    groups.join("; "),
+                    first.map(day).unwrap_or_default(),
+                    ages.join("; "),
+                    sessions,
+                ]
+            }
+            None => vec![
+                f.id.to_string(),
+                safe(&f.carer_names()),
+                safe(
+                    &f.carers
+                        .iter()
+                        .map(|c| c.phone.as_str())
+                        .filter(|p| !p.is_empty())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ),
+                safe(&f.baby_names()),
+                f.babies
+                    .iter()
+                    .map(|b| day(b.dob))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                safe(&f.postcode),
+                f.neighbourhood
+                    .map(|n| n.label().to_string())
+                    .unwrap_or_default(),
+                safe(&f.home_language),
+                yes_no(f.interpreter).into(),
+                f.referral.route.label().into(),
+                f.referral.date.map(day).unwrap_or_default(),
+                safe(&f.referral.referrer),
+                f.hv_level.label().into(),
+                need,
+                yes_no(f.eha).into(),
+                f.data_sharing.answer.label().into(),
+                f.photos.answer.label().into(),
+                groups.join("; "),
+                first.map(day).unwrap_or_default(),
+                sessions,
+            ],
+        };
+        w.write_record(&rec)?;
+    }
+    Ok(chosen.len())
+}
