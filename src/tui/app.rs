@@ -422,11 +422,11 @@ impl App {
                 self.roster.filter = line_input("type to filter");
                 self.roster.filtering = false;
             }
-            Screen::CheckIn if self.checkin.in_search && !input_text(&self.checkin.query).is_empty() => {
-                self.checkin.query = line_input("type a name, phone or postcode");
-                self.refresh_hits();
-            }
             Screen::Roster => {}
+            Screen::CheckIn => {
+                self.clear_search();
+                self.screen = Screen::Roster;
+            }
             _ => self.screen = Screen::Roster,
         }
     }
@@ -446,6 +446,27 @@ impl App {
 
     /// How many results the check-in list keeps; more would not fit any screen.
     const HITS: usize = 200;
+
+    /// Ready for the next family: an empty, focused search box.
+    fn clear_search(&mut self) {
+        self.checkin.query = line_input("type a name, phone or postcode");
+        self.checkin.in_search = true;
+        self.refresh_hits();
+    }
+
+    /// What is on screen, roughly: when it changes, the terminal is cleared, so
+    /// glyphs that the terminal measures differently (Bengali, Arabic) leave no trace.
+    pub fn layout_key(&self) -> (Phase, Screen, u8) {
+        let overlay = match &self.overlay {
+            None => 0,
+            Some(Overlay::Help { .. }) => 1,
+            Some(Overlay::Confirm(..)) => 2,
+            Some(Overlay::Form(_)) => 3,
+            Some(Overlay::Note(_)) => 4,
+            Some(Overlay::RollCall(_)) => 5,
+        };
+        (self.phase, self.screen, overlay)
+    }
 
     pub fn refresh_hits(&mut self) {
         let q = input_text(&self.checkin.query);
@@ -527,6 +548,9 @@ impl App {
         if let Some(a) = self.day.as_ref().and_then(|d| d.attendance.get(&id)) {
             let at = self.clock.local(a.checked_in).format("%H:%M");
             self.info(format!("{} is already checked in (since {at}).", self.who(&family)));
+            if self.screen == Screen::CheckIn {
+                self.clear_search();
+            }
             return;
         }
         let result = self.session().and_then(|s| self.store.check_in(&s, &family, &self.initials, self.clock.now()));
@@ -536,9 +560,7 @@ impl App {
                 self.ensure_on_roster(id);
                 self.done(format!("✓ {} checked in {}", self.who(&family), self.now_hm()));
                 if self.screen == Screen::CheckIn {
-                    self.checkin.query = line_input("type a name, phone or postcode");
-                    self.checkin.in_search = true;
-                    self.refresh_hits();
+                    self.clear_search();
                 }
             }
             Ok(None) => self.info(format!("{} is already checked in.", self.who(&family))),
@@ -863,9 +885,7 @@ impl App {
         self.ensure_on_roster(id);
         self.focus = Some(id);
         if self.screen == Screen::CheckIn {
-            self.checkin.query = line_input("type a name, phone or postcode");
-            self.checkin.in_search = true;
-            self.refresh_hits();
+            self.clear_search();
         }
         self.done(format!("+ {} (walk-in) checked in {}", self.who(&family), self.now_hm()));
         Ok(())

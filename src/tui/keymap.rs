@@ -106,7 +106,7 @@ pub static BINDINGS: &[Binding] = &[
     bind!(CheckInSearch, [code(KeyCode::Down)], "↓", "down", "Move the highlight down while typing.", Action::Down, false),
     bind!(CheckInSearch, [code(KeyCode::Up)], "↑", "up", "Move the highlight up while typing.", Action::Up, false),
     bind!(CheckInSearch, [code(KeyCode::Tab)], "Tab", "to the list", "Leave the search box for the list (then 1-5, w and q work).", Action::FocusList, true),
-    bind!(CheckInSearch, [code(KeyCode::Esc)], "Esc", "clear/back", "Clear the search; when it is empty, go back to the roster.", Action::Back, true),
+    bind!(CheckInSearch, [code(KeyCode::Esc)], "Esc", "back", "Leave the search and go back to the roster.", Action::Back, true),
     bind!(Filter, [code(KeyCode::Enter)], "Enter", "keep filter", "Keep the filter and go back to the list.", Action::FocusList, true),
     bind!(Filter, [code(KeyCode::Esc)], "Esc", "clear filter", "Clear the filter.", Action::Back, true),
     // Screens.

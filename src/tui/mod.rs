@@ -54,10 +54,15 @@ fn event_loop(app: &mut app::App, terminal: &mut ratatui::DefaultTerminal) -> Re
         }
         match event::read().map_err(io)? {
             Event::Key(k) if k.kind != KeyEventKind::Release => {
+                let before = app.layout_key();
                 app.key(k);
+                if app.layout_key() != before {
+                    terminal.clear().map_err(io)?;
+                }
                 dirty = true;
             }
             Event::Resize(..) => {
+                terminal.clear().map_err(io)?;
                 app.update(action::Action::Resize);
                 dirty = true;
             }

@@ -74,7 +74,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         let cursor = if app.roster.filtering { "▏" } else { "" };
         format!(" Filter: {filter}{cursor}   ({} of {})", rows.len(), app.day.as_ref().map(|d| d.roster.len()).unwrap_or(0))
     } else {
-        format!(" {}{}{}{}{}", pad("  Carer", cw + 2), pad("Baby", bw + 1), pad("Flags", fw + 1), pad("In", tw), pad("Notes", nw))
+        format!(" {}{}{}{}{}", pad("  Carer", cw + 3), pad("Baby", bw + 1), pad("Flags", fw + 1), pad("In", tw), pad("Notes", nw))
     };
     lines.push(Line::styled(crate::text::fit(&top, w), t.title()));
     let height = area.height.saturating_sub(1) as usize;
