@@ -57,6 +57,8 @@ pub struct App {
     /// The family that Notes and Family show.
     pub focus: Option<Uuid>,
     pub status: Option<Status>,
+    /// Worked out when the Summary screen opens.
+    pub summary: Option<crate::report::summary::SessionSummary>,
     pub quit: bool,
 }
 
@@ -93,6 +95,7 @@ impl App {
             family_scroll: 0,
             focus: None,
             status: None,
+            summary: None,
             quit: false,
         };
         app.sort_groups();
@@ -413,6 +416,12 @@ impl App {
             self.checkin.in_search = true;
             self.refresh_hits();
         }
+        if screen == Screen::Summary {
+            match self.session_summary() {
+                Ok(s) => self.summary = s,
+                Err(e) => self.error(e.to_string()),
+            }
+        }
         self.screen = screen;
     }
 
@@ -455,8 +464,9 @@ impl App {
     }
 
     /// What is on screen, roughly: when it changes, the terminal is cleared, so
-    /// glyphs that the terminal measures differently (Bengali, Arabic) leave no trace.
-    pub fn layout_key(&self) -> (Phase, Screen, u8) {
+    /// glyphs that the terminal measures differently from us (Bengali, Arabic)
+    /// leave no trace. Moving the highlight alone does not count.
+    pub fn layout_key(&self) -> (Phase, Screen, u8, String) {
         let overlay = match &self.overlay {
             None => 0,
             Some(Overlay::Help { .. }) => 1,
@@ -465,7 +475,8 @@ impl App {
             Some(Overlay::Note(_)) => 4,
             Some(Overlay::RollCall(_)) => 5,
         };
-        (self.phase, self.screen, overlay)
+        let list = format!("{}\u{0}{}", input_text(&self.roster.filter), input_text(&self.checkin.query));
+        (self.phase, self.screen, overlay, list)
     }
 
     pub fn refresh_hits(&mut self) {
@@ -518,6 +529,48 @@ impl App {
         let today = self.day.as_ref().and_then(|d| d.session.as_ref()).map(|s| s.id);
         list.sort_by_key(|o| (Some(o.session) != today, std::cmp::Reverse(o.at)));
         list
+    }
+
+    /// The summary of today's session, from just the records it needs: this
+    /// group's sessions and attendance (for the weekly chart), the present
+    /// families' whole histories (for first visits), and today's notes.
+    fn session_summary(&self) -> Result<Option<crate::report::summary::SessionSummary>, StoreError> {
+        let Some(day) = &self.day else { return Ok(None) };
+        let Some(session) = &day.session else { return Ok(None) };
+        let mut sessions: HashMap<Uuid, Session> = self.store.sessions_of(day.group.id)?.into_iter().map(|s| (s.id, s)).collect();
+        let mut attendance: HashMap<(Uuid, Uuid), Attendance> = HashMap::new();
+        for s in sessions.values() {
+            for a in self.store.attendance_of_session(s.id)? {
+                attendance.insert((a.session, a.family), a);
+            }
+        }
+        let present: Vec<Uuid> = day.attendance.keys().copied().collect();
+        let mut observations = Vec::new();
+        for id in &present {
+            for a in self.store.attendance_of_family(*id)? {
+                if !sessions.contains_key(&a.session)
+                    && let Some(s) = self.store.session(a.session)?
+                {
+                    sessions.insert(s.id, s);
+                }
+                attendance.insert((a.session, a.family), a);
+            }
+            observations.extend(self.store.observations_at(*id, session.id)?);
+        }
+        let records = crate::report::Records {
+            // Present families, and everyone on the group's list (for "expected").
+            families: self
+                .families
+                .values()
+                .filter(|f| day.attendance.contains_key(&f.id) || f.groups.contains(&day.group.id))
+                .cloned()
+                .collect(),
+            groups: self.groups.clone(),
+            sessions: sessions.into_values().collect(),
+            attendance: attendance.into_values().collect(),
+            observations,
+        };
+        Ok(Some(crate::report::summary::session_summary(&records, &self.tags, session)))
     }
 
     // ---- check-in ----------------------------------------------------------------

@@ -82,7 +82,12 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
             let venue = if day.group.venue.is_empty() { String::new() } else { format!(" · {}", day.group.venue) };
             let top = format!(" {}{} · {}", day.group.name, venue, day.date.format("%a %-d %b %Y"));
             let here = day.attendance.len();
-            let expected = app.families.values().filter(|f| f.groups.contains(&day.group.id)).count();
+            // A walk-in joins the group's list for next week; today it was not expected.
+            let expected = app
+                .families
+                .values()
+                .filter(|f| f.groups.contains(&day.group.id) && !day.attendance.get(&f.id).is_some_and(|a| a.walk_in))
+                .count();
             let adults: usize = day.attendance.values().map(|a| a.carers.len()).sum();
             let babies: usize = day.attendance.values().map(|a| a.babies.len()).sum();
             let first = day.attendance.keys().filter(|id| app.is_first_visit(**id)).count();

@@ -19,26 +19,28 @@ fn monday(d: NaiveDate) -> NaiveDate {
     d - Duration::days(d.weekday().num_days_from_monday() as i64)
 }
 
-/// One cell a week, oldest first: `█` attended, `·` not.
+/// One cell a week, oldest first: `█` attended, `·` not; and a line of month
+/// names, each under the first week of its month when there is room for it.
 pub fn week_chart(dates: &HashSet<NaiveDate>, today: NaiveDate) -> (String, String) {
     let this = monday(today);
     let mut bars = String::new();
-    let mut months = String::new();
+    let mut months: Vec<char> = vec![' '; WEEKS as usize];
+    let mut free = 0usize;
     let mut last_month = 0;
-    for i in (0..WEEKS).rev() {
+    for (col, i) in (0..WEEKS).rev().enumerate() {
         let start = this - Duration::weeks(i);
         let hit = (0..7).any(|d| dates.contains(&(start + Duration::days(d))));
         bars.push(if hit { '█' } else { '·' });
         if start.month() != last_month {
             last_month = start.month();
-            months.push_str(&start.format("%b").to_string());
-        } else if months.chars().count() < bars.chars().count() {
-            months.push(' ');
+            let label: Vec<char> = start.format("%b").to_string().chars().collect();
+            if col >= free && col + label.len() <= months.len() {
+                months[col..col + label.len()].copy_from_slice(&label);
+                free = col + label.len() + 1;
+            }
         }
     }
-    let width = bars.chars().count();
-    let months: String = months.chars().take(width).collect();
-    (bars, months)
+    (bars, months.into_iter().collect::<String>().trim_end().to_string())
 }
 
 fn details(app: &App, f: &Family, w: usize) -> Vec<Line<'static>> {
@@ -126,10 +128,35 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     lines.push(Line::styled(format!("   {bars}"), t.here()));
     lines.push(Line::styled(format!("   {months}"), t.dim()));
     lines.push(Line::raw(""));
-    lines.push(Line::styled(format!(" History ({} visits, {} notes), newest first", attendance.len(), notes.len()), t.title()));
+    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    lines.push(Line::styled(
+        format!(" History ({}, {}), newest first", plural(attendance.len(), "visit", "visits"), plural(notes.len(), "note", "notes")),
+        t.title(),
+    ));
     if entries.is_empty() {
         lines.push(Line::raw("   Nothing yet."));
     }
     lines.extend(entries.into_iter().map(|(_, l)| l));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((app.family_scroll, 0)), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chart_marks_weeks_attended_and_names_months_without_overlap() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 19).unwrap();
+        let dates: HashSet<NaiveDate> =
+            [NaiveDate::from_ymd_opt(2026, 11, 19).unwrap(), NaiveDate::from_ymd_opt(2026, 11, 5).unwrap()].into_iter().collect();
+        let (bars, months) = week_chart(&dates, today);
+        assert_eq!(bars.chars().count(), WEEKS as usize);
+        assert!(bars.ends_with("█·█"), "{bars}");
+        assert_eq!(bars.chars().filter(|c| *c == '█').count(), 2);
+        // Every label is a whole month name, separated by at least one space.
+        for word in months.split_whitespace() {
+            assert_eq!(word.chars().count(), 3, "{months}");
+        }
+        assert!(months.contains("Nov"));
+    }
 }
