@@ -43,8 +43,13 @@ impl std::fmt::Display for Summary {
         if self.already_recorded > 0 {
             write!(
                 f,
-                "\n{} were already recorded and were left as they are",
-                self.already_recorded
+                "\n{} already recorded, left as {}",
+                self.already_recorded,
+                if self.already_recorded == 1 {
+                    "it was"
+                } else {
+                    "they were"
+                }
             )?;
         }
         if !self.ignored_columns.is_empty() {

@@ -1,19 +1,23 @@
 //! A report as text (readable at 80 columns, with bar charts of block
 //! characters), as CSV (`section,item,value`) or as JSON. Pseudonymised, every
-//! count of people or records from 1 to 4 is shown as `<5`, and the age figures
-//! are left out when fewer than 5 babies stand behind them.
+//! count of families, people or observations from 1 to 4 is shown as `<5` (the
+//! number of sessions held counts meetings, not people, and is shown as it is),
+//! and the age figures are left out when fewer than 5 babies stand behind them.
 
 use super::Report;
 use super::pseudonym::small_count;
-use crate::text::{clean, pad, width};
+use crate::text::{clean, pad};
 use chrono::NaiveDate;
 use serde_json::{Value as Json, json};
 
 /// One figure of a section.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
-    /// A count of families, people, observations or sessions.
+    /// A count of families, people or observations: shown as `<5` from 1 to 4
+    /// when pseudonymised.
     Count(usize),
+    /// A count of meetings, not of people: never hidden.
+    Sessions(usize),
     /// Weeks (median, quartiles); None when there is nothing to work it out from.
     Weeks(Option<f64>),
     /// A figure withheld (pseudonymised, too few behind it), with the reason.
@@ -66,7 +70,11 @@ pub fn sections(r: &Report, pseudonymised: bool) -> Vec<Section> {
         key: "attendance",
         title: "Attendance",
         rows: vec![
-            plain("Sessions held", r.sessions_held),
+            Row {
+                label: "Sessions held".into(),
+                value: Value::Sessions(r.sessions_held),
+                bar: false,
+            },
             plain("Attendances (family visits)", r.attendances),
             plain("Adults present", r.adults),
             plain("Babies present", r.babies),
@@ -181,7 +189,7 @@ pub fn sections(r: &Report, pseudonymised: bool) -> Vec<Section> {
 pub fn shown(v: &Value, pseudonymised: bool) -> String {
     match v {
         Value::Count(n) if pseudonymised => small_count(*n),
-        Value::Count(n) => n.to_string(),
+        Value::Count(n) | Value::Sessions(n) => n.to_string(),
         Value::Weeks(Some(w)) => format_weeks(*w),
         Value::Weeks(None) => "-".into(),
         Value::Withheld(why) => format!("not shown ({why})"),
@@ -204,12 +212,19 @@ fn date_range(from: Option<NaiveDate>, to: Option<NaiveDate>) -> String {
     }
 }
 
-/// Columns of the text form.
-const LABEL: usize = 24;
-const BAR: usize = 42;
+/// Columns of the text form: label, figure, then the bar (2 + 30 + 8 + 2 + 36 = 78).
+const LABEL: usize = 30;
 const FIGURE: usize = 8;
+const BAR: usize = 36;
+
+/// True when a pseudonymised figure hides this count.
+fn hidden(v: &Value, pseudonymised: bool) -> bool {
+    matches!(v, Value::Count(n) if pseudonymised && (1..=super::pseudonym::SMALL).contains(n))
+}
 
 /// The report as text for a terminal or a printer, at most 80 columns wide.
+/// Figures line up in one column; a section of counts has a bar after each,
+/// scaled to the section's largest (a hidden count `<5` gets no bar).
 pub fn text(r: &Report, heading: &Heading) -> String {
     let pseudo = heading.pseudonymised;
     let mut out = String::new();
@@ -231,47 +246,24 @@ pub fn text(r: &Report, heading: &Heading) -> String {
         out.push('\n');
         out.push_str(s.title);
         out.push('\n');
-        let max = s
-            .rows
-            .iter()
-            .filter(|row| row.bar)
-            .filter_map(|row| match row.value {
-                Value::Count(n) if !(pseudo && (1..=super::pseudonym::SMALL).contains(&n)) => {
-                    Some(n)
-                }
-                _ => None,
-            })
-            .max()
-            .unwrap_or(0);
+        let count = |row: &Row| match row.value {
+            Value::Count(n) if row.bar && !hidden(&row.value, pseudo) => n,
+            _ => 0,
+        };
+        let max = s.rows.iter().map(count).max().unwrap_or(0);
         for row in &s.rows {
             let figure = shown(&row.value, pseudo);
-            if row.bar {
-                let n = match row.value {
-                    Value::Count(n) if !(pseudo && (1..=super::pseudonym::SMALL).contains(&n)) => n,
-                    _ => 0,
-                };
-                let drawn = bar_of(n, max, BAR);
-                let gap = BAR - width(&drawn);
-                out.push_str(&format!(
-                    "  {} {drawn}{} {figure:>FIGURE$}\n",
-                    pad(&row.label, LABEL),
-                    " ".repeat(gap)
-                ));
-            } else {
-                out.push_str(&format!(
-                    "  {} {figure:>w$}\n",
-                    pad(&row.label, LABEL),
-                    w = BAR + 1 + FIGURE
-                ));
-            }
+            let line = format!(
+                "  {} {figure:>w$}  {}",
+                pad(&row.label, LABEL - 1),
+                bar_of(count(row), max, BAR),
+                w = FIGURE - 1
+            );
+            out.push_str(line.trim_end());
+            out.push('\n');
         }
     }
-    // The last line's spaces are dropped so that the text ends tidily.
-    out.lines()
-        .map(str::trim_end)
-        .collect::<Vec<_>>()
-        .join("\n")
-        + "\n"
+    out
 }
 
 /// A bar of `n` against `max` in at most `cols` columns, in eighths of a block;
@@ -325,8 +317,8 @@ pub fn json(r: &Report, heading: &Heading) -> String {
     let pseudo = heading.pseudonymised;
     let value = |v: &Value| -> Json {
         match v {
-            Value::Count(n) if pseudo && (1..=super::pseudonym::SMALL).contains(n) => json!("<5"),
-            Value::Count(n) => json!(n),
+            v if hidden(v, pseudo) => json!("<5"),
+            Value::Count(n) | Value::Sessions(n) => json!(n),
             Value::Weeks(w) => json!(w),
             Value::Withheld(_) => Json::Null,
         }
@@ -356,6 +348,7 @@ pub fn json(r: &Report, heading: &Heading) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::width;
 
     #[test]
     fn bars_in_eighths() {
