@@ -71,7 +71,15 @@ impl Store {
 
     /// Sets the schema and device id of a new store, or migrates an older one.
     fn prepare(&mut self) -> Result<(), StoreError> {
-        let schema: Option<u8> = self.meta(META_SCHEMA)?;
+        // An older store wrote its schema number under its own schema: read the
+        // number under whatever schema its header names.
+        let schema: Option<u8> = match self.tree(TreeId::Meta).get(META_SCHEMA).map_err(|e| self.read_error(e))? {
+            Some(bytes) => {
+                let written = codec::header(&bytes).map_or(codec::SCHEMA, |h| h.schema);
+                Some(codec::decode_schema(TreeId::Meta.name(), META_SCHEMA, &bytes, written)?)
+            }
+            None => None,
+        };
         match schema {
             None if self.is_empty()? => {
                 let device = Uuid::now_v7();
@@ -203,14 +211,32 @@ fn sled_damaged(dir: &Path, e: sled::Error) -> StoreError {
     }
 }
 
+thread_local! {
+    /// Set while this thread opens sled, whose panics are turned into errors.
+    static OPENING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// sled 0.34 can panic while recovering a damaged log; turn that into an error
 /// with a plain message instead of a backtrace.
+///
+/// The panic hook is process-wide: swapping it around each open would race when
+/// two threads open stores at once (the quiet hook could stay installed for good
+/// and hide every later panic message). So one hook is installed once, and it
+/// keeps quiet only for the thread that is opening sled.
 fn open_sled(dir: &Path) -> Result<sled::Db, StoreError> {
+    static QUIET_HOOK: std::sync::Once = std::sync::Once::new();
+    QUIET_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !OPENING.with(|o| o.get()) {
+                previous(info);
+            }
+        }));
+    });
     let config = sled::Config::new().path(dir).cache_capacity(CACHE_BYTES);
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
+    OPENING.with(|o| o.set(true));
     let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || config.open()));
-    std::panic::set_hook(previous);
+    OPENING.with(|o| o.set(false));
     match opened {
         Ok(Ok(db)) => Ok(db),
         Ok(Err(e)) => Err(sled_damaged(dir, e)),
