@@ -1,0 +1,200 @@
+//! Budget 1: a durable check-in (`Store::check_in`: the attendance record and its
+//! index entry in one sled transaction, then flush and `sync_data` of the log)
+//! against the floor, a 200-byte append plus `sync_data` on the same disk, and
+//! against the store a developer would pick instead, a one-row SQLite insert in
+//! WAL mode with `synchronous=FULL`. All three write in the same temporary folder
+//! in the same run. Budget: at most twice the fsync, and faster than SQLite.
+
+mod support;
+
+use chrono::Utc;
+use criterion::Criterion;
+use std::io::{Seek, SeekFrom, Write};
+use std::time::{Duration, Instant};
+use support::budget::{self, show};
+use support::generate::{self, Params};
+use thinkbaby::domain::Family;
+use thinkbaby::store::{Change, Store, codec};
+
+/// A record the size of a stored attendance and a little over: the write the floor makes.
+const RECORD: usize = 200;
+
+fn main() {
+    let bench = support::benchmarking();
+    let mut c = Criterion::default()
+        .sample_size(30)
+        .warm_up_time(Duration::from_secs(2))
+        .measurement_time(Duration::from_secs(6))
+        .configure_from_args();
+    let dir = support::temp_dir("thinkbaby-bench-checkin-");
+    println!(
+        "writing in {} (set THINKBABY_BENCH_DIR to measure another disk)",
+        dir.path().display()
+    );
+
+    let mut group = c.benchmark_group("durable_write");
+
+    // The floor: append 200 bytes to a file and make the disk hold them.
+    let fsync = {
+        let mut f = std::fs::File::create(dir.path().join("floor.dat")).expect("floor file");
+        let record = [0x5au8; RECORD];
+        budget::timed(&mut group, "fsync_200_bytes", || {
+            let t = Instant::now();
+            f.write_all(&record).expect("write");
+            f.sync_data().expect("sync_data");
+            t.elapsed()
+        })
+    };
+
+    // The same, written over the start of a file that already has its size:
+    // no metadata to journal, so the least a durable write can cost on this disk.
+    let overwrite = {
+        let mut f =
+            std::fs::File::create(dir.path().join("floor-overwrite.dat")).expect("floor file");
+        f.set_len(4096).expect("size");
+        f.sync_all().expect("sync");
+        let record = [0xa5u8; RECORD];
+        budget::timed(&mut group, "fsync_200_bytes_overwrite", || {
+            let t = Instant::now();
+            f.seek(SeekFrom::Start(0)).expect("seek");
+            f.write_all(&record).expect("write");
+            f.sync_data().expect("sync_data");
+            t.elapsed()
+        })
+    };
+
+    // SQLite in WAL mode with synchronous=FULL: one row (with an index, as the
+    // store keeps one) per transaction.
+    let sqlite = {
+        let db = rusqlite::Connection::open(dir.path().join("sqlite.db")).expect("sqlite");
+        db.pragma_update(None, "journal_mode", "WAL").expect("WAL");
+        db.pragma_update(None, "synchronous", "FULL")
+            .expect("synchronous");
+        db.execute_batch(
+            "CREATE TABLE attendance (session BLOB NOT NULL, family BLOB NOT NULL, value BLOB NOT NULL,
+                                      PRIMARY KEY (session, family)) WITHOUT ROWID;
+             CREATE INDEX attendance_by_family ON attendance (family, session);",
+        )
+        .expect("schema");
+        let mut insert = db
+            .prepare("INSERT INTO attendance (session, family, value) VALUES (?1, ?2, ?3)")
+            .expect("insert");
+        let session = uuid::Uuid::now_v7();
+        let value = vec![0x5au8; RECORD];
+        budget::timed(&mut group, "sqlite_wal_full_insert", || {
+            let family = uuid::Uuid::now_v7();
+            let t = Instant::now();
+            insert
+                .execute((session.as_bytes(), family.as_bytes(), &value))
+                .expect("insert row");
+            t.elapsed()
+        })
+    };
+
+    // thinkbaby: Store::check_in of a family not yet checked in, on a store with a
+    // few thousand families and three years of sessions.
+    let (checkin, record_len) = {
+        let params = Params {
+            families: 2_000,
+            observations: 20_000,
+            ..Params::default()
+        };
+        let store = Store::open(&dir.path().join("store")).expect("store");
+        let summary = generate::generate(&store, &params).expect("generate");
+        let session = summary.last_sessions[0].clone();
+        let template = store
+            .families()
+            .expect("families")
+            .into_iter()
+            .next()
+            .expect("a family");
+        let mut pool = FreshFamilies {
+            template,
+            ready: Vec::new(),
+            rng: fastrand::Rng::with_seed(7),
+        };
+        let mut record_len = 0;
+        let median = budget::timed(&mut group, "store_check_in", || {
+            let family = pool.next(&store);
+            let t = Instant::now();
+            let a = store
+                .check_in(&session, &family, "CR", Utc::now())
+                .expect("check-in")
+                .expect("a new check-in");
+            let d = t.elapsed();
+            record_len = codec::encode(&a).len();
+            d
+        });
+        (median, record_len)
+    };
+    group.finish();
+    println!("a stored attendance is {record_len} bytes (the floor writes {RECORD})");
+
+    if let Some(o) = overwrite {
+        println!(
+            "fsync floor without a size change (200 bytes over the start of a file): {}",
+            show(o)
+        );
+    }
+    if let (Some(f), Some(s), Some(k)) = (fsync, sqlite, checkin) {
+        println!(
+            "durable write: fsync {} | SQLite WAL FULL {} | thinkbaby check-in {} ({:.2}x fsync, {:.2}x SQLite)",
+            show(f),
+            show(s),
+            show(k),
+            k.as_secs_f64() / f.as_secs_f64(),
+            k.as_secs_f64() / s.as_secs_f64()
+        );
+        budget::verdict(
+            "check-in vs fsync",
+            format!(
+                "median {} ({:.2}x)",
+                show(k),
+                k.as_secs_f64() / f.as_secs_f64()
+            ),
+            format!("≤ 2 × fsync {} = {}", show(f), show(f * 2)),
+            k <= f * 2,
+        );
+        budget::verdict(
+            "check-in vs SQLite",
+            format!("median {}", show(k)),
+            format!("< SQLite WAL FULL {}", show(s)),
+            k < s,
+        );
+    }
+    if bench {
+        budget::summary("durable check-in budgets");
+    }
+    c.final_summary();
+}
+
+/// Families added to the store a thousand at a time, outside the timed part, so
+/// that each check-in is of a family not checked in yet.
+struct FreshFamilies {
+    template: Family,
+    ready: Vec<Family>,
+    rng: fastrand::Rng,
+}
+
+impl FreshFamilies {
+    fn next(&mut self, store: &Store) -> Family {
+        if self.ready.is_empty() {
+            let now = Utc::now();
+            let mut change = Change::default();
+            for _ in 0..1_000 {
+                let mut f = self.template.clone();
+                f.id = generate::id_at(&mut self.rng, now);
+                for c in &mut f.carers {
+                    c.id = generate::id_at(&mut self.rng, now);
+                }
+                for b in &mut f.babies {
+                    b.id = generate::id_at(&mut self.rng, now);
+                }
+                change.put_family(&f);
+                self.ready.push(f);
+            }
+            store.commit(change).expect("add families");
+        }
+        self.ready.pop().expect("a family")
+    }
+}

@@ -1,0 +1,91 @@
+//! Generates a realistic store for trying the program at scale and for benchmarks:
+//!
+//! ```text
+//! cargo run --release --example gen -- --families 50000 --observations 500000 --data-dir DIR
+//! ```
+//!
+//! The same seed gives the same store. The data folder must be new or empty.
+
+#[path = "../benches/support/generate.rs"]
+mod generate;
+
+use chrono::NaiveDate;
+use clap::Parser;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+use thinkbaby::store::Store;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "gen",
+    about = "Generate a realistic thinkbaby store (made-up families) for trials and benchmarks"
+)]
+struct Args {
+    /// How many families
+    #[arg(long, default_value_t = 50_000)]
+    families: usize,
+    /// How many observation notes in all
+    #[arg(long, default_value_t = 500_000)]
+    observations: usize,
+    /// The folder to write the store into (new or empty)
+    #[arg(long, value_name = "DIR")]
+    data_dir: PathBuf,
+    /// The last session day; weekly sessions run for three years before it
+    #[arg(long, value_name = "YYYY-MM-DD", default_value = "2026-11-19")]
+    until: NaiveDate,
+    /// The random seed: the same seed gives the same store
+    #[arg(long, default_value_t = 2014)]
+    seed: u64,
+    /// Records per commit
+    #[arg(long, default_value_t = 4_000)]
+    batch: usize,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let started = Instant::now();
+    let store = match Store::open(&args.data_dir) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(e.exit_code());
+        }
+    };
+    match store.is_empty() {
+        Ok(true) => {}
+        Ok(false) => {
+            eprintln!(
+                "{} already holds a store: give a new or empty folder",
+                args.data_dir.display()
+            );
+            return ExitCode::from(2);
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    let params = generate::Params {
+        families: args.families,
+        observations: args.observations,
+        until: args.until,
+        years: 3,
+        seed: args.seed,
+        batch: args.batch,
+    };
+    match generate::generate(&store, &params) {
+        Ok(summary) => {
+            println!(
+                "wrote {summary} to {} in {:.1?}",
+                args.data_dir.display(),
+                started.elapsed()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
