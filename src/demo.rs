@@ -40,12 +40,8 @@ const SEED: u64 = 0x7468_696e_6b62_6162; // "thinkbab"
 const DATE_COLUMNS: &[&str] = &["baby_dob", "baby_due_date", "referral_date"];
 
 /// Staff of the demo groups: initials and names.
-const STAFF: &[(&str, &str)] = &[
-    ("JH", "Jess Holloway"),
-    ("NR", "Nadia Rahman"),
-    ("KO", "Kasia Olszewska"),
-    ("DM", "Dawn Matthews"),
-];
+const STAFF: &[(&str, &str)] =
+    &[("JH", "Jess Holloway"), ("NR", "Nadia Rahman"), ("KO", "Kasia Olszewska"), ("DM", "Dawn Matthews")];
 
 /// Makes the demo store in `dir`: groups, staff, the roster, then the history.
 pub fn build(dir: &Path, clock: &dyn Clock) -> Result<Store, Failure> {
@@ -72,20 +68,9 @@ pub fn build(dir: &Path, clock: &dyn Clock) -> Result<Store, Failure> {
         end: half_eleven,
         stamp: Stamp::new(created, device),
     };
-    let central = group(
-        &mut rng,
-        CENTRAL,
-        "Blenheim Crescent Church Hall, LU3 1HB",
-        Neighbourhood::Central,
-        central_day,
-    );
-    let south = group(
-        &mut rng,
-        SOUTH,
-        "The Gallery, The Mall, LU1 2TW",
-        Neighbourhood::South,
-        south_day,
-    );
+    let central =
+        group(&mut rng, CENTRAL, "Blenheim Crescent Church Hall, LU3 1HB", Neighbourhood::Central, central_day);
+    let south = group(&mut rng, SOUTH, "The Gallery, The Mall, LU1 2TW", Neighbourhood::South, south_day);
     let mut setup = Change::default();
     setup.put_group(&central);
     setup.put_group(&south);
@@ -101,12 +86,7 @@ pub fn build(dir: &Path, clock: &dyn Clock) -> Result<Store, Failure> {
     let shift = today.signed_duration_since(anchor());
     roster::import(&store, &shifted_roster(shift)?, None, now, today)?;
 
-    let history = history(
-        &store,
-        clock,
-        &mut rng,
-        &[(&central, ["JH", "NR"]), (&south, ["KO", "DM"])],
-    )?;
+    let history = history(&store, clock, &mut rng, &[(&central, ["JH", "NR"]), (&south, ["KO", "DM"])])?;
     store.commit(history)?;
     Ok(store)
 }
@@ -119,15 +99,10 @@ pub fn anchor() -> NaiveDate {
 
 /// The demo roster with every date moved by `shift`, as CSV bytes.
 pub fn shifted_roster(shift: Duration) -> Result<Vec<u8>, Failure> {
-    let broken = |e: &dyn std::fmt::Display| {
-        Failure::new(format!("the built-in demo roster is damaged: {e}"))
-    };
+    let broken = |e: &dyn std::fmt::Display| Failure::new(format!("the built-in demo roster is damaged: {e}"));
     let mut reader = csv::Reader::from_reader(ROSTER);
     let headers = reader.headers().map_err(|e| broken(&e))?.clone();
-    let dated: Vec<bool> = headers
-        .iter()
-        .map(|h| DATE_COLUMNS.contains(&h.trim()))
-        .collect();
+    let dated: Vec<bool> = headers.iter().map(|h| DATE_COLUMNS.contains(&h.trim())).collect();
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(&headers).map_err(|e| broken(&e))?;
     for record in reader.records() {
@@ -204,11 +179,7 @@ const NOTES: &[Note] = &[
         follow_up: "",
     },
     Note {
-        tags: &[
-            "rough-handling",
-            "safeguarding-raised",
-            "shared-with-colleague",
-        ],
+        tags: &["rough-handling", "safeguarding-raised", "shared-with-colleague"],
         text: "Baby lifted sharply by one arm while crying; a bruise seen on the upper arm. Shared with co-facilitator straight away.",
         concern: Concern::Safeguarding,
         follow_up: "Designated safeguarding lead told the same morning; record the referral outcome.",
@@ -222,12 +193,7 @@ const NOTES: &[Note] = &[
 ];
 
 /// Eight weeks of sessions for each group, with check-ins and a handful of notes.
-fn history(
-    store: &Store,
-    clock: &dyn Clock,
-    rng: &mut Lcg,
-    groups: &[(&Group, [&str; 2])],
-) -> Result<Change, Failure> {
+fn history(store: &Store, clock: &dyn Clock, rng: &mut Lcg, groups: &[(&Group, [&str; 2])]) -> Result<Change, Failure> {
     let today = clock.today();
     let device = store.device();
     let mut families = store.families()?;
@@ -240,10 +206,8 @@ fn history(
 
     // Where each family belongs, and from which week it first came (none for some
     // families new on the roster). A family comes on three weeks out of four.
-    let neighbourhood: HashMap<Uuid, Option<Neighbourhood>> = groups
-        .iter()
-        .map(|(g, _)| (g.id, g.neighbourhood))
-        .collect();
+    let neighbourhood: HashMap<Uuid, Option<Neighbourhood>> =
+        groups.iter().map(|(g, _)| (g.id, g.neighbourhood)).collect();
     let mut first_week = Vec::with_capacity(families.len());
     for f in &mut families {
         if let Some(n) = f.groups.first().and_then(|g| neighbourhood.get(g)) {
@@ -295,12 +259,7 @@ fn history(
                     checked_in,
                     checked_out: Some(checked_out),
                     carers: f.carers.iter().map(|c| c.id).collect(),
-                    babies: f
-                        .babies
-                        .iter()
-                        .filter(|b| b.dob <= day)
-                        .map(|b| b.id)
-                        .collect(),
+                    babies: f.babies.iter().filter(|b| b.dob <= day).map(|b| b.id).collect(),
                     walk_in: !expected,
                     by: facilitators[rng.below(facilitators.len() as u64) as usize].clone(),
                     stamp: Stamp::new(checked_in, device),
@@ -322,8 +281,7 @@ fn history(
             pick = (pick + 1) % visits.len();
         }
         let (session, a) = &visits[pick];
-        let author =
-            session.facilitators[rng.below(session.facilitators.len() as u64) as usize].clone();
+        let author = session.facilitators[rng.below(session.facilitators.len() as u64) as usize].clone();
         let written = a.checked_in + Duration::minutes(20 + rng.below(40) as i64);
         let o = Observation {
             id: rng.id(written),
@@ -375,10 +333,7 @@ impl Lcg {
     }
 
     fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
         // The high bits of an LCG are the well-mixed ones.
         self.0 >> 16
     }
@@ -394,8 +349,7 @@ impl Lcg {
         for chunk in bytes.chunks_mut(2) {
             chunk.copy_from_slice(&(self.next() as u16).to_be_bytes());
         }
-        uuid::Builder::from_unix_timestamp_millis(t.timestamp_millis().max(0) as u64, &bytes)
-            .into_uuid()
+        uuid::Builder::from_unix_timestamp_millis(t.timestamp_millis().max(0) as u64, &bytes).into_uuid()
     }
 }
 
@@ -407,14 +361,8 @@ mod tests {
     fn last_meeting_is_strictly_before_today() {
         let thu = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
         assert_eq!(last_meeting_before(thu, 3), thu - Duration::days(7));
-        assert_eq!(
-            last_meeting_before(thu, 1),
-            NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
-        );
-        assert_eq!(
-            last_meeting_before(thu, 4),
-            NaiveDate::from_ymd_opt(2026, 11, 20).unwrap()
-        );
+        assert_eq!(last_meeting_before(thu, 1), NaiveDate::from_ymd_opt(2026, 11, 24).unwrap());
+        assert_eq!(last_meeting_before(thu, 4), NaiveDate::from_ymd_opt(2026, 11, 20).unwrap());
     }
 
     #[test]

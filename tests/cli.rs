@@ -22,10 +22,7 @@ fn settle() {
 }
 
 fn tempdir() -> tempfile::TempDir {
-    tempfile::Builder::new()
-        .prefix("thinkbaby-cli-")
-        .tempdir()
-        .unwrap()
+    tempfile::Builder::new().prefix("thinkbaby-cli-").tempdir().unwrap()
 }
 
 /// `thinkbaby --data-dir DIR ARGS...`, with nothing from the caller's environment
@@ -38,19 +35,14 @@ fn thinkbaby(dir: &Path) -> Command {
 
 fn bare() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_thinkbaby"));
-    c.env_remove("THINKBABY_DATA_DIR")
-        .env("RUST_BACKTRACE", "1")
-        .stdin(Stdio::null());
+    c.env_remove("THINKBABY_DATA_DIR").env("RUST_BACKTRACE", "1").stdin(Stdio::null());
     c
 }
 
 fn run(c: &mut Command) -> Output {
     let child = {
         let _spawning = SPAWNING.read().unwrap_or_else(|e| e.into_inner());
-        c.stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap()
+        c.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap()
     };
     child.wait_with_output().unwrap()
 }
@@ -63,11 +55,7 @@ fn text(bytes: &[u8]) -> String {
 fn expect(c: &mut Command, code: i32) -> (String, String) {
     let out = run(c);
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "{c:?}\nstdout:\n{stdout}\nstderr:\n{stderr}"
-    );
+    assert_eq!(out.status.code(), Some(code), "{c:?}\nstdout:\n{stdout}\nstderr:\n{stderr}");
     assert_no_panic(&stderr);
     (stdout, stderr)
 }
@@ -130,67 +118,32 @@ fn an_excel_roster_imports_once() {
 
     let (stdout, stderr) = expect(thinkbaby(&data).args(["import", "roster"]).arg(&csv), 0);
     let first = stdout.lines().next().unwrap_or_default();
-    assert_eq!(
-        first, "added 8 families, 9 babies and 2 groups",
-        "{stdout}{stderr}"
-    );
+    assert_eq!(first, "added 8 families, 9 babies and 2 groups", "{stdout}{stderr}");
     assert!(stdout.contains("ignored columns: notes"), "{stdout}");
-    assert!(
-        !stdout.contains('\u{1b}') && !stderr.contains('\u{1b}'),
-        "no escape sequence reaches the terminal"
-    );
+    assert!(!stdout.contains('\u{1b}') && !stderr.contains('\u{1b}'), "no escape sequence reaches the terminal");
 
     let fams = families(&data);
     assert_eq!(fams.len(), 8);
     let names: Vec<&str> = fams.iter().map(|f| f.first_carer()).collect();
-    for name in [
-        "Łucja Nowak",
-        "Nguyễn Thị Lan",
-        "محمد",
-        "Rukhsana Begum",
-        "李娜",
-        "Sophie Clarke",
-        "Ioana Popescu",
-    ] {
+    for name in ["Łucja Nowak", "Nguyễn Thị Lan", "محمد", "Rukhsana Begum", "李娜", "Sophie Clarke", "Ioana Popescu"]
+    {
         assert!(names.contains(&name), "{name} in {names:?}");
     }
-    assert!(
-        names.contains(&"Eve\u{1b}[31m Mallory"),
-        "the name is stored as written: {names:?}"
-    );
+    assert!(names.contains(&"Eve\u{1b}[31m Mallory"), "the name is stored as written: {names:?}");
     let find = |name: &str| fams.iter().find(|f| f.first_carer() == name).unwrap();
 
     let twins = find("Ioana Popescu");
-    assert_eq!(
-        twins.babies.len(),
-        2,
-        "twins are one family with two babies"
-    );
+    assert_eq!(twins.babies.len(), 2, "twins are one family with two babies");
     assert_eq!(twins.baby_names(), "Andrei & Maria");
-    assert!(
-        twins
-            .babies
-            .iter()
-            .all(|b| b.dob == chrono::NaiveDate::from_ymd_opt(2026, 9, 9).unwrap())
-    );
+    assert!(twins.babies.iter().all(|b| b.dob == chrono::NaiveDate::from_ymd_opt(2026, 9, 9).unwrap()));
 
     let lan = find("Nguyễn Thị Lan");
     assert_eq!(lan.alerts.len(), 2, "{:?}", lan.alerts);
-    assert_eq!(
-        (lan.alerts[0].kind, lan.alerts[0].text.as_str()),
-        (AlertKind::Allergy, "peanuts, sesame")
-    );
-    assert_eq!(
-        (lan.alerts[1].kind, lan.alerts[1].text.as_str()),
-        (AlertKind::NoCollect, "Mr Tran")
-    );
+    assert_eq!((lan.alerts[0].kind, lan.alerts[0].text.as_str()), (AlertKind::Allergy, "peanuts, sesame"));
+    assert_eq!((lan.alerts[1].kind, lan.alerts[1].text.as_str()), (AlertKind::NoCollect, "Mr Tran"));
 
     let lucja = find("Łucja Nowak");
-    assert_eq!(
-        lucja.babies[0].dob,
-        chrono::NaiveDate::from_ymd_opt(2026, 1, 22).unwrap(),
-        "dd/mm/yyyy"
-    );
+    assert_eq!(lucja.babies[0].dob, chrono::NaiveDate::from_ymd_opt(2026, 1, 22).unwrap(), "dd/mm/yyyy");
     assert_eq!(lucja.postcode, "LU4 8QP");
     assert_eq!(lucja.carers[0].phone, "07700 900103");
     assert_eq!(find("Rukhsana Begum").babies[0].name, "সাদিয়া");
@@ -200,14 +153,8 @@ fn an_excel_roster_imports_once() {
 
     // The same file again adds nothing.
     let (again, _) = expect(thinkbaby(&data).args(["import", "roster"]).arg(&csv), 0);
-    assert!(
-        again.starts_with("added 0 families, 0 babies and 0 groups"),
-        "{again}"
-    );
-    assert!(
-        again.contains("8 families were already in the store"),
-        "{again}"
-    );
+    assert!(again.starts_with("added 0 families, 0 babies and 0 groups"), "{again}");
+    assert!(again.contains("8 families were already in the store"), "{again}");
     assert_eq!(families(&data), fams, "a second import changes nothing");
 }
 
@@ -228,15 +175,9 @@ fn three_wrong_rows_are_all_reported_and_nothing_is_imported() {
     let csv = write(work.path(), "wrong.csv", lines.join("\n") + "\n");
     let (stdout, stderr) = expect(thinkbaby(&data).args(["import", "roster"]).arg(&csv), 1);
     assert_eq!(stdout, "");
-    assert!(
-        stderr.contains("3 wrong rows; nothing was imported"),
-        "{stderr}"
-    );
-    let reported: Vec<&str> = stderr
-        .lines()
-        .filter_map(|l| l.trim().strip_prefix("line "))
-        .filter_map(|l| l.split(':').next())
-        .collect();
+    assert!(stderr.contains("3 wrong rows; nothing was imported"), "{stderr}");
+    let reported: Vec<&str> =
+        stderr.lines().filter_map(|l| l.trim().strip_prefix("line ")).filter_map(|l| l.split(':').next()).collect();
     assert_eq!(reported, ["4", "6", "8"], "{stderr}");
     assert!(stderr.contains("31/02/2026"), "{stderr}");
     assert!(stderr.contains("baby_name is empty"), "{stderr}");
@@ -255,10 +196,7 @@ fn a_second_program_gets_the_lock_message_and_status_2() {
     let files_before = listing(&data);
 
     let store = open(&data);
-    let message = format!(
-        "thinkbaby is already open on this computer (data in {})\n",
-        data.display()
-    );
+    let message = format!("thinkbaby is already open on this computer (data in {})\n", data.display());
     let attempts: [&[&str]; 4] = [&[], &["check"], &["export"], &["import", "roster"]];
     for args in attempts {
         let mut c = thinkbaby(&data);
@@ -280,10 +218,8 @@ fn a_second_program_gets_the_lock_message_and_status_2() {
 }
 
 fn listing(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
+    let mut names: Vec<String> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     names.sort();
     names
 }
@@ -298,35 +234,18 @@ fn an_archive_round_trip_gives_the_same_bytes() {
 
     let a = work.path().join("a.jsonl");
     let b = work.path().join("b.jsonl");
-    let (_, said) = expect(
-        thinkbaby(&first)
-            .args(["export", "--format", "jsonl", "-o"])
-            .arg(&a),
-        0,
-    );
-    assert!(
-        said.starts_with("exported 26 families, 2 groups, 16 sessions"),
-        "{said}"
-    );
+    let (_, said) = expect(thinkbaby(&first).args(["export", "--format", "jsonl", "-o"]).arg(&a), 0);
+    assert!(said.starts_with("exported 26 families, 2 groups, 16 sessions"), "{said}");
     let (imported, _) = expect(thinkbaby(&second).args(["import", "archive"]).arg(&a), 0);
-    assert!(
-        imported.starts_with("imported 26 families, 2 groups, 16 sessions"),
-        "{imported}"
-    );
+    assert!(imported.starts_with("imported 26 families, 2 groups, 16 sessions"), "{imported}");
     expect(thinkbaby(&second).args(["export", "-o"]).arg(&b), 0);
 
     let (a_bytes, b_bytes) = (std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
     assert!(a_bytes.len() > 10_000, "{} bytes", a_bytes.len());
     assert!(text(&a_bytes).starts_with("{\"format\":\"thinkbaby-archive\",\"version\":1}\n"));
-    assert!(
-        a_bytes == b_bytes,
-        "export, import, export gives the same bytes"
-    );
+    assert!(a_bytes == b_bytes, "export, import, export gives the same bytes");
     let (to_screen, _) = expect(thinkbaby(&second).arg("export"), 0);
-    assert!(
-        to_screen.as_bytes() == a_bytes,
-        "export to the screen writes the same archive"
-    );
+    assert!(to_screen.as_bytes() == a_bytes, "export to the screen writes the same archive");
     let (checked, _) = expect(thinkbaby(&second).arg("check"), 0);
     assert!(checked.contains("no problems found"), "{checked}");
 
@@ -335,10 +254,7 @@ fn an_archive_round_trip_gives_the_same_bytes() {
     assert!(refused.contains("not empty"), "{refused}");
     assert!(refused.lines().count() <= 2, "{refused}");
     let (after, _) = expect(thinkbaby(&first).arg("export"), 0);
-    assert!(
-        after.as_bytes() == a_bytes,
-        "the refused import changed nothing"
-    );
+    assert!(after.as_bytes() == a_bytes, "the refused import changed nothing");
 }
 
 #[test]
@@ -349,12 +265,7 @@ fn check_passes_a_clean_store_and_names_a_damaged_value() {
     expect(thinkbaby(&data).args(["import", "roster"]).arg(&csv), 0);
     let (clean, _) = expect(thinkbaby(&data).arg("check"), 0);
     assert!(clean.contains("no problems found"), "{clean}");
-    assert!(
-        clean
-            .lines()
-            .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["families", "8"]),
-        "{clean}"
-    );
+    assert!(clean.lines().any(|l| l.split_whitespace().collect::<Vec<_>>() == ["families", "8"]), "{clean}");
 
     // Garbage under one family's key, written through a commit as any value is.
     let victim = families(&data)[0].id;
@@ -362,34 +273,21 @@ fn check_passes_a_clean_store_and_names_a_damaged_value() {
     {
         let store = open(&data);
         let mut c = Change::default();
-        c.put_raw(
-            TreeId::Families,
-            key.clone(),
-            b"\xb1\x02\x00not a family at all".to_vec(),
-        );
+        c.put_raw(TreeId::Families, key.clone(), b"\xb1\x02\x00not a family at all".to_vec());
         store.commit(c).unwrap();
         assert_eq!(check::run(&store).unwrap().problems.len(), 1);
     }
     settle();
     let (stdout, stderr) = expect(thinkbaby(&data).arg("check"), 1);
-    let problems: Vec<&str> = stdout
-        .lines()
-        .filter(|l| l.starts_with("problem: "))
-        .collect();
+    let problems: Vec<&str> = stdout.lines().filter(|l| l.starts_with("problem: ")).collect();
     assert_eq!(problems.len(), 1, "{stdout}");
-    assert!(
-        problems[0].contains("families") && problems[0].contains(&keys::show(&key)),
-        "{stdout}"
-    );
+    assert!(problems[0].contains("families") && problems[0].contains(&keys::show(&key)), "{stdout}");
     assert!(stderr.starts_with("1 problem found."), "{stderr}");
     assert!(stderr.lines().count() <= 2, "{stderr}");
 
     // Reading the damaged record elsewhere is a plain error that names it, not a panic.
     let (_, stderr) = expect(thinkbaby(&data).arg("export"), 1);
-    assert!(
-        stderr.contains("families") && stderr.contains(&keys::show(&key)),
-        "{stderr}"
-    );
+    assert!(stderr.contains("families") && stderr.contains(&keys::show(&key)), "{stderr}");
     assert!(stderr.lines().count() <= 2, "{stderr}");
 }
 
@@ -397,67 +295,24 @@ fn check_passes_a_clean_store_and_names_a_damaged_value() {
 fn errors_a_user_can_cause_are_one_or_two_plain_lines() {
     let work = tempdir();
     let data = work.path().join("data");
-    let not_utf8 = write(
-        work.path(),
-        "latin1.csv",
-        b"parent_name,baby_name,baby_dob\nZo\xeb,Amy,01/02/2026\n",
-    );
+    let not_utf8 = write(work.path(), "latin1.csv", b"parent_name,baby_name,baby_dob\nZo\xeb,Amy,01/02/2026\n");
     let no_columns = write(work.path(), "columns.csv", "name,dob\nZoë,01/02/2026\n");
     let not_archive = write(work.path(), "roster.jsonl", excel_roster());
     let missing = work.path().join("missing.csv");
     let cases: Vec<(&str, Vec<&std::ffi::OsStr>, i32, &str)> = vec![
-        (
-            "missing roster",
-            vec!["import".as_ref(), "roster".as_ref(), missing.as_os_str()],
-            1,
-            "there is no file",
-        ),
-        (
-            "missing archive",
-            vec!["import".as_ref(), "archive".as_ref(), missing.as_os_str()],
-            1,
-            "there is no file",
-        ),
-        (
-            "not UTF-8",
-            vec!["import".as_ref(), "roster".as_ref(), not_utf8.as_os_str()],
-            1,
-            "UTF-8",
-        ),
-        (
-            "no columns",
-            vec!["import".as_ref(), "roster".as_ref(), no_columns.as_os_str()],
-            1,
-            "parent_name",
-        ),
+        ("missing roster", vec!["import".as_ref(), "roster".as_ref(), missing.as_os_str()], 1, "there is no file"),
+        ("missing archive", vec!["import".as_ref(), "archive".as_ref(), missing.as_os_str()], 1, "there is no file"),
+        ("not UTF-8", vec!["import".as_ref(), "roster".as_ref(), not_utf8.as_os_str()], 1, "UTF-8"),
+        ("no columns", vec!["import".as_ref(), "roster".as_ref(), no_columns.as_os_str()], 1, "parent_name"),
         (
             "not an archive",
-            vec![
-                "import".as_ref(),
-                "archive".as_ref(),
-                not_archive.as_os_str(),
-            ],
+            vec!["import".as_ref(), "archive".as_ref(), not_archive.as_os_str()],
             1,
             "not a thinkbaby archive",
         ),
-        (
-            "UK date for --date",
-            vec!["--date".as_ref(), "31/12/2026".as_ref()],
-            2,
-            "YYYY-MM-DD",
-        ),
-        (
-            "no such day",
-            vec!["--date".as_ref(), "2026-02-30".as_ref()],
-            2,
-            "not a date",
-        ),
-        (
-            "no date",
-            vec!["--date".as_ref(), "tomorrow".as_ref()],
-            2,
-            "not a date",
-        ),
+        ("UK date for --date", vec!["--date".as_ref(), "31/12/2026".as_ref()], 2, "YYYY-MM-DD"),
+        ("no such day", vec!["--date".as_ref(), "2026-02-30".as_ref()], 2, "not a date"),
+        ("no date", vec!["--date".as_ref(), "tomorrow".as_ref()], 2, "not a date"),
     ];
     for (what, args, code, says) in cases {
         let (stdout, stderr) = expect(thinkbaby(&data).args(&args), code);
@@ -473,14 +328,8 @@ fn errors_a_user_can_cause_are_one_or_two_plain_lines() {
 #[test]
 fn every_command_has_help() {
     let dir = tempdir();
-    let commands: [&[&str]; 6] = [
-        &[],
-        &["import"],
-        &["import", "roster"],
-        &["import", "archive"],
-        &["export"],
-        &["check"],
-    ];
+    let commands: [&[&str]; 6] =
+        [&[], &["import"], &["import", "roster"], &["import", "archive"], &["export"], &["check"]];
     for args in commands {
         let (stdout, _) = expect(thinkbaby(dir.path()).args(args).arg("--help"), 0);
         assert!(stdout.contains("Usage: thinkbaby"), "{args:?}: {stdout}");
@@ -495,10 +344,8 @@ fn every_command_has_help() {
 fn an_import_of_5000_families_killed_midway_leaves_all_or_none() {
     const FAMILIES: usize = 5000;
     const ROUNDS: usize = 8;
-    let seed = std::env::var("THINKBABY_TEST_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| fastrand::u64(..));
+    let seed =
+        std::env::var("THINKBABY_TEST_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| fastrand::u64(..));
     eprintln!("random seed {seed} (set THINKBABY_TEST_SEED to repeat)");
     let mut rng = fastrand::Rng::with_seed(seed);
     let work = tempdir();
@@ -528,46 +375,26 @@ fn an_import_of_5000_families_killed_midway_leaves_all_or_none() {
     let whole = import(&work.path().join("whole")).wait().unwrap();
     let took = started.elapsed().as_millis() as u64;
     assert!(whole.success());
-    assert_eq!(
-        open(&work.path().join("whole")).count(TreeId::Families),
-        FAMILIES
-    );
+    assert_eq!(open(&work.path().join("whole")).count(TreeId::Families), FAMILIES);
     let mut outcomes = Vec::new();
     for round in 0..ROUNDS {
         let data = work.path().join(format!("data{round}"));
         let mut child = import(&data);
-        std::thread::sleep(std::time::Duration::from_millis(
-            rng.u64(took / 3..=took + took / 10),
-        ));
+        std::thread::sleep(std::time::Duration::from_millis(rng.u64(took / 3..=took + took / 10)));
         child.kill().unwrap(); // SIGKILL on Unix
         let status = child.wait().unwrap();
 
         let store = Store::open(&data).unwrap();
         let n = store.count(TreeId::Families);
-        assert!(
-            n == 0 || n == FAMILIES,
-            "round {round}: {n} families after the kill"
-        );
-        assert_eq!(
-            store.count(TreeId::Groups),
-            usize::from(n > 0),
-            "round {round}: the group came with them"
-        );
+        assert!(n == 0 || n == FAMILIES, "round {round}: {n} families after the kill");
+        assert_eq!(store.count(TreeId::Groups), usize::from(n > 0), "round {round}: the group came with them");
         if n > 0 {
-            let babies: usize = store
-                .families()
-                .unwrap()
-                .iter()
-                .map(|f| f.babies.len())
-                .sum();
+            let babies: usize = store.families().unwrap().iter().map(|f| f.babies.len()).sum();
             assert_eq!(babies, FAMILIES, "round {round}");
         }
         let report = check::run(&store).unwrap();
         assert!(report.ok(), "round {round}: {:?}", report.problems);
         outcomes.push(format!("{n} ({status})"));
     }
-    eprintln!(
-        "an import took {took} ms; families after each kill: {}",
-        outcomes.join(", ")
-    );
+    eprintln!("an import took {took} ms; families after each kill: {}", outcomes.join(", "));
 }

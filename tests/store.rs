@@ -20,10 +20,7 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 fn tempdir() -> tempfile::TempDir {
-    tempfile::Builder::new()
-        .prefix("thinkbaby-test-")
-        .tempdir()
-        .unwrap()
+    tempfile::Builder::new().prefix("thinkbaby-test-").tempdir().unwrap()
 }
 
 fn group(id: Uuid, name: &str, weekday: u8, now: DateTime<Utc>, device: Uuid) -> Group {
@@ -40,14 +37,7 @@ fn group(id: Uuid, name: &str, weekday: u8, now: DateTime<Utc>, device: Uuid) ->
 }
 
 /// A family with one carer and one baby; ids derived from `n` so tests can name them.
-fn family(
-    n: u128,
-    carer: &str,
-    baby: &str,
-    dob: NaiveDate,
-    now: DateTime<Utc>,
-    device: Uuid,
-) -> Family {
+fn family(n: u128, carer: &str, baby: &str, dob: NaiveDate, now: DateTime<Utc>, device: Uuid) -> Family {
     Family {
         id: Uuid::from_u128(0xFA00 + n),
         carers: vec![Carer {
@@ -56,13 +46,7 @@ fn family(
             relationship: "Mother".into(),
             phone: format!("07700 900{n:03}"),
         }],
-        babies: vec![Baby {
-            id: Uuid::from_u128(0xBA00 + n),
-            name: baby.into(),
-            dob,
-            due: None,
-            sex: None,
-        }],
+        babies: vec![Baby { id: Uuid::from_u128(0xBA00 + n), name: baby.into(), dob, due: None, sex: None }],
         postcode: "LU3 1HB".into(),
         neighbourhood: Some(Neighbourhood::Central),
         home_language: "Polish".into(),
@@ -75,28 +59,16 @@ fn family(
         hv_level: HvLevel::UniversalPlus,
         need_level: Some(2),
         eha: true,
-        data_sharing: Consent {
-            answer: ConsentAnswer::Yes,
-            date: Some(dob + Duration::days(30)),
-        },
+        data_sharing: Consent { answer: ConsentAnswer::Yes, date: Some(dob + Duration::days(30)) },
         photos: Consent::not_asked(),
-        alerts: vec![Alert {
-            kind: AlertKind::Allergy,
-            text: "peanuts".into(),
-        }],
+        alerts: vec![Alert { kind: AlertKind::Allergy, text: "peanuts".into() }],
         groups: vec![],
         stamp: Stamp::new(now, device),
     }
 }
 
 fn session(id: Uuid, group: Uuid, date: NaiveDate, now: DateTime<Utc>, device: Uuid) -> Session {
-    Session {
-        id,
-        group,
-        date,
-        facilitators: vec!["JH".into()],
-        stamp: Stamp::new(now, device),
-    }
+    Session { id, group, date, facilitators: vec!["JH".into()], stamp: Stamp::new(now, device) }
 }
 
 fn attendance(s: &Session, f: &Family, at: DateTime<Utc>, device: Uuid) -> Attendance {
@@ -172,24 +144,14 @@ fn every_record_is_there_after_reopening() {
         let f = family(1, "Łucja Nowak", "Zofia", day(2026, 1, 22), now, device);
         let s = session(Uuid::from_u128(2), g.id, day(2026, 11, 19), now, device);
         let a = attendance(&s, &f, now, device);
-        let o = observation(
-            Uuid::from_u128(3),
-            &s,
-            &f,
-            now + Duration::minutes(30),
-            device,
-        );
+        let o = observation(Uuid::from_u128(3), &s, &f, now + Duration::minutes(30), device);
         store.save_group(&g).unwrap();
         store.save_family(&f).unwrap();
         let mut c = Change::default();
         c.put_session(&s);
         c.put_attendance(&a);
         c.put_observation(&o);
-        c.put_staff(&Staff {
-            initials: "JH".into(),
-            name: "Jess Holloway".into(),
-            stamp: Stamp::new(now, device),
-        });
+        c.put_staff(&Staff { initials: "JH".into(), name: "Jess Holloway".into(), stamp: Stamp::new(now, device) });
         store.commit(c).unwrap();
         (device, g, f, s, a, o)
     };
@@ -220,46 +182,19 @@ fn ops_commit_what_they_return() {
         let device = store.device();
         let g = group(Uuid::from_u128(1), "South", 3, clock.now(), device);
         store.save_group(&g).unwrap();
-        let mut f = family(
-            1,
-            "Ana Ferreira",
-            "Tomás",
-            day(2026, 7, 18),
-            clock.now(),
-            device,
-        );
+        let mut f = family(1, "Ana Ferreira", "Tomás", day(2026, 7, 18), clock.now(), device);
         f.groups.push(g.id);
         store.save_family(&f).unwrap();
-        let s = store
-            .open_session(g.id, clock.today(), "KO", clock.now())
-            .unwrap();
+        let s = store.open_session(g.id, clock.today(), "KO", clock.now()).unwrap();
         // Opening it again gives the same session and adds the second facilitator.
-        let again = store
-            .open_session(g.id, clock.today(), "DM", clock.now())
-            .unwrap();
+        let again = store.open_session(g.id, clock.today(), "DM", clock.now()).unwrap();
         assert_eq!(again.id, s.id);
-        let first = store
-            .check_in(&s, &f, "KO", clock.now())
-            .unwrap()
-            .expect("checked in");
+        let first = store.check_in(&s, &f, "KO", clock.now()).unwrap().expect("checked in");
         assert!(!first.walk_in, "an expected family is not a walk-in");
-        assert_eq!(
-            store.check_in(&s, &f, "KO", clock.now()).unwrap(),
-            None,
-            "no second check-in"
-        );
-        let w = family(
-            2,
-            "Nguyễn Thị Lan",
-            "Minh Anh",
-            day(2026, 10, 11),
-            clock.now(),
-            device,
-        );
+        assert_eq!(store.check_in(&s, &f, "KO", clock.now()).unwrap(), None, "no second check-in");
+        let w = family(2, "Nguyễn Thị Lan", "Minh Anh", day(2026, 10, 11), clock.now(), device);
         let walk_in = store.add_walk_in(&s, &w, "KO", clock.now()).unwrap();
-        let out = store
-            .check_out(&first, clock.now() + Duration::minutes(85))
-            .unwrap();
+        let out = store.check_out(&first, clock.now() + Duration::minutes(85)).unwrap();
         (s, out, walk_in)
     };
     let store = reopen(dir.path());
@@ -269,10 +204,7 @@ fn ops_commit_what_they_return() {
     here.sort_by_key(|a| a.family);
     assert_eq!(here, vec![first.clone(), walk_in.clone()]);
     assert!(here[0].checked_out.is_some() && here[1].walk_in);
-    assert_eq!(
-        store.family(walk_in.family).unwrap().unwrap().first_carer(),
-        "Nguyễn Thị Lan"
-    );
+    assert_eq!(store.family(walk_in.family).unwrap().unwrap().first_carer(), "Nguyễn Thị Lan");
     store.undo_check_in(&walk_in).unwrap();
     assert_eq!(store.attendance_of_family(walk_in.family).unwrap(), vec![]);
     assert!(check::run(&store).unwrap().ok());
@@ -286,10 +218,7 @@ fn a_second_open_of_the_same_folder_is_refused() {
         Err(e @ StoreError::Locked(_)) => {
             assert_eq!(
                 e.to_string(),
-                format!(
-                    "thinkbaby is already open on this computer (data in {})",
-                    dir.path().display()
-                )
+                format!("thinkbaby is already open on this computer (data in {})", dir.path().display())
             );
             assert_eq!(e.exit_code(), 2);
         }
@@ -304,29 +233,15 @@ fn a_value_that_does_not_decode_names_its_tree_and_key() {
     let dir = tempdir();
     let store = Store::open(dir.path()).unwrap();
     let now = moment(2026, 11, 19, 10, 4);
-    let f = family(
-        7,
-        "Hodan Warsame",
-        "Ayaan",
-        day(2026, 4, 30),
-        now,
-        store.device(),
-    );
+    let f = family(7, "Hodan Warsame", "Ayaan", day(2026, 4, 30), now, store.device());
     store.save_family(&f).unwrap();
     let mut c = Change::default();
-    c.put_raw(
-        TreeId::Families,
-        keys::id(f.id),
-        vec![codec::FORMAT, codec::SCHEMA, 0, 0xff, 0xff, 0x07],
-    );
+    c.put_raw(TreeId::Families, keys::id(f.id), vec![codec::FORMAT, codec::SCHEMA, 0, 0xff, 0xff, 0x07]);
     store.commit(c).unwrap();
     let err = store.family(f.id).unwrap_err();
     let text = err.to_string();
     assert!(matches!(err, StoreError::Decode { .. }), "{err:?}");
-    assert!(
-        text.contains("families") && text.contains(&keys::show(&keys::id(f.id))),
-        "{text}"
-    );
+    assert!(text.contains("families") && text.contains(&keys::show(&keys::id(f.id))), "{text}");
     assert!(store.families().is_err());
     let report = check::run(&store).unwrap();
     assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
@@ -362,27 +277,9 @@ fn schema1_records() -> Schema1 {
     let central = group(Uuid::from_u128(0x6001), "Central", 3, now, device);
     let south = group(Uuid::from_u128(0x6002), "South", 1, now, device);
     let sessions = [
-        session(
-            Uuid::from_u128(0x5001),
-            central.id,
-            day(2026, 10, 1),
-            now,
-            device,
-        ),
-        session(
-            Uuid::from_u128(0x5002),
-            central.id,
-            day(2026, 10, 8),
-            now,
-            device,
-        ),
-        session(
-            Uuid::from_u128(0x5003),
-            south.id,
-            day(2026, 10, 13),
-            now,
-            device,
-        ),
+        session(Uuid::from_u128(0x5001), central.id, day(2026, 10, 1), now, device),
+        session(Uuid::from_u128(0x5002), central.id, day(2026, 10, 8), now, device),
+        session(Uuid::from_u128(0x5003), south.id, day(2026, 10, 13), now, device),
     ];
     let a = family(1, "Łucja Nowak", "Zofia", day(2026, 1, 22), now, device);
     let b = family(2, "محمد", "Yusuf", day(2026, 8, 19), now, device);
@@ -394,23 +291,8 @@ fn schema1_records() -> Schema1 {
         attendance(&sessions[0], &b, at(&sessions[0]), device),
         attendance(&sessions[2], &b, at(&sessions[2]), device),
     ];
-    let note = observation(
-        Uuid::from_u128(0x0B01),
-        &sessions[0],
-        &a,
-        at(&sessions[0]),
-        device,
-    );
-    Schema1 {
-        central,
-        south,
-        sessions,
-        a,
-        b,
-        c,
-        attended,
-        note,
-    }
+    let note = observation(Uuid::from_u128(0x0B01), &sessions[0], &a, at(&sessions[0]), device);
+    Schema1 { central, south, sessions, a, b, c, attended, note }
 }
 
 /// Writes `tests/fixtures/schema1/` as thinkbaby schema 1 stored it. Run once by
@@ -424,61 +306,25 @@ fn write_schema1_fixture() {
     {
         let store = Store::open(work.path()).unwrap();
         let mut c = Change::default();
-        c.put_raw(
-            TreeId::Meta,
-            META_SCHEMA.to_vec(),
-            codec::encode_with_schema(&1u8, 1),
-        );
-        c.put_raw(
-            TreeId::Meta,
-            META_DEVICE.to_vec(),
-            codec::encode_with_schema(&Uuid::from_u128(FIXTURE_DEVICE), 1),
-        );
-        c.put_raw(
-            TreeId::Meta,
-            b"initials".to_vec(),
-            codec::encode_with_schema(&"JH".to_string(), 1),
-        );
+        c.put_raw(TreeId::Meta, META_SCHEMA.to_vec(), codec::encode_with_schema(&1u8, 1));
+        c.put_raw(TreeId::Meta, META_DEVICE.to_vec(), codec::encode_with_schema(&Uuid::from_u128(FIXTURE_DEVICE), 1));
+        c.put_raw(TreeId::Meta, b"initials".to_vec(), codec::encode_with_schema(&"JH".to_string(), 1));
         for g in [&r.central, &r.south] {
             c.put_raw(TreeId::Groups, keys::id(g.id), v1(g));
         }
         for s in &r.sessions {
             c.put_raw(TreeId::Sessions, keys::id(s.id), v1(s));
-            c.put_raw(
-                TreeId::SessionsByGroup,
-                keys::session_by_group(s.group, s.date, s.id),
-                vec![],
-            );
+            c.put_raw(TreeId::SessionsByGroup, keys::session_by_group(s.group, s.date, s.id), vec![]);
         }
         for f in [&r.a, &r.b, &r.c] {
-            c.put_raw(
-                TreeId::Families,
-                keys::id(f.id),
-                codec::encode_with_schema(&FamilyV1::from_current(f), 1),
-            );
+            c.put_raw(TreeId::Families, keys::id(f.id), codec::encode_with_schema(&FamilyV1::from_current(f), 1));
         }
         for a in &r.attended {
-            c.put_raw(
-                TreeId::Attendance,
-                keys::attendance(a.session, a.family),
-                v1(a),
-            );
-            c.put_raw(
-                TreeId::AttendanceByFamily,
-                keys::attendance_by_family(a.family, a.session),
-                vec![],
-            );
+            c.put_raw(TreeId::Attendance, keys::attendance(a.session, a.family), v1(a));
+            c.put_raw(TreeId::AttendanceByFamily, keys::attendance_by_family(a.family, a.session), vec![]);
         }
-        c.put_raw(
-            TreeId::Observations,
-            keys::observation(r.note.family, r.note.session, r.note.id),
-            v1(&r.note),
-        );
-        let staff = Staff {
-            initials: "JH".into(),
-            name: "Jess Holloway".into(),
-            stamp: r.central.stamp.clone(),
-        };
+        c.put_raw(TreeId::Observations, keys::observation(r.note.family, r.note.session, r.note.id), v1(&r.note));
+        let staff = Staff { initials: "JH".into(), name: "Jess Holloway".into(), stamp: r.central.stamp.clone() };
         c.put_raw(TreeId::Staff, keys::staff("JH"), v1(&staff));
         store.commit(c).unwrap();
     }
@@ -504,10 +350,7 @@ fn a_schema_1_store_is_migrated_when_opened() {
     {
         let db = sled::open(dir.path()).unwrap();
         let meta = db.open_tree("meta").unwrap();
-        assert_eq!(
-            meta.get(META_SCHEMA).unwrap().unwrap().as_ref(),
-            codec::encode_with_schema(&1u8, 1)
-        );
+        assert_eq!(meta.get(META_SCHEMA).unwrap().unwrap().as_ref(), codec::encode_with_schema(&1u8, 1));
         let families = db.open_tree("families").unwrap();
         let raw = families.get(keys::id(r.a.id)).unwrap().unwrap();
         assert_eq!(codec::header(&raw).unwrap().schema, 1);
@@ -515,49 +358,23 @@ fn a_schema_1_store_is_migrated_when_opened() {
     let store = reopen(dir.path());
     assert_eq!(store.meta::<u8>(META_SCHEMA).unwrap(), Some(2));
     assert_eq!(store.device(), Uuid::from_u128(FIXTURE_DEVICE));
-    assert_eq!(
-        store.meta::<String>(b"initials").unwrap().as_deref(),
-        Some("JH")
-    );
+    assert_eq!(store.meta::<String>(b"initials").unwrap().as_deref(), Some("JH"));
 
     let family = |id| store.family(id).unwrap().expect("family kept");
     let (a, b, c) = (family(r.a.id), family(r.b.id), family(r.c.id));
-    assert_eq!(
-        a.groups,
-        vec![r.central.id],
-        "A came to Central twice: Central once"
-    );
-    assert_eq!(
-        b.groups,
-        vec![r.central.id, r.south.id],
-        "B came to Central, then South"
-    );
+    assert_eq!(a.groups, vec![r.central.id], "A came to Central twice: Central once");
+    assert_eq!(b.groups, vec![r.central.id, r.south.id], "B came to Central, then South");
     assert_eq!(c.groups, Vec::<Uuid>::new(), "C never came");
     // Everything else in the family is as it was.
-    assert_eq!(
-        Family {
-            groups: vec![],
-            ..a.clone()
-        },
-        r.a
-    );
+    assert_eq!(Family { groups: vec![], ..a.clone() }, r.a);
     assert_eq!(b.first_carer(), "محمد");
     assert_eq!(c.babies[0].name, "Zoë");
     assert_eq!(store.families().unwrap().len(), 3);
 
-    assert_eq!(
-        store.groups().unwrap(),
-        vec![r.central.clone(), r.south.clone()]
-    );
-    assert_eq!(
-        store.sessions_of(r.central.id).unwrap(),
-        r.sessions[..2].to_vec()
-    );
+    assert_eq!(store.groups().unwrap(), vec![r.central.clone(), r.south.clone()]);
+    assert_eq!(store.sessions_of(r.central.id).unwrap(), r.sessions[..2].to_vec());
     assert_eq!(store.all_attendance().unwrap().len(), 4);
-    assert_eq!(
-        store.observations_of_family(r.a.id).unwrap(),
-        vec![r.note.clone()]
-    );
+    assert_eq!(store.observations_of_family(r.a.id).unwrap(), vec![r.note.clone()]);
     assert_eq!(store.staff().unwrap().len(), 1);
     let report = check::run(&store).unwrap();
     assert!(report.ok(), "{:?}", report.problems);
@@ -566,21 +383,12 @@ fn a_schema_1_store_is_migrated_when_opened() {
     for t in TreeId::ALL.into_iter().filter(|t| !t.is_index()) {
         for item in store.raw(t) {
             let (k, v) = item.unwrap();
-            assert_eq!(
-                codec::header(&v).unwrap().schema,
-                2,
-                "{} {}",
-                t.name(),
-                keys::show(&k)
-            );
+            assert_eq!(codec::header(&v).unwrap().schema, 2, "{} {}", t.name(), keys::show(&k));
         }
     }
     drop(store);
     let store = reopen(dir.path());
-    assert_eq!(
-        store.family(r.b.id).unwrap().unwrap().groups,
-        vec![r.central.id, r.south.id]
-    );
+    assert_eq!(store.family(r.b.id).unwrap().unwrap().groups, vec![r.central.id, r.south.id]);
 }
 
 // ---------------------------------------------------------------------------
@@ -611,20 +419,11 @@ fn child_commit_loop() {
             g
         }
     };
-    let s = store
-        .open_session(g.id, day(2026, 11, 19), "JH", now)
-        .unwrap();
+    let s = store.open_session(g.id, day(2026, 11, 19), "JH", now).unwrap();
     let mut out = std::io::stdout().lock();
     for i in 0..CHILD_COMMITS {
         let now = Utc::now();
-        let mut f = family(
-            0,
-            &format!("Parent {i}"),
-            "Baby",
-            day(2026, 6, 1),
-            now,
-            store.device(),
-        );
+        let mut f = family(0, &format!("Parent {i}"), "Baby", day(2026, 6, 1), now, store.device());
         f.id = new_id(now);
         f.carers[0].id = new_id(now);
         f.babies[0].id = new_id(now);
@@ -641,22 +440,15 @@ fn sigkill_in_the_middle_of_commits_loses_nothing_reported() {
     use std::process::{Command, Stdio};
 
     const ROUNDS: usize = 6;
-    let seed = std::env::var("THINKBABY_TEST_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| fastrand::u64(..));
+    let seed =
+        std::env::var("THINKBABY_TEST_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| fastrand::u64(..));
     eprintln!("random seed {seed} (set THINKBABY_TEST_SEED to repeat)");
     let mut rng = fastrand::Rng::with_seed(seed);
     let dir = tempdir();
     let mut reported: Vec<Uuid> = Vec::new();
     for round in 0..ROUNDS {
         let mut child = Command::new(std::env::current_exe().unwrap())
-            .args([
-                "--exact",
-                "child_commit_loop",
-                "--nocapture",
-                "--test-threads=1",
-            ])
+            .args(["--exact", "child_commit_loop", "--nocapture", "--test-threads=1"])
             .env(CHILD_DIR, dir.path())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -692,45 +484,23 @@ fn sigkill_in_the_middle_of_commits_loses_nothing_reported() {
         }
         if this_round < kill_after {
             let mut err = String::new();
-            child
-                .stderr
-                .take()
-                .unwrap()
-                .read_to_string(&mut err)
-                .unwrap();
-            panic!(
-                "round {round}: the child stopped after {this_round} commits ({status}):\n{err}"
-            );
+            child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+            panic!("round {round}: the child stopped after {this_round} commits ({status}):\n{err}");
         }
 
         let store = reopen(dir.path());
         for id in &reported {
             let f = store.family(*id).unwrap();
-            assert!(
-                f.is_some(),
-                "round {round}: family {id} was reported committed but is missing"
-            );
-            assert_eq!(
-                store.attendance_of_family(*id).unwrap().len(),
-                1,
-                "round {round}: check-in of {id}"
-            );
+            assert!(f.is_some(), "round {round}: family {id} was reported committed but is missing");
+            assert_eq!(store.attendance_of_family(*id).unwrap().len(), 1, "round {round}: check-in of {id}");
         }
         let report = check::run(&store).unwrap();
         assert!(report.ok(), "round {round}: {:?}", report.problems);
         // A commit that had not returned is all there or not there at all.
-        assert_eq!(
-            store.count(TreeId::Attendance),
-            store.count(TreeId::Families),
-            "round {round}"
-        );
+        assert_eq!(store.count(TreeId::Attendance), store.count(TreeId::Families), "round {round}");
     }
     eprintln!("{} commits reported in {ROUNDS} rounds", reported.len());
-    assert!(
-        reported.len() >= 200,
-        "only {} commits were made",
-        reported.len()
-    );
+    assert!(reported.len() >= 200, "only {} commits were made", reported.len());
 }
 
 // ---------------------------------------------------------------------------
@@ -746,10 +516,7 @@ fn the_demo_store_has_two_groups_history_and_no_session_today() {
     let groups = store.groups().unwrap();
     let names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
     assert_eq!(names.len(), 2);
-    assert!(
-        names.contains(&"Central") && names.contains(&"South"),
-        "{names:?}"
-    );
+    assert!(names.contains(&"Central") && names.contains(&"South"), "{names:?}");
     let central = store.group_named("central").unwrap().unwrap();
     let south = store.group_named("South").unwrap().unwrap();
     assert!(central.meets_on(today), "Central meets today");
@@ -759,104 +526,40 @@ fn the_demo_store_has_two_groups_history_and_no_session_today() {
     assert_eq!(central.when(), "Thursdays 10:00-11:30");
 
     let families = store.families().unwrap();
-    assert!(
-        (24..=28).contains(&families.len()),
-        "{} families",
-        families.len()
-    );
-    assert!(
-        families
-            .iter()
-            .all(|f| f.groups.len() == 1 && f.neighbourhood.is_some())
-    );
-    let find = |name: &str| {
-        families
-            .iter()
-            .find(|f| f.first_carer() == name)
-            .unwrap_or_else(|| panic!("{name}"))
-    };
-    assert_eq!(
-        find("Ioana Popescu").babies.len(),
-        2,
-        "twins are one family"
-    );
+    assert!((24..=28).contains(&families.len()), "{} families", families.len());
+    assert!(families.iter().all(|f| f.groups.len() == 1 && f.neighbourhood.is_some()));
+    let find = |name: &str| families.iter().find(|f| f.first_carer() == name).unwrap_or_else(|| panic!("{name}"));
+    assert_eq!(find("Ioana Popescu").babies.len(), 2, "twins are one family");
     for name in ["Łucja Nowak", "Nguyễn Thị Lan", "محمد", "李娜"] {
         find(name);
     }
-    assert!(
-        families
-            .iter()
-            .any(|f| f.babies.iter().any(|b| b.name == "Zoë"))
-    );
-    assert!(
-        families
-            .iter()
-            .any(|f| f.babies.iter().any(|b| b.name == "সাদিয়া"))
-    );
-    let ages: Vec<_> = families
-        .iter()
-        .flat_map(|f| &f.babies)
-        .map(|b| age::age_on(b.dob, b.due, today))
-        .collect();
-    assert!(
-        ages.iter().any(|a| a.corrected.is_some()),
-        "a premature baby"
-    );
-    assert!(
-        ages.iter().any(|a| a.actual == age::AgeUnit::Months(11)),
-        "a baby about to turn one"
-    );
+    assert!(families.iter().any(|f| f.babies.iter().any(|b| b.name == "Zoë")));
+    assert!(families.iter().any(|f| f.babies.iter().any(|b| b.name == "সাদিয়া")));
+    let ages: Vec<_> = families.iter().flat_map(|f| &f.babies).map(|b| age::age_on(b.dob, b.due, today)).collect();
+    assert!(ages.iter().any(|a| a.corrected.is_some()), "a premature baby");
+    assert!(ages.iter().any(|a| a.actual == age::AgeUnit::Months(11)), "a baby about to turn one");
     assert!(ages.iter().all(|a| !a.ageing_out), "no baby is one yet");
     assert!(families.iter().any(|f| f.interpreter));
     assert!(families.iter().any(|f| f.no_photos()));
-    assert!(
-        families
-            .iter()
-            .any(|f| f.alerts.iter().any(|a| a.kind == AlertKind::Allergy))
-    );
+    assert!(families.iter().any(|f| f.alerts.iter().any(|a| a.kind == AlertKind::Allergy)));
     for route in ReferralRoute::ALL {
-        assert!(
-            families.iter().any(|f| f.referral.route == *route),
-            "{route}"
-        );
+        assert!(families.iter().any(|f| f.referral.route == *route), "{route}");
     }
-    for level in [
-        HvLevel::Universal,
-        HvLevel::UniversalPlus,
-        HvLevel::PartnershipPlus,
-    ] {
+    for level in [HvLevel::Universal, HvLevel::UniversalPlus, HvLevel::PartnershipPlus] {
         assert!(families.iter().any(|f| f.hv_level == level), "{level}");
     }
 
     for g in [&central, &south] {
         let sessions = store.sessions_of(g.id).unwrap();
         assert_eq!(sessions.len(), 8, "{}", g.name);
-        assert!(
-            sessions
-                .iter()
-                .all(|s| s.date < today && g.meets_on(s.date))
-        );
-        assert!(
-            sessions
-                .windows(2)
-                .all(|w| w[1].date - w[0].date == Duration::weeks(1))
-        );
+        assert!(sessions.iter().all(|s| s.date < today && g.meets_on(s.date)));
+        assert!(sessions.windows(2).all(|w| w[1].date - w[0].date == Duration::weeks(1)));
         for s in &sessions {
             let here = store.attendance_of_session(s.id).unwrap();
-            assert!(
-                !here.is_empty() && here.len() < 16,
-                "{} on {}: {}",
-                g.name,
-                s.date,
-                here.len()
-            );
+            assert!(!here.is_empty() && here.len() < 16, "{} on {}: {}", g.name, s.date, here.len());
         }
     }
-    assert_eq!(
-        store.session_on(central.id, today).unwrap(),
-        None,
-        "today's session is opened live"
-    );
+    assert_eq!(store.session_on(central.id, today).unwrap(), None, "today's session is opened live");
 
     let notes = store.all_observations().unwrap();
     assert!((5..=15).contains(&notes.len()));
@@ -865,10 +568,7 @@ fn the_demo_store_has_two_groups_history_and_no_session_today() {
     assert_eq!(concern(Concern::Safeguarding), 1);
     let tags = TagListIds::new();
     assert!(
-        notes
-            .iter()
-            .flat_map(|o| &o.current().tags)
-            .all(|t| tags.contains(t)),
+        notes.iter().flat_map(|o| &o.current().tags).all(|t| tags.contains(t)),
         "tag ids come from the shipped list"
     );
     assert_eq!(store.staff().unwrap().len(), 4);
@@ -880,13 +580,7 @@ struct TagListIds(Vec<String>);
 
 impl TagListIds {
     fn new() -> Self {
-        TagListIds(
-            tags::TagList::built_in()
-                .tags
-                .into_iter()
-                .map(|t| t.id)
-                .collect(),
-        )
+        TagListIds(tags::TagList::built_in().tags.into_iter().map(|t| t.id).collect())
     }
     fn contains(&self, id: &str) -> bool {
         self.0.iter().any(|t| t == id)
@@ -905,14 +599,7 @@ fn the_demo_history_is_the_same_every_time() {
                     .attendance_of_session(s.id)
                     .unwrap()
                     .iter()
-                    .map(|a| {
-                        store
-                            .family(a.family)
-                            .unwrap()
-                            .unwrap()
-                            .first_carer()
-                            .to_string()
-                    })
+                    .map(|a| store.family(a.family).unwrap().unwrap().first_carer().to_string())
                     .collect();
                 who.sort();
                 out.push(format!("{} {} {} {}", g.name, s.id, s.date, who.join(",")));
@@ -932,23 +619,8 @@ fn the_demo_follows_the_calendar() {
     let store = thinkbaby::demo::build(dir.path(), &clock).unwrap();
     let today = clock.today();
     assert_eq!(today.weekday(), chrono::Weekday::Mon);
-    assert!(
-        store
-            .group_named("Central")
-            .unwrap()
-            .unwrap()
-            .meets_on(today)
-    );
-    let babies: Vec<Baby> = store
-        .families()
-        .unwrap()
-        .into_iter()
-        .flat_map(|f| f.babies)
-        .collect();
-    assert!(
-        babies
-            .iter()
-            .all(|b| b.dob <= today && !age::age_on(b.dob, b.due, today).ageing_out)
-    );
+    assert!(store.group_named("Central").unwrap().unwrap().meets_on(today));
+    let babies: Vec<Baby> = store.families().unwrap().into_iter().flat_map(|f| f.babies).collect();
+    assert!(babies.iter().all(|b| b.dob <= today && !age::age_on(b.dob, b.due, today).ageing_out));
     assert!(check::run(&store).unwrap().ok());
 }
