@@ -34,11 +34,7 @@ fn counts(screen: &str) -> &str {
 /// The check-in hits: the lines under the search box.
 fn hits(screen: &str) -> Vec<&str> {
     let lines: Vec<&str> = screen.lines().collect();
-    lines[5..lines.len() - 2]
-        .iter()
-        .copied()
-        .filter(|l| !l.trim().is_empty())
-        .collect()
+    lines[5..lines.len() - 2].iter().copied().filter(|l| !l.trim().is_empty()).collect()
 }
 
 // ---- check-in -----------------------------------------------------------------------
@@ -54,53 +50,31 @@ fn check_in_by_search() {
     ch(&mut app, '2');
     assert_eq!(app.screen, Screen::CheckIn);
     let s = screen(&mut app);
-    assert!(
-        s.contains("Find: ▏"),
-        "the search box is focused on arrival:\n{s}"
-    );
+    assert!(s.contains("Find: ▏"), "the search box is focused on arrival:\n{s}");
     typ(&mut app, "zoe");
     let s = screen(&mut app);
     assert!(s.contains(" Find: zoe▏"), "{s}");
     let found = hits(&s);
-    assert!(
-        found[0].contains("Zoë Clarke") && found[0].contains("Ava (6m)"),
-        "{s}"
-    );
+    assert!(found[0].contains("Zoë Clarke") && found[0].contains("Ava (6m)"), "{s}");
     enter(&mut app);
 
     let s = screen(&mut app);
-    assert_eq!(
-        status(&s),
-        " ✓ Zoë Clarke with Ava (6m) checked in 10:05",
-        "{s}"
-    );
-    assert!(
-        s.contains(" Find: ▏"),
-        "the search is empty and focused for the next family:\n{s}"
-    );
-    assert!(
-        counts(&s).contains("Here 1 of 8 expected · adults 1 · babies 1 · first visits 1"),
-        "{s}"
-    );
+    assert_eq!(status(&s), " ✓ Zoë Clarke with Ava (6m) checked in 10:05", "{s}");
+    assert!(s.contains(" Find: ▏"), "the search is empty and focused for the next family:\n{s}");
+    assert!(counts(&s).contains("Here 1 of 8 expected · adults 1 · babies 1 · first visits 1"), "{s}");
     assert_eq!(glyph_of(&s, "Zoë Clarke"), "✓", "{s}");
 
     // A family already in is told so, not checked in twice.
     typ(&mut app, "zoe");
     enter(&mut app);
     let s = screen(&mut app);
-    assert!(
-        status(&s).contains("Zoë Clarke with Ava (6m) is already checked in (since 10:05)"),
-        "{s}"
-    );
+    assert!(status(&s).contains("Zoë Clarke with Ava (6m) is already checked in (since 10:05)"), "{s}");
 
     esc(&mut app);
     assert_eq!(app.screen, Screen::Roster);
     let s = screen(&mut app);
     let row = row_of(&s, "Zoë Clarke");
-    assert!(
-        row.trim_start().starts_with('✓') && row.contains("10:05"),
-        "{s}"
-    );
+    assert!(row.trim_start().starts_with('✓') && row.contains("10:05"), "{s}");
 
     drop(app);
     let store = fx.store();
@@ -137,16 +111,8 @@ fn search_ignores_accents_and_case() {
         typ(&mut app, query);
         let s = screen(&mut app);
         let found = hits(&s);
-        assert!(
-            !found.is_empty() && found[0].contains(who),
-            "{query:?} should find {who} first:\n{s}"
-        );
-        assert_eq!(
-            app.highlighted()
-                .map(|id| app.families[&id].first_carer().to_string())
-                .as_deref(),
-            Some(who)
-        );
+        assert!(!found.is_empty() && found[0].contains(who), "{query:?} should find {who} first:\n{s}");
+        assert_eq!(app.highlighted().map(|id| app.families[&id].first_carer().to_string()).as_deref(), Some(who));
         for _ in query.chars() {
             key(&mut app, KeyCode::Backspace);
         }
@@ -156,11 +122,7 @@ fn search_ignores_accents_and_case() {
     typ(&mut app, "lucja");
     enter(&mut app);
     let s = screen(&mut app);
-    assert_eq!(
-        status(&s),
-        " ✓ Łucja Nowak with Zofia (4m) checked in 10:05",
-        "{s}"
-    );
+    assert_eq!(status(&s), " ✓ Łucja Nowak with Zofia (4m) checked in 10:05", "{s}");
     drop(app);
     let store = fx.store();
     let lucja = family_named(&store, "Łucja Nowak");
@@ -177,17 +139,11 @@ fn walk_in_from_a_search_that_finds_nobody() {
     ch(&mut app, '2');
     typ(&mut app, "Fatima Noor");
     let s = screen(&mut app);
-    assert!(
-        s.contains("Nobody matches \"Fatima Noor\". Press Enter to add them as a walk-in."),
-        "{s}"
-    );
+    assert!(s.contains("Nobody matches \"Fatima Noor\". Press Enter to add them as a walk-in."), "{s}");
     enter(&mut app);
     let s = screen(&mut app);
     assert!(s.contains("Walk-in"), "{s}");
-    assert!(
-        row_of(&s, "Carer's name").contains("Fatima Noor"),
-        "the typed name fills the form:\n{s}"
-    );
+    assert!(row_of(&s, "Carer's name").contains("Fatima Noor"), "the typed name fills the form:\n{s}");
 
     enter(&mut app);
     typ(&mut app, "Layla");
@@ -201,10 +157,7 @@ fn walk_in_from_a_search_that_finds_nobody() {
     enter(&mut app);
     let s = screen(&mut app);
     assert!(matches!(app.overlay, Some(Overlay::Form(_))), "{s}");
-    assert!(
-        s.contains("✗ Baby's date of birth: \"31/02/2026\" is not a date"),
-        "{s}"
-    );
+    assert!(s.contains("✗ Baby's date of birth: \"31/02/2026\" is not a date"), "{s}");
     assert!(row_of(&s, "Carer's name").contains("Fatima Noor"), "{s}");
     assert!(row_of(&s, "Postcode").contains("lu4 0aa"), "{s}");
     assert!(attendance_today(&app.store).is_empty(), "nothing saved yet");
@@ -222,15 +175,8 @@ fn walk_in_from_a_search_that_finds_nobody() {
     enter(&mut app);
     assert!(app.overlay.is_none(), "saved and closed");
     let s = screen(&mut app);
-    assert_eq!(
-        status(&s),
-        " + Fatima Noor with Layla (6w) (walk-in) checked in 10:05",
-        "{s}"
-    );
-    assert!(
-        counts(&s).contains("Here 1 of 8 expected"),
-        "a walk-in was not expected today:\n{s}"
-    );
+    assert_eq!(status(&s), " + Fatima Noor with Layla (6w) (walk-in) checked in 10:05", "{s}");
+    assert!(counts(&s).contains("Here 1 of 8 expected"), "a walk-in was not expected today:\n{s}");
     esc(&mut app);
     let s = screen(&mut app);
     assert_eq!(glyph_of(&s, "Fatima Noor"), "+", "{s}");
@@ -242,16 +188,9 @@ fn walk_in_from_a_search_that_finds_nobody() {
     assert_eq!(f.carers[0].phone, "07700 900999");
     assert_eq!(f.babies.len(), 1);
     assert_eq!(f.babies[0].name, "Layla");
-    assert_eq!(
-        f.babies[0].dob,
-        NaiveDate::from_ymd_opt(2026, 10, 3).unwrap()
-    );
+    assert_eq!(f.babies[0].dob, NaiveDate::from_ymd_opt(2026, 10, 3).unwrap());
     assert_eq!(f.postcode, "LU4 0AA");
-    assert_eq!(
-        f.groups,
-        vec![group(&store).id],
-        "expected at this group from next week"
-    );
+    assert_eq!(f.groups, vec![group(&store).id], "expected at this group from next week");
     let a = attendance_of(&store, &f).expect("checked in");
     assert!(a.walk_in);
     assert_eq!(a.checked_in, at(10, 5));
@@ -273,20 +212,13 @@ fn walk_in_from_the_roster_saved_with_ctrl_s() {
     ctrl(&mut app, 's');
     let s = screen(&mut app);
     assert!(app.overlay.is_none(), "{s}");
-    assert_eq!(
-        status(&s),
-        " + Grace Okafor with Tobi (3m) (walk-in) checked in 10:05",
-        "{s}"
-    );
+    assert_eq!(status(&s), " + Grace Okafor with Tobi (3m) (walk-in) checked in 10:05", "{s}");
     assert_eq!(glyph_of(&s, "Grace Okafor"), "+", "{s}");
 
     drop(app);
     let store = fx.store();
     let f = family_named(&store, "Grace Okafor");
-    assert_eq!(
-        f.babies[0].dob,
-        NaiveDate::from_ymd_opt(2026, 8, 1).unwrap()
-    );
+    assert_eq!(f.babies[0].dob, NaiveDate::from_ymd_opt(2026, 8, 1).unwrap());
     assert!(attendance_of(&store, &f).is_some_and(|a| a.walk_in));
 }
 
@@ -299,11 +231,7 @@ fn undo_a_check_in_after_saying_yes() {
     highlight(&mut app, "محمد");
     ch(&mut app, 'c');
     let s = screen(&mut app);
-    assert_eq!(
-        status(&s),
-        " ✓ محمد with Yusuf (2m) checked in 10:05",
-        "{s}"
-    );
+    assert_eq!(status(&s), " ✓ محمد with Yusuf (2m) checked in 10:05", "{s}");
     assert_eq!(glyph_of(&s, "محمد"), "✓");
     let mohammed = family_named(&app.store, "محمد");
     assert!(attendance_of(&app.store, &mohammed).is_some());
@@ -384,10 +312,7 @@ fn roll_call_counts_down_to_zero() {
 
     ch(&mut app, 'f');
     let s = screen(&mut app);
-    assert!(
-        s.contains(" 5 STILL MISSING of 5 (2 adults, 3 babies). Space marks each person."),
-        "{s}"
-    );
+    assert!(s.contains(" 5 STILL MISSING of 5 (2 adults, 3 babies). Space marks each person."), "{s}");
     assert!(s.contains("Roll call · 5 missing"), "{s}");
     for who in [
         "[ ] Ioana Popescu",
@@ -408,10 +333,7 @@ fn roll_call_counts_down_to_zero() {
         if missing > 0 {
             assert!(s.contains(&format!(" {missing} STILL MISSING of 5")), "{s}");
         } else {
-            assert!(
-                s.contains(" ✓ All 5 people accounted for (2 adults, 3 babies)."),
-                "{s}"
-            );
+            assert!(s.contains(" ✓ All 5 people accounted for (2 adults, 3 babies)."), "{s}");
             assert!(!s.contains("STILL MISSING"), "{s}");
             assert_eq!(s.matches("[✓]").count(), 5, "{s}");
         }
@@ -437,10 +359,7 @@ fn a_note_with_tags_is_still_there_after_reopening() {
     ch(&mut app, 'n');
     let s = screen(&mut app);
     assert!(s.contains("New note · Zoë Clarke with Ava (6m)"), "{s}");
-    typ(
-        &mut app,
-        "Sang to Ava and waited for her smile before each verse.",
-    );
+    typ(&mut app, "Sang to Ava and waited for her smile before each verse.");
     tab(&mut app);
     // In the tags, letters toggle tags by hotkey: a = responds to cues, f = talks or sings.
     ch(&mut app, 'a');
@@ -450,10 +369,7 @@ fn a_note_with_tags_is_still_there_after_reopening() {
     let s = screen(&mut app);
     assert!(s.contains("[✓] a Responds to cues"), "{s}");
     assert!(s.contains("[✓] f Talks or sings to baby"), "{s}");
-    assert!(
-        s.contains("[ ] b Misses cues"),
-        "b twice is off again:\n{s}"
-    );
+    assert!(s.contains("[ ] b Misses cues"), "b twice is off again:\n{s}");
     tab(&mut app);
     key(&mut app, KeyCode::Right);
     let s = screen(&mut app);
@@ -462,10 +378,7 @@ fn a_note_with_tags_is_still_there_after_reopening() {
     assert!(app.overlay.is_none());
     let s = screen(&mut app);
     assert_eq!(status(&s), " ✓ Note saved 10:05", "{s}");
-    assert!(
-        row_of(&s, "Zoë Clarke").ends_with(" 1"),
-        "the notes column counts it:\n{s}"
-    );
+    assert!(row_of(&s, "Zoë Clarke").ends_with(" 1"), "the notes column counts it:\n{s}");
     assert!(counts(&s).contains("concerns 1"), "{s}");
 
     drop(app);
@@ -478,27 +391,11 @@ fn a_note_with_tags_is_still_there_after_reopening() {
     assert_eq!(o.at, at(10, 5));
     assert_eq!(o.revisions.len(), 1);
     let r = o.current();
-    assert_eq!(
-        r.text,
-        "Sang to Ava and waited for her smile before each verse."
-    );
-    assert_eq!(
-        r.tags,
-        vec!["responds-to-cues".to_string(), "talks-sings".to_string()]
-    );
+    assert_eq!(r.text, "Sang to Ava and waited for her smile before each verse.");
+    assert_eq!(r.tags, vec!["responds-to-cues".to_string(), "talks-sings".to_string()]);
     assert_eq!(r.concern, Concern::FollowUp);
-    assert_eq!(
-        r.baby,
-        Some(zoe.babies[0].id),
-        "one baby: the note is about her"
-    );
-    assert_eq!(
-        Some(o.session),
-        store
-            .session_on(group(&store).id, today())
-            .unwrap()
-            .map(|s| s.id)
-    );
+    assert_eq!(r.baby, Some(zoe.babies[0].id), "one baby: the note is about her");
+    assert_eq!(Some(o.session), store.session_on(group(&store).id, today()).unwrap().map(|s| s.id));
     drop(store);
 
     // The next run shows it on Notes (3).
@@ -509,14 +406,8 @@ fn a_note_with_tags_is_still_there_after_reopening() {
     assert!(s.contains("Notes · Zoë Clarke with Ava (6m)"), "{s}");
     assert!(s.contains("Thu 19 Nov 10:05 · AB · about Ava"), "{s}");
     assert!(s.contains("follow up"), "{s}");
-    assert!(
-        s.contains("[Responds to cues] [Talks or sings to baby]"),
-        "{s}"
-    );
-    assert!(
-        s.contains("Sang to Ava and waited for her smile before each verse."),
-        "{s}"
-    );
+    assert!(s.contains("[Responds to cues] [Talks or sings to baby]"), "{s}");
+    assert!(s.contains("Sang to Ava and waited for her smile before each verse."), "{s}");
 }
 
 #[test]
@@ -559,17 +450,11 @@ fn esc_on_a_note_with_text_asks_before_discarding() {
     typ(&mut app, "Half a thought");
     esc(&mut app);
     let s = screen(&mut app);
-    assert!(
-        s.contains("Discard this note? It has not been saved. (y/n)"),
-        "{s}"
-    );
+    assert!(s.contains("Discard this note? It has not been saved. (y/n)"), "{s}");
     ch(&mut app, 'n');
     let s = screen(&mut app);
     assert!(matches!(app.overlay, Some(Overlay::Note(_))), "{s}");
-    assert!(
-        s.contains("Half a thought"),
-        "the text is still there:\n{s}"
-    );
+    assert!(s.contains("Half a thought"), "the text is still there:\n{s}");
     esc(&mut app);
     ch(&mut app, 'y');
     assert!(app.overlay.is_none());
@@ -599,10 +484,7 @@ fn an_edited_note_keeps_its_earlier_revision() {
     ch(&mut app, 'e');
     let s = screen(&mut app);
     assert!(s.contains("Edit note · সাদিয়া with Rafi (5m)"), "{s}");
-    assert!(
-        s.contains("Rafi calm on the mat."),
-        "the saved text is in the form:\n{s}"
-    );
+    assert!(s.contains("Rafi calm on the mat."), "the saved text is in the form:\n{s}");
     typ(&mut app, " Mum sang to him.");
     tab(&mut app);
     ch(&mut app, 'f');
@@ -614,10 +496,7 @@ fn an_edited_note_keeps_its_earlier_revision() {
     assert_eq!(status(&s), " ✓ Note saved 10:25", "{s}");
     assert!(s.contains("edited (2 versions)"), "{s}");
     assert!(s.contains("Rafi calm on the mat. Mum sang to him."), "{s}");
-    assert!(
-        !s.contains("version 1 by"),
-        "earlier versions only on request:\n{s}"
-    );
+    assert!(!s.contains("version 1 by"), "earlier versions only on request:\n{s}");
 
     ch(&mut app, 'v');
     let s = screen(&mut app);
@@ -635,18 +514,11 @@ fn an_edited_note_keeps_its_earlier_revision() {
     assert_eq!(o.revisions[0].text, "Rafi calm on the mat.");
     assert!(o.revisions[0].tags.is_empty());
     assert_eq!(o.revisions[0].at, at(10, 5));
-    assert_eq!(
-        o.revisions[1].text,
-        "Rafi calm on the mat. Mum sang to him."
-    );
+    assert_eq!(o.revisions[1].text, "Rafi calm on the mat. Mum sang to him.");
     assert_eq!(o.revisions[1].tags, vec!["talks-sings".to_string()]);
     assert_eq!(o.revisions[1].why, "added what mum did");
     assert_eq!(o.revisions[1].at, at(10, 25));
-    assert_eq!(
-        o.at,
-        at(10, 5),
-        "the note keeps the time it was first written"
-    );
+    assert_eq!(o.at, at(10, 5), "the note keeps the time it was first written");
 }
 
 // ---- help ----------------------------------------------------------------------------
@@ -674,39 +546,20 @@ fn help_text(app: &mut thinkbaby::tui::app::App, w: u16, h: u16) -> String {
 /// least the part that fits a 78-column box.
 fn assert_help_lists_every_binding(text: &str, whole: bool) {
     for (ctx, bindings) in keymap::help_sections() {
-        assert!(
-            text.contains(&format!(" {}", ctx.title())),
-            "section {:?} missing:\n{text}",
-            ctx.title()
-        );
+        assert!(text.contains(&format!(" {}", ctx.title())), "section {:?} missing:\n{text}", ctx.title());
         for b in bindings {
             let line = format!("   {:<10}{}", b.shown, b.help);
-            let want = if whole {
-                line
-            } else {
-                fit(&line, 76).trim_end_matches('…').to_string()
-            };
+            let want = if whole { line } else { fit(&line, 76).trim_end_matches('…').to_string() };
             assert!(text.contains(&want), "help lacks {want:?}:\n{text}");
         }
     }
     // Every binding that works somewhere the help can be opened from is in the help.
-    let listed: Vec<_> = keymap::help_sections()
-        .into_iter()
-        .flat_map(|(_, v)| v)
-        .collect();
+    let listed: Vec<_> = keymap::help_sections().into_iter().flat_map(|(_, v)| v).collect();
     for b in BINDINGS {
-        if matches!(
-            b.ctx,
-            keymap::Ctx::Help | keymap::Ctx::Welcome | keymap::Ctx::Summary
-        ) {
+        if matches!(b.ctx, keymap::Ctx::Help | keymap::Ctx::Welcome | keymap::Ctx::Summary) {
             continue;
         }
-        assert!(
-            listed.iter().any(|l| std::ptr::eq(*l, b)),
-            "{:?} {} is not in the help",
-            b.ctx,
-            b.shown
-        );
+        assert!(listed.iter().any(|l| std::ptr::eq(*l, b)), "{:?} {} is not in the help", b.ctx, b.shown);
     }
 }
 
@@ -718,10 +571,7 @@ fn help_lists_the_keys_of_the_key_map() {
     assert!(matches!(app.overlay, Some(Overlay::Help { .. })));
     // Tall enough to hold all of it; wide enough that no sentence is cut.
     let s = screen_at(&mut app, 120, 200);
-    assert!(
-        s.contains("Glyphs: ✓ here  · expected  + walk-in  ← left  ! alert or safeguarding"),
-        "{s}"
-    );
+    assert!(s.contains("Glyphs: ✓ here  · expected  + walk-in  ← left  ! alert or safeguarding"), "{s}");
     assert_help_lists_every_binding(&s, false);
     // The footer shows how to close it, from the same key map.
     assert!(s.lines().last().unwrap().contains("Esc close help"), "{s}");
@@ -767,10 +617,7 @@ fn footer_hints_come_from_the_key_map() {
 const TOO_SMALL: &str = "Make this window larger (at least 60×16) to use thinkbaby.";
 
 /// Opens, one after another, every kind of screen and overlay, drawing each at `sizes`.
-fn every_screen(
-    sizes: &[(u16, u16)],
-    check: &mut dyn FnMut(&mut thinkbaby::tui::app::App, u16, u16, &str),
-) {
+fn every_screen(sizes: &[(u16, u16)], check: &mut dyn FnMut(&mut thinkbaby::tui::app::App, u16, u16, &str)) {
     let fx = Fixture::new();
     let mut app = fx.app();
     highlight(&mut app, "李娜");
@@ -826,10 +673,7 @@ fn every_screen(
                 esc(a);
                 ch(a, '1');
                 ch(a, 'w');
-                typ(
-                    a,
-                    "Someone with a name far longer than any column would hold",
-                );
+                typ(a, "Someone with a name far longer than any column would hold");
             }),
         ),
         ("confirm", Box::new(|a| esc(a))),
@@ -883,21 +727,10 @@ fn no_size_down_to_1x1_panics_and_small_ones_ask_for_more_room() {
         let buf = draw(app, w, h);
         let l = lines(&buf);
         if w < 60 || h < 16 {
-            assert_eq!(
-                l[0],
-                fit(TOO_SMALL, w as usize).trim_end(),
-                "{name} at {w}x{h}"
-            );
-            assert!(
-                l[1..].iter().all(|x| x.is_empty()),
-                "{name} at {w}x{h}: only one line:\n{}",
-                l.join("\n")
-            );
+            assert_eq!(l[0], fit(TOO_SMALL, w as usize).trim_end(), "{name} at {w}x{h}");
+            assert!(l[1..].iter().all(|x| x.is_empty()), "{name} at {w}x{h}: only one line:\n{}", l.join("\n"));
         } else {
-            assert!(
-                !l.join("").contains("Make this window larger"),
-                "{name} at {w}x{h}"
-            );
+            assert!(!l.join("").contains("Make this window larger"), "{name} at {w}x{h}");
         }
     });
 }
@@ -960,15 +793,8 @@ fn an_escape_sequence_in_a_name_is_shown_harmless() {
     ch(&mut app, 'n');
     ch(&mut app, 'x');
     check(&mut app, "check-out");
-    assert!(
-        seen_placeholder >= 30,
-        "the name is shown with a visible placeholder ({seen_placeholder})"
-    );
-    assert!(
-        silent.is_empty(),
-        "the escape vanished without a placeholder:\n{}",
-        silent.join("\n\n")
-    );
+    assert!(seen_placeholder >= 30, "the name is shown with a visible placeholder ({seen_placeholder})");
+    assert!(silent.is_empty(), "the escape vanished without a placeholder:\n{}", silent.join("\n\n"));
 
     // The store keeps the name as it was given.
     drop(app);
@@ -1011,13 +837,9 @@ fn no_color_means_no_colour_and_glyphs_carry_the_state() {
     assert_eq!(glyph_of(&s, "Grace Okafor"), "+", "walk-in:\n{s}");
     assert_eq!(glyph_of(&s, "Łucja Nowak"), "←", "left:\n{s}");
     assert!(row_of(&s, "李娜").contains(" ! "), "an alert:\n{s}");
-    assert!(
-        row_of(&s, "محمد").contains(" ! "),
-        "a safeguarding concern today:\n{s}"
-    );
+    assert!(row_of(&s, "محمد").contains(" ! "), "a safeguarding concern today:\n{s}");
 
-    let mut screens: Vec<(&str, ratatui::buffer::Buffer)> =
-        vec![("roster", draw(&mut app, 80, 24))];
+    let mut screens: Vec<(&str, ratatui::buffer::Buffer)> = vec![("roster", draw(&mut app, 80, 24))];
     ch(&mut app, '?');
     screens.push(("help", draw(&mut app, 80, 24)));
     esc(&mut app);
@@ -1063,11 +885,7 @@ fn no_color_means_no_colour_and_glyphs_carry_the_state() {
             }
         }
     }
-    assert!(
-        coloured.is_empty(),
-        "colour with NO_COLOR:\n{}",
-        coloured.join("\n")
-    );
+    assert!(coloured.is_empty(), "colour with NO_COLOR:\n{}", coloured.join("\n"));
 }
 
 #[test]
@@ -1098,4 +916,202 @@ fn no_color_in_an_empty_note_form() {
             lines(&buf).join("\n")
         );
     }
+}
+
+// ---- snapshots on the demo store -------------------------------------------------------------
+//
+// Each screen at 80x24 on `thinkbaby --demo`'s families with the clock fixed at
+// Thursday 19 November 2026 (Central meets on the clock's weekday). The demo's
+// ids are random, and no screen shows one.
+
+mod demo {
+    use super::support::*;
+    use chrono::Duration;
+    use std::rc::Rc;
+    use thinkbaby::clock::FixedClock;
+    use thinkbaby::store::Store;
+    use thinkbaby::tui::Options;
+    use thinkbaby::tui::app::App;
+    use thinkbaby::tui::theme::Theme;
+
+    pub struct Demo {
+        pub app: App,
+        pub clock: Rc<FixedClock>,
+        _dir: tempfile::TempDir,
+    }
+
+    /// The demo store, its picker on the screen.
+    pub fn picker() -> Demo {
+        let dir = tempdir();
+        let clock = clock();
+        let store: Store = thinkbaby::demo::build(dir.path(), &*clock).unwrap();
+        let options = Options { demo: true, ..options() };
+        let app = App::new(store, clock.clone(), options, Theme { color: true }).unwrap();
+        Demo { app, clock, _dir: dir }
+    }
+
+    /// Central opened from the picker, the facilitator signed in.
+    pub fn opened() -> Demo {
+        let mut d = picker();
+        enter(&mut d.app);
+        sign_in(&mut d.app);
+        d
+    }
+
+    fn check_in(d: &mut Demo, query: &str, minutes_later: i64) {
+        d.clock.advance(Duration::minutes(minutes_later));
+        ch(&mut d.app, '2');
+        typ(&mut d.app, query);
+        enter(&mut d.app);
+        esc(&mut d.app);
+    }
+
+    /// An hour into the session: five families in (one a walk-in), one gone
+    /// home, and a note written today.
+    pub fn session() -> Demo {
+        let mut d = opened();
+        check_in(&mut d, "ayesha", 0);
+        check_in(&mut d, "ioana", 3);
+        check_in(&mut d, "李娜", 4);
+        check_in(&mut d, "tomasz", 3);
+        d.clock.advance(Duration::minutes(5));
+        ch(&mut d.app, 'w');
+        typ(&mut d.app, "Grace Okafor");
+        enter(&mut d.app);
+        typ(&mut d.app, "Tobi");
+        enter(&mut d.app);
+        typ(&mut d.app, "01/08/2026");
+        ctrl(&mut d.app, 's');
+        d.clock.advance(Duration::minutes(50));
+        highlight(&mut d.app, "李娜");
+        ch(&mut d.app, 'x');
+        d.clock.advance(Duration::minutes(2));
+        highlight(&mut d.app, "Ayesha Khan");
+        ch(&mut d.app, 'n');
+        typ(&mut d.app, "Zainab reached for the mirror and Ayesha named what she saw; long shared gaze.");
+        tab(&mut d.app);
+        ch(&mut d.app, 'g');
+        ch(&mut d.app, 'h');
+        ctrl(&mut d.app, 's');
+        ch(&mut d.app, 'g');
+        d
+    }
+}
+
+#[test]
+fn snapshot_picker() {
+    let mut d = demo::picker();
+    insta::assert_snapshot!("picker", screen(&mut d.app));
+}
+
+#[test]
+fn snapshot_initials() {
+    let mut d = demo::picker();
+    enter(&mut d.app);
+    insta::assert_snapshot!("initials", screen(&mut d.app));
+}
+
+#[test]
+fn snapshot_roster_at_the_start() {
+    let mut d = demo::opened();
+    insta::assert_snapshot!("roster_start", screen(&mut d.app));
+}
+
+#[test]
+fn snapshot_roster() {
+    let mut d = demo::session();
+    insta::assert_snapshot!("roster", screen(&mut d.app));
+}
+
+#[test]
+fn snapshot_check_in_with_a_query() {
+    let mut d = demo::session();
+    ch(&mut d.app, '2');
+    typ(&mut d.app, "sa");
+    insta::assert_snapshot!("check_in", screen(&mut d.app));
+}
+
+#[test]
+fn snapshot_notes() {
+    let mut d = demo::session();
+    highlight(&mut d.app, "Ayesha Khan");
+    ch(&mut d.app, '3');
+    insta::assert_snapshot!("notes", screen(&mut d.app));
+}
+
+#[test]
+fn snapshot_family() {
+    let mut d = demo::session();
+    highlight(&mut d.app, "Ayesha Khan");
+    enter(&mut d.app);
+    insta::assert_snapshot!("family", screen(&mut d.app));
+}
+
+#[test]
+fn snapshot_summary() {
+    let mut d = demo::session();
+    ch(&mut d.app, '5');
+    insta::assert_snapshot!("summary", screen(&mut d.app));
+}
+
+#[test]
+fn snapshot_help() {
+    let mut d = demo::session();
+    ch(&mut d.app, '?');
+    insta::assert_snapshot!("help", screen(&mut d.app));
+}
+
+#[test]
+fn snapshot_walk_in_form() {
+    let mut d = demo::session();
+    ch(&mut d.app, 'w');
+    typ(&mut d.app, "Bushra Iqbal");
+    enter(&mut d.app);
+    typ(&mut d.app, "Hana");
+    enter(&mut d.app);
+    typ(&mut d.app, "12/09/20");
+    insta::assert_snapshot!("walk_in_form", screen(&mut d.app));
+}
+
+#[test]
+fn snapshot_note_form() {
+    let mut d = demo::session();
+    highlight(&mut d.app, "Ioana Popescu");
+    ch(&mut d.app, 'n');
+    typ(&mut d.app, "Andrei settled on Ioana's shoulder while Maria watched the bubbles.");
+    tab(&mut d.app);
+    ch(&mut d.app, 'c');
+    ch(&mut d.app, 'j');
+    tab(&mut d.app);
+    tab(&mut d.app);
+    key(&mut d.app, KeyCode::Right);
+    insta::assert_snapshot!("note_form", screen(&mut d.app));
+}
+
+#[test]
+fn snapshot_roll_call() {
+    let mut d = demo::session();
+    ch(&mut d.app, 'f');
+    ch(&mut d.app, ' ');
+    ch(&mut d.app, ' ');
+    ch(&mut d.app, ' ');
+    insta::assert_snapshot!("roll_call", screen(&mut d.app));
+}
+
+#[test]
+fn snapshot_too_small() {
+    let mut d = demo::session();
+    insta::assert_snapshot!("too_small", screen_at(&mut d.app, 59, 16));
+}
+
+#[test]
+fn snapshot_welcome() {
+    // The welcome screen names the data folder: a short one, shown as <data folder>.
+    let base = if cfg!(unix) { std::path::PathBuf::from("/tmp") } else { std::env::temp_dir() };
+    let dir = tempfile::Builder::new().prefix("tb-").tempdir_in(base).unwrap();
+    let mut app = open(dir.path(), clock(), Theme { color: true });
+    let s = screen(&mut app);
+    let shown = dir.path().display().to_string();
+    assert!(s.contains(&shown), "{s}");
+    insta::assert_snapshot!("welcome", s.replace(&shown, "<data folder>"));
 }

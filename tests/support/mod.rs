@@ -37,87 +37,15 @@ pub const EVIL: &str = "Eve\u{1b}[2J\u{1b}]0;pwned\u{7}";
 pub fn roster_csv() -> String {
     let rows: &[[&str; 7]] = &[
         // parent_name, parent_phone, baby_name, baby_dob, postcode, home_language, alerts
-        [
-            "Zoë Clarke",
-            "07700 900111",
-            "Ava",
-            "02/05/2026",
-            "LU3 1HB",
-            "English",
-            "",
-        ],
-        [
-            "Łucja Nowak",
-            "07700 900222",
-            "Zofia",
-            "14/07/2026",
-            "LU1 2TW",
-            "Polish",
-            "",
-        ],
-        [
-            "Nguyễn Thị Lan",
-            "07700 900333",
-            "Minh Anh",
-            "01/03/2026",
-            "LU4 9AB",
-            "Vietnamese",
-            "",
-        ],
-        [
-            "محمد",
-            "07700 900444",
-            "Yusuf",
-            "20/08/2026",
-            "LU1 1AA",
-            "Arabic",
-            "",
-        ],
-        [
-            "সাদিয়া",
-            "07700 900555",
-            "Rafi",
-            "10/06/2026",
-            "LU2 0NX",
-            "Bengali",
-            "",
-        ],
-        [
-            "李娜",
-            "07700 900666",
-            "Yichen",
-            "05/04/2026",
-            "LU3 2CD",
-            "Mandarin",
-            "Allergy: peanuts",
-        ],
-        [
-            "Ioana Popescu",
-            "07700 900777",
-            "Andrei",
-            "09/09/2026",
-            "LU1 5BT",
-            "Romanian",
-            "",
-        ],
-        [
-            "Ioana Popescu",
-            "07700 900777",
-            "Maria",
-            "09/09/2026",
-            "LU1 5BT",
-            "Romanian",
-            "",
-        ],
-        [
-            EVIL,
-            "07700 900888",
-            "Ruby",
-            "12/01/2026",
-            "LU2 7EF",
-            "English",
-            "",
-        ],
+        ["Zoë Clarke", "07700 900111", "Ava", "02/05/2026", "LU3 1HB", "English", ""],
+        ["Łucja Nowak", "07700 900222", "Zofia", "14/07/2026", "LU1 2TW", "Polish", ""],
+        ["Nguyễn Thị Lan", "07700 900333", "Minh Anh", "01/03/2026", "LU4 9AB", "Vietnamese", ""],
+        ["محمد", "07700 900444", "Yusuf", "20/08/2026", "LU1 1AA", "Arabic", ""],
+        ["সাদিয়া", "07700 900555", "Rafi", "10/06/2026", "LU2 0NX", "Bengali", ""],
+        ["李娜", "07700 900666", "Yichen", "05/04/2026", "LU3 2CD", "Mandarin", "Allergy: peanuts"],
+        ["Ioana Popescu", "07700 900777", "Andrei", "09/09/2026", "LU1 5BT", "Romanian", ""],
+        ["Ioana Popescu", "07700 900777", "Maria", "09/09/2026", "LU1 5BT", "Romanian", ""],
+        [EVIL, "07700 900888", "Ruby", "12/01/2026", "LU2 7EF", "English", ""],
     ];
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
@@ -149,23 +77,13 @@ pub fn today() -> NaiveDate {
 }
 
 pub fn tempdir() -> tempfile::TempDir {
-    tempfile::Builder::new()
-        .prefix("thinkbaby-flow-")
-        .tempdir()
-        .unwrap()
+    tempfile::Builder::new().prefix("thinkbaby-flow-").tempdir().unwrap()
 }
 
 /// Imports the fixture roster into the store in `dir`, then closes the store.
 pub fn fill(dir: &Path, clock: &dyn Clock) {
     let store = Store::open(dir).unwrap();
-    roster::import(
-        &store,
-        roster_csv().as_bytes(),
-        None,
-        clock.now(),
-        clock.today(),
-    )
-    .unwrap();
+    roster::import(&store, roster_csv().as_bytes(), None, clock.now(), clock.today()).unwrap();
 }
 
 /// A fixture store, imported and closed: open it with [`open`].
@@ -205,9 +123,15 @@ impl Default for Fixture {
     }
 }
 
+/// Options as the command line gives them, with the idle lock as late as it goes
+/// (4 hours), so a test can move the clock on by an hour between two keys.
+pub fn options() -> Options {
+    Options { lock_after: 240, ..Options::default() }
+}
+
 pub fn open(dir: &Path, clock: Rc<FixedClock>, theme: Theme) -> App {
     let store = Store::open(dir).unwrap();
-    App::new(store, clock, Options::default(), theme).unwrap()
+    App::new(store, clock, options(), theme).unwrap()
 }
 
 /// Answers the initials form that opening a group asks first.
@@ -231,11 +155,7 @@ pub fn key(app: &mut App, code: KeyCode) {
 }
 
 pub fn ch(app: &mut App, c: char) {
-    let mods = if c.is_uppercase() {
-        KeyModifiers::SHIFT
-    } else {
-        KeyModifiers::NONE
-    };
+    let mods = if c.is_uppercase() { KeyModifiers::SHIFT } else { KeyModifiers::NONE };
     app.key(KeyEvent::new(KeyCode::Char(c), mods));
 }
 
@@ -304,20 +224,13 @@ pub fn screen_at(app: &mut App, w: u16, h: u16) -> String {
 
 /// The roster row (on screen) that names `who`.
 pub fn row_of<'a>(screen: &'a str, who: &str) -> &'a str {
-    screen
-        .lines()
-        .find(|l| l.contains(who))
-        .unwrap_or_else(|| panic!("no line shows {who:?}:\n{screen}"))
+    screen.lines().find(|l| l.contains(who)).unwrap_or_else(|| panic!("no line shows {who:?}:\n{screen}"))
 }
 
 /// The status glyph at the start of a roster row: "✓", "·", "+" or "←".
 pub fn glyph_of(screen: &str, who: &str) -> String {
     let row = row_of(screen, who);
-    row.trim_start()
-        .chars()
-        .next()
-        .map(String::from)
-        .unwrap_or_default()
+    row.trim_start().chars().next().map(String::from).unwrap_or_default()
 }
 
 // ---- the store ------------------------------------------------------------------
@@ -332,10 +245,7 @@ pub fn family_named(store: &Store, carer: &str) -> Family {
 }
 
 pub fn group(store: &Store) -> Group {
-    store
-        .group_named(GROUP)
-        .unwrap()
-        .expect("the fixture group")
+    store.group_named(GROUP).unwrap().expect("the fixture group")
 }
 
 /// Today's attendance in the store, or nothing when no session was made.
@@ -348,9 +258,7 @@ pub fn attendance_today(store: &Store) -> Vec<Attendance> {
 }
 
 pub fn attendance_of(store: &Store, family: &Family) -> Option<Attendance> {
-    attendance_today(store)
-        .into_iter()
-        .find(|a| a.family == family.id)
+    attendance_today(store).into_iter().find(|a| a.family == family.id)
 }
 
 pub fn notes_of(store: &Store, family: &Family) -> Vec<Observation> {
@@ -369,10 +277,5 @@ pub fn highlight(app: &mut App, carer: &str) {
     for _ in 0..at {
         ch(app, 'j');
     }
-    assert_eq!(
-        app.highlighted()
-            .map(|id| app.families[&id].first_carer().to_string())
-            .as_deref(),
-        Some(carer)
-    );
+    assert_eq!(app.highlighted().map(|id| app.families[&id].first_carer().to_string()).as_deref(), Some(carer));
 }
