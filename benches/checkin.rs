@@ -27,10 +27,7 @@ fn main() {
         .measurement_time(Duration::from_secs(6))
         .configure_from_args();
     let dir = support::temp_dir("thinkbaby-bench-checkin-");
-    println!(
-        "writing in {} (set THINKBABY_BENCH_DIR to measure another disk)",
-        dir.path().display()
-    );
+    println!("writing in {} (set THINKBABY_BENCH_DIR to measure another disk)", dir.path().display());
 
     let mut group = c.benchmark_group("durable_write");
 
@@ -49,8 +46,7 @@ fn main() {
     // The same, written over the start of a file that already has its size:
     // no metadata to journal, so the least a durable write can cost on this disk.
     let overwrite = {
-        let mut f =
-            std::fs::File::create(dir.path().join("floor-overwrite.dat")).expect("floor file");
+        let mut f = std::fs::File::create(dir.path().join("floor-overwrite.dat")).expect("floor file");
         f.set_len(4096).expect("size");
         f.sync_all().expect("sync");
         let record = [0xa5u8; RECORD];
@@ -68,25 +64,21 @@ fn main() {
     let sqlite = {
         let db = rusqlite::Connection::open(dir.path().join("sqlite.db")).expect("sqlite");
         db.pragma_update(None, "journal_mode", "WAL").expect("WAL");
-        db.pragma_update(None, "synchronous", "FULL")
-            .expect("synchronous");
+        db.pragma_update(None, "synchronous", "FULL").expect("synchronous");
         db.execute_batch(
             "CREATE TABLE attendance (session BLOB NOT NULL, family BLOB NOT NULL, value BLOB NOT NULL,
                                       PRIMARY KEY (session, family)) WITHOUT ROWID;
              CREATE INDEX attendance_by_family ON attendance (family, session);",
         )
         .expect("schema");
-        let mut insert = db
-            .prepare("INSERT INTO attendance (session, family, value) VALUES (?1, ?2, ?3)")
-            .expect("insert");
+        let mut insert =
+            db.prepare("INSERT INTO attendance (session, family, value) VALUES (?1, ?2, ?3)").expect("insert");
         let session = uuid::Uuid::now_v7();
         let value = vec![0x5au8; RECORD];
         budget::timed(&mut group, "sqlite_wal_full_insert", || {
             let family = uuid::Uuid::now_v7();
             let t = Instant::now();
-            insert
-                .execute((session.as_bytes(), family.as_bytes(), &value))
-                .expect("insert row");
+            insert.execute((session.as_bytes(), family.as_bytes(), &value)).expect("insert row");
             t.elapsed()
         })
     };
@@ -94,33 +86,17 @@ fn main() {
     // thinkbaby: Store::check_in of a family not yet checked in, on a store with a
     // few thousand families and three years of sessions.
     let (checkin, record_len) = {
-        let params = Params {
-            families: 2_000,
-            observations: 20_000,
-            ..Params::default()
-        };
+        let params = Params { families: 2_000, observations: 20_000, ..Params::default() };
         let store = Store::open(&dir.path().join("store")).expect("store");
         let summary = generate::generate(&store, &params).expect("generate");
         let session = summary.last_sessions[0].clone();
-        let template = store
-            .families()
-            .expect("families")
-            .into_iter()
-            .next()
-            .expect("a family");
-        let mut pool = FreshFamilies {
-            template,
-            ready: Vec::new(),
-            rng: fastrand::Rng::with_seed(7),
-        };
+        let template = store.families().expect("families").into_iter().next().expect("a family");
+        let mut pool = FreshFamilies { template, ready: Vec::new(), rng: fastrand::Rng::with_seed(7) };
         let mut record_len = 0;
         let median = budget::timed(&mut group, "store_check_in", || {
             let family = pool.next(&store);
             let t = Instant::now();
-            let a = store
-                .check_in(&session, &family, "CR", Utc::now())
-                .expect("check-in")
-                .expect("a new check-in");
+            let a = store.check_in(&session, &family, "CR", Utc::now()).expect("check-in").expect("a new check-in");
             let d = t.elapsed();
             record_len = codec::encode(&a).len();
             d
@@ -131,10 +107,7 @@ fn main() {
     println!("a stored attendance is {record_len} bytes (the floor writes {RECORD})");
 
     if let Some(o) = overwrite {
-        println!(
-            "fsync floor without a size change (200 bytes over the start of a file): {}",
-            show(o)
-        );
+        println!("fsync floor without a size change (200 bytes over the start of a file): {}", show(o));
     }
     if let (Some(f), Some(s), Some(k)) = (fsync, sqlite, checkin) {
         println!(
@@ -147,11 +120,7 @@ fn main() {
         );
         budget::verdict(
             "check-in vs fsync",
-            format!(
-                "median {} ({:.2}x)",
-                show(k),
-                k.as_secs_f64() / f.as_secs_f64()
-            ),
+            format!("median {} ({:.2}x)", show(k), k.as_secs_f64() / f.as_secs_f64()),
             format!("≤ 2 × fsync {} = {}", show(f), show(f * 2)),
             k <= f * 2,
         );

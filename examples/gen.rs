@@ -17,10 +17,7 @@ use std::time::Instant;
 use thinkbaby::store::Store;
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "gen",
-    about = "Generate a realistic thinkbaby store (made-up families) for trials and benchmarks"
-)]
+#[command(name = "gen", about = "Generate a realistic thinkbaby store (made-up families) for trials and benchmarks")]
 struct Args {
     /// How many families
     #[arg(long, default_value_t = 50_000)]
@@ -55,10 +52,7 @@ fn main() -> ExitCode {
     match store.is_empty() {
         Ok(true) => {}
         Ok(false) => {
-            eprintln!(
-                "{} already holds a store: give a new or empty folder",
-                args.data_dir.display()
-            );
+            eprintln!("{} already holds a store: give a new or empty folder", args.data_dir.display());
             return ExitCode::from(2);
         }
         Err(e) => {
@@ -76,11 +70,7 @@ fn main() -> ExitCode {
     };
     match generate::generate(&store, &params) {
         Ok(summary) => {
-            println!(
-                "wrote {summary} to {} in {:.1?}",
-                args.data_dir.display(),
-                started.elapsed()
-            );
+            println!("wrote {summary} to {} in {:.1?}", args.data_dir.display(), started.elapsed());
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -22,19 +22,8 @@ thread_local! {
 
 /// Prints a verdict now and keeps it for the summary.
 pub fn verdict(name: &str, figure: String, budget: String, met: bool) {
-    let v = Verdict {
-        name: name.to_string(),
-        figure,
-        budget,
-        met,
-    };
-    println!(
-        "BUDGET {:<34} {:<30} budget {:<34} {}",
-        v.name,
-        v.figure,
-        v.budget,
-        if v.met { "met" } else { "MISSED" }
-    );
+    let v = Verdict { name: name.to_string(), figure, budget, met };
+    println!("BUDGET {:<34} {:<30} budget {:<34} {}", v.name, v.figure, v.budget, if v.met { "met" } else { "MISSED" });
     VERDICTS.with(|all| all.borrow_mut().push(v));
 }
 
@@ -47,17 +36,8 @@ pub fn summary(title: &str) {
         }
         println!();
         println!("{title}");
-        println!(
-            "| {:<34} | {:<30} | {:<34} | {:<6} |",
-            "benchmark", "figure", "budget", "result"
-        );
-        println!(
-            "|{}|{}|{}|{}|",
-            "-".repeat(36),
-            "-".repeat(32),
-            "-".repeat(36),
-            "-".repeat(8)
-        );
+        println!("| {:<34} | {:<30} | {:<34} | {:<6} |", "benchmark", "figure", "budget", "result");
+        println!("|{}|{}|{}|{}|", "-".repeat(36), "-".repeat(32), "-".repeat(36), "-".repeat(8));
         for v in all.iter() {
             println!(
                 "| {:<34} | {:<30} | {:<34} | {:<6} |",
@@ -119,12 +99,7 @@ pub fn show(d: Duration) -> String {
 /// A verdict for "median at most `limit`".
 pub fn at_most(name: &str, median: Option<Duration>, limit: Duration) {
     match median {
-        Some(m) => verdict(
-            name,
-            format!("median {}", show(m)),
-            format!("≤ {}", show(limit)),
-            m <= limit,
-        ),
+        Some(m) => verdict(name, format!("median {}", show(m)), format!("≤ {}", show(limit)), m <= limit),
         None => println!("BUDGET {name}: not run (filtered out)"),
     }
 }

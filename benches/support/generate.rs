@@ -79,8 +79,7 @@ pub fn id_at(rng: &mut fastrand::Rng, at: DateTime<Utc>) -> Uuid {
     for b in &mut bytes {
         *b = rng.u8(..);
     }
-    uuid::Builder::from_unix_timestamp_millis(at.timestamp_millis().max(0) as u64, &bytes)
-        .into_uuid()
+    uuid::Builder::from_unix_timestamp_millis(at.timestamp_millis().max(0) as u64, &bytes).into_uuid()
 }
 
 struct Background {
@@ -101,22 +100,16 @@ const BACKGROUNDS: &[Background] = &[
         language: "Urdu",
         weight: 220,
         mothers: &[
-            "Ayesha", "Fatima", "Zainab", "Sana", "Amina", "Hira", "Rabia", "Nazia", "Saima",
-            "Mehwish", "Iqra", "Bushra",
+            "Ayesha", "Fatima", "Zainab", "Sana", "Amina", "Hira", "Rabia", "Nazia", "Saima", "Mehwish", "Iqra",
+            "Bushra",
         ],
-        fathers: &[
-            "Mohammed", "Imran", "Asif", "Tariq", "Usman", "Bilal", "Kamran", "Adnan",
-        ],
+        fathers: &["Mohammed", "Imran", "Asif", "Tariq", "Usman", "Bilal", "Kamran", "Adnan"],
         surnames: &[
-            "Khan", "Hussain", "Akhtar", "Iqbal", "Mahmood", "Butt", "Rashid", "Shah", "Ali",
-            "Javed", "Qureshi", "Malik",
+            "Khan", "Hussain", "Akhtar", "Iqbal", "Mahmood", "Butt", "Rashid", "Shah", "Ali", "Javed", "Qureshi",
+            "Malik",
         ],
-        girls: &[
-            "Aisha", "Maryam", "Inaya", "Hafsa", "Zara", "Eman", "Anaya", "Mahnoor", "مریم",
-        ],
-        boys: &[
-            "Ibrahim", "Zayn", "Hamza", "Musa", "Ayaan", "Yusuf", "Rayyan", "Ahmed",
-        ],
+        girls: &["Aisha", "Maryam", "Inaya", "Hafsa", "Zara", "Eman", "Anaya", "Mahnoor", "مریم"],
+        boys: &["Ibrahim", "Zayn", "Hamza", "Musa", "Ayaan", "Yusuf", "Rayyan", "Ahmed"],
         interpreter: 20,
     },
     Background {
@@ -134,27 +127,10 @@ const BACKGROUNDS: &[Background] = &[
             "সাদিয়া",
             "Momena",
         ],
-        fathers: &[
-            "Abdul", "Shahid", "Rafiq", "Jamal", "Kamal", "Anwar", "Sohel",
-        ],
-        surnames: &[
-            "Begum",
-            "Rahman",
-            "Uddin",
-            "Miah",
-            "Ahmed",
-            "Chowdhury",
-            "Khatun",
-            "Islam",
-            "Hoque",
-            "Akter",
-        ],
-        girls: &[
-            "Nafisa", "Raisa", "Tasnim", "Anisa", "Safa", "Maliha", "Ruqayyah",
-        ],
-        boys: &[
-            "Arif", "Tahmid", "Rayan", "Zubair", "Ishaq", "Nabil", "Imran",
-        ],
+        fathers: &["Abdul", "Shahid", "Rafiq", "Jamal", "Kamal", "Anwar", "Sohel"],
+        surnames: &["Begum", "Rahman", "Uddin", "Miah", "Ahmed", "Chowdhury", "Khatun", "Islam", "Hoque", "Akter"],
+        girls: &["Nafisa", "Raisa", "Tasnim", "Anisa", "Safa", "Maliha", "Ruqayyah"],
+        boys: &["Arif", "Tahmid", "Rayan", "Zubair", "Ishaq", "Nabil", "Imran"],
         interpreter: 25,
     },
     Background {
@@ -184,18 +160,8 @@ const BACKGROUNDS: &[Background] = &[
             "Szymańska",
             "Dąbrowska",
         ],
-        girls: &[
-            "Zuzanna", "Hanna", "Julia", "Maja", "Zofia", "Lena", "Alicja",
-        ],
-        boys: &[
-            "Jakub",
-            "Antoni",
-            "Szymon",
-            "Jan",
-            "Filip",
-            "Franciszek",
-            "Mikołaj",
-        ],
+        girls: &["Zuzanna", "Hanna", "Julia", "Maja", "Zofia", "Lena", "Alicja"],
+        boys: &["Jakub", "Antoni", "Szymon", "Jan", "Filip", "Franciszek", "Mikołaj"],
         interpreter: 15,
     },
     Background {
@@ -226,35 +192,15 @@ const BACKGROUNDS: &[Background] = &[
             "Niță",
         ],
         girls: &["Maria", "Sofia", "Ana", "Ioana", "Daria", "Eva", "Bianca"],
-        boys: &[
-            "Ștefan",
-            "Luca",
-            "David",
-            "Matei",
-            "Alexandru",
-            "Rareș",
-            "Tudor",
-        ],
+        boys: &["Ștefan", "Luca", "David", "Matei", "Alexandru", "Rareș", "Tudor"],
         interpreter: 25,
     },
     Background {
         language: "Somali",
         weight: 90,
-        mothers: &[
-            "Hodan", "Fadumo", "Ayan", "Sahra", "Ubah", "Hawa", "Khadra", "Deeqa", "Nimco", "Asli",
-        ],
-        fathers: &[
-            "Abdirahman",
-            "Mohamed",
-            "Abdullahi",
-            "Hassan",
-            "Omar",
-            "Guled",
-        ],
-        surnames: &[
-            "Mohamed", "Ali", "Hassan", "Abdi", "Warsame", "Farah", "Omar", "Jama", "Osman",
-            "Yusuf",
-        ],
+        mothers: &["Hodan", "Fadumo", "Ayan", "Sahra", "Ubah", "Hawa", "Khadra", "Deeqa", "Nimco", "Asli"],
+        fathers: &["Abdirahman", "Mohamed", "Abdullahi", "Hassan", "Omar", "Guled"],
+        surnames: &["Mohamed", "Ali", "Hassan", "Abdi", "Warsame", "Farah", "Omar", "Jama", "Osman", "Yusuf"],
         girls: &["Hibo", "Nimco", "Ifrah", "Sagal", "Hamdi", "Ilhan", "Idil"],
         boys: &["Yusuf", "Abdirahman", "Mahad", "Ilyas", "Liban", "Sakariye"],
         interpreter: 30,
@@ -262,29 +208,10 @@ const BACKGROUNDS: &[Background] = &[
     Background {
         language: "Portuguese",
         weight: 80,
-        mothers: &[
-            "Ana", "Beatriz", "Mariana", "Inês", "Joana", "Catarina", "Sofia", "Rita", "Vânia",
-        ],
+        mothers: &["Ana", "Beatriz", "Mariana", "Inês", "Joana", "Catarina", "Sofia", "Rita", "Vânia"],
         fathers: &["João", "Pedro", "Tiago", "Rui", "Nuno", "Gonçalo"],
-        surnames: &[
-            "Silva",
-            "Santos",
-            "Ferreira",
-            "Pereira",
-            "Oliveira",
-            "Costa",
-            "Rodrigues",
-            "Martins",
-            "Gonçalves",
-        ],
-        girls: &[
-            "Leonor",
-            "Matilde",
-            "Beatriz",
-            "Carolina",
-            "Francisca",
-            "Mafalda",
-        ],
+        surnames: &["Silva", "Santos", "Ferreira", "Pereira", "Oliveira", "Costa", "Rodrigues", "Martins", "Gonçalves"],
+        girls: &["Leonor", "Matilde", "Beatriz", "Carolina", "Francisca", "Mafalda"],
         boys: &["Tomás", "Rodrigo", "Martim", "Duarte", "Afonso", "Santiago"],
         interpreter: 15,
     },
@@ -307,15 +234,11 @@ const BACKGROUNDS: &[Background] = &[
         ],
         fathers: &["James", "Daniel", "Tom", "Ryan", "Liam", "Jack", "Callum"],
         surnames: &[
-            "Smith", "Taylor", "Jones", "Brown", "Williams", "Wilson", "Johnson", "Walker",
-            "Wright", "Thompson", "O'Brien",
+            "Smith", "Taylor", "Jones", "Brown", "Williams", "Wilson", "Johnson", "Walker", "Wright", "Thompson",
+            "O'Brien",
         ],
-        girls: &[
-            "Olivia", "Amelia", "Isla", "Ava", "Freya", "Lily", "Poppy", "Evie",
-        ],
-        boys: &[
-            "Oliver", "George", "Noah", "Arthur", "Leo", "Harry", "Theo", "Freddie",
-        ],
+        girls: &["Olivia", "Amelia", "Isla", "Ava", "Freya", "Lily", "Poppy", "Evie"],
+        boys: &["Oliver", "George", "Noah", "Arthur", "Leo", "Harry", "Theo", "Freddie"],
         interpreter: 0,
     },
 ];
@@ -482,12 +405,7 @@ pub fn generate(store: &Store, p: &Params) -> Result<Summary, StoreError> {
     let device = store.device();
     let tags: Vec<String> = TagList::built_in().tags.into_iter().map(|t| t.id).collect();
     let first_day = p.until - Duration::days(365 * i64::from(p.years));
-    let mut w = Writer {
-        store,
-        change: Change::default(),
-        batch: p.batch.max(1),
-        commits: 0,
-    };
+    let mut w = Writer { store, change: Change::default(), batch: p.batch.max(1), commits: 0 };
     let mut summary = Summary::default();
 
     let setup = at(first_day - Duration::days(30), 9, 0);
@@ -509,8 +427,7 @@ pub fn generate(store: &Store, p: &Params) -> Result<Summary, StoreError> {
             neighbourhood: Some(plan.neighbourhood),
             weekday: plan.weekday,
             start: NaiveTime::from_hms_opt(plan.start.0, plan.start.1, 0).unwrap_or_default(),
-            end: NaiveTime::from_hms_opt(plan.start.0 + 1, plan.start.1 + 30, 0)
-                .unwrap_or_default(),
+            end: NaiveTime::from_hms_opt(plan.start.0 + 1, plan.start.1 + 30, 0).unwrap_or_default(),
             stamp: Stamp::new(setup, device),
         };
         w.change.put_group(&g);
@@ -559,21 +476,14 @@ pub fn generate(store: &Store, p: &Params) -> Result<Summary, StoreError> {
             80..92 => ReferralRoute::ServiceRequest,
             _ => ReferralRoute::OtherAgency,
         };
-        let referred = if route == ReferralRoute::DropIn {
-            first_day
-        } else {
-            first_day - Duration::days(rng.i64(3..40))
-        };
+        let referred =
+            if route == ReferralRoute::DropIn { first_day } else { first_day - Duration::days(rng.i64(3..40)) };
         let created = at(referred, 9 + rng.u32(..7), rng.u32(..60));
         let surname = pick(&mut rng, bg.surnames);
         let mut carers = vec![Carer {
             id: id_at(&mut rng, created),
             name: format!("{} {surname}", pick(&mut rng, bg.mothers)),
-            relationship: if rng.u32(..20) == 0 {
-                "Grandmother".into()
-            } else {
-                "Mother".into()
-            },
+            relationship: if rng.u32(..20) == 0 { "Grandmother".into() } else { "Mother".into() },
             phone: phone(&mut rng),
         }];
         if rng.u32(..100) < 25 {
@@ -581,11 +491,7 @@ pub fn generate(store: &Store, p: &Params) -> Result<Summary, StoreError> {
                 id: id_at(&mut rng, created),
                 name: format!("{} {surname}", pick(&mut rng, bg.fathers)),
                 relationship: "Father".into(),
-                phone: if rng.bool() {
-                    phone(&mut rng)
-                } else {
-                    String::new()
-                },
+                phone: if rng.bool() { phone(&mut rng) } else { String::new() },
             });
         }
         let twins = rng.u32(..60) == 0;
@@ -616,14 +522,8 @@ pub fn generate(store: &Store, p: &Params) -> Result<Summary, StoreError> {
             _ => Some(4),
         };
         let consent = |rng: &mut fastrand::Rng| match rng.u32(..100) {
-            0..80 => Consent {
-                answer: ConsentAnswer::Yes,
-                date: Some(first_day),
-            },
-            80..90 => Consent {
-                answer: ConsentAnswer::No,
-                date: Some(first_day),
-            },
+            0..80 => Consent { answer: ConsentAnswer::Yes, date: Some(first_day) },
+            80..90 => Consent { answer: ConsentAnswer::No, date: Some(first_day) },
             _ => Consent::not_asked(),
         };
         let mut alerts = Vec::new();
@@ -686,11 +586,7 @@ pub fn generate(store: &Store, p: &Params) -> Result<Summary, StoreError> {
             }
             s += 1;
         }
-        plans.push(Plan {
-            family,
-            group: gi,
-            visits,
-        });
+        plans.push(Plan { family, group: gi, visits });
     }
     plans.sort_by_key(|pl| pl.family.id);
 
@@ -711,20 +607,13 @@ pub fn generate(store: &Store, p: &Params) -> Result<Summary, StoreError> {
         let gp = &GROUPS[pl.group];
         for (n, &si) in pl.visits.iter().enumerate() {
             let s = &list[si];
-            let checked_in =
-                at(s.date, gp.start.0, gp.start.1) + Duration::minutes(rng.i64(-5..40));
+            let checked_in = at(s.date, gp.start.0, gp.start.1) + Duration::minutes(rng.i64(-5..40));
             let a = Attendance {
                 session: s.id,
                 family: f.id,
                 checked_in,
-                checked_out: (rng.u32(..10) != 0)
-                    .then(|| checked_in + Duration::minutes(rng.i64(45..100))),
-                carers: f
-                    .carers
-                    .iter()
-                    .take(if rng.u32(..4) == 0 { 2 } else { 1 })
-                    .map(|c| c.id)
-                    .collect(),
+                checked_out: (rng.u32(..10) != 0).then(|| checked_in + Duration::minutes(rng.i64(45..100))),
+                carers: f.carers.iter().take(if rng.u32(..4) == 0 { 2 } else { 1 }).map(|c| c.id).collect(),
                 babies: f.babies.iter().map(|b| b.id).collect(),
                 walk_in: n == 0 && f.referral.route == ReferralRoute::DropIn,
                 by: pick(&mut rng, &gp.staff).to_string(),
@@ -742,9 +631,7 @@ pub fn generate(store: &Store, p: &Params) -> Result<Summary, StoreError> {
         let count = due.saturating_sub(given);
         given += count;
         // Spread this family's notes over its visits, oldest first.
-        let mut slots: Vec<usize> = (0..count)
-            .map(|_| pl.visits[rng.usize(..pl.visits.len())])
-            .collect();
+        let mut slots: Vec<usize> = (0..count).map(|_| pl.visits[rng.usize(..pl.visits.len())]).collect();
         slots.sort_unstable();
         for si in slots {
             let s = &list[si];
@@ -771,12 +658,7 @@ fn observation(
 ) -> Observation {
     let when = at(s.date, gp.start.0, gp.start.1) + Duration::minutes(rng.i64(5..95));
     let baby = &f.babies[rng.usize(..f.babies.len())];
-    let carer_first = f
-        .first_carer()
-        .split(' ')
-        .next()
-        .unwrap_or("Mum")
-        .to_string();
+    let carer_first = f.first_carer().split(' ').next().unwrap_or("Mum").to_string();
     let author = pick(rng, &gp.staff).to_string();
     let concern = match rng.u32(..100) {
         0..90 => Concern::None,
@@ -816,31 +698,21 @@ fn observation(
     };
     if rng.u32(..20) == 0 {
         let mut second = first;
-        second
-            .text
-            .push_str(" (Added after the group: she said it went better at home.)");
+        second.text.push_str(" (Added after the group: she said it went better at home.)");
         second.at = when + Duration::hours(2);
         second.why = "added what mum said at the end".into();
         o.revise(second, device);
     }
     if rng.u32(..200) == 0 {
-        o.deleted = Some(Tombstone {
-            by: author,
-            at: when + Duration::days(1),
-            why: "written on the wrong family".into(),
-        });
+        o.deleted =
+            Some(Tombstone { by: author, at: when + Duration::days(1), why: "written on the wrong family".into() });
     }
     o
 }
 
 /// A family with `count` observations spread over `count / 3` visits, added to
 /// the store after generation (a heavy timeline for benchmarks). Returns its id.
-pub fn add_heavy_family(
-    store: &Store,
-    summary: &Summary,
-    count: usize,
-    seed: u64,
-) -> Result<Uuid, StoreError> {
+pub fn add_heavy_family(store: &Store, summary: &Summary, count: usize, seed: u64) -> Result<Uuid, StoreError> {
     let mut rng = fastrand::Rng::with_seed(seed);
     let device = store.device();
     let tags: Vec<String> = TagList::built_in().tags.into_iter().map(|t| t.id).collect();
@@ -848,11 +720,7 @@ pub fn add_heavy_family(
     let sessions = store.sessions_of(group)?;
     let visits = (count / 3).clamp(1, sessions.len().max(1));
     let first = sessions.len().saturating_sub(visits);
-    let created = at(
-        sessions.get(first).map(|s| s.date).unwrap_or_default(),
-        10,
-        0,
-    );
+    let created = at(sessions.get(first).map(|s| s.date).unwrap_or_default(), 10, 0);
     let family = Family {
         id: id_at(&mut rng, created),
         carers: vec![Carer {
@@ -880,10 +748,7 @@ pub fn add_heavy_family(
         hv_level: HvLevel::UniversalPlus,
         need_level: Some(2),
         eha: true,
-        data_sharing: Consent {
-            answer: ConsentAnswer::Yes,
-            date: Some(created.date_naive()),
-        },
+        data_sharing: Consent { answer: ConsentAnswer::Yes, date: Some(created.date_naive()) },
         photos: Consent::not_asked(),
         alerts: vec![],
         groups: vec![group],
@@ -908,9 +773,7 @@ pub fn add_heavy_family(
     }
     for i in 0..count {
         let s = &used[i % used.len()];
-        change.put_observation(&observation(
-            &mut rng, &tags, &family, s, &GROUPS[0], device,
-        ));
+        change.put_observation(&observation(&mut rng, &tags, &family, s, &GROUPS[0], device));
     }
     store.commit(change)?;
     Ok(family.id)

@@ -12,18 +12,13 @@ use std::path::{Path, PathBuf};
 /// system's temporary folder. Every comparison of one run writes in the same folder,
 /// so on the same disk.
 pub fn bench_dir() -> PathBuf {
-    std::env::var_os("THINKBABY_BENCH_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(std::env::temp_dir)
+    std::env::var_os("THINKBABY_BENCH_DIR").map(PathBuf::from).unwrap_or_else(std::env::temp_dir)
 }
 
 pub fn temp_dir(prefix: &str) -> tempfile::TempDir {
     let base = bench_dir();
     std::fs::create_dir_all(&base).expect("the benchmark folder can be made");
-    tempfile::Builder::new()
-        .prefix(prefix)
-        .tempdir_in(&base)
-        .expect("a temporary folder for the benchmark")
+    tempfile::Builder::new().prefix(prefix).tempdir_in(&base).expect("a temporary folder for the benchmark")
 }
 
 /// True under `cargo bench`; false under `cargo test --benches`, where criterion
