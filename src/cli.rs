@@ -17,6 +17,14 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR", env = "THINKBABY_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
 
+    /// Read the store's passphrase from the first line of FILE [else THINKBABY_PASSPHRASE, else asked]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+
+    /// Lock the screen after this many minutes without a key (Ctrl-L locks at once)
+    #[arg(long, value_name = "MINUTES", env = "THINKBABY_LOCK_MINUTES", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=240))]
+    pub lock_after: u32,
+
     /// Open the screens on made-up demo families, in a temporary store that is deleted on quit
     #[arg(long, conflicts_with = "data_dir")]
     pub demo: bool,
@@ -78,6 +86,12 @@ pub enum Command {
     },
     /// Read every record and check every index; exits 1 if anything is wrong
     Check,
+    /// Change the store's passphrase (the data stays sealed under the same key)
+    Passwd {
+        /// Read the new passphrase from the first line of FILE instead of asking
+        #[arg(long, value_name = "FILE")]
+        new_passphrase_file: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

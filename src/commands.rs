@@ -61,44 +61,50 @@ pub fn data_dir(cli: &Cli) -> Result<PathBuf, Failure> {
 pub fn run(cli: Cli) -> Result<(), Failure> {
     let clock = SystemClock;
     if cli.demo {
-        let options = crate::tui::Options { group: cli.group.clone(), date: cli.date, demo: true };
+        let options = crate::tui::Options { group: cli.group.clone(), date: cli.date, demo: true, lock_after: cli.lock_after };
         let dir = tempfile::Builder::new()
             .prefix("thinkbaby-demo-")
             .tempdir()
             .map_err(|e| Failure::new(format!("cannot make a temporary folder for the demo: {e}")))?;
         let store = crate::demo::build(dir.path(), &clock)?;
-        return crate::tui::run(store, std::rc::Rc::new(clock), options);
+        return crate::tui::run(crate::tui::Opening::Ready(store), std::rc::Rc::new(clock), options);
     }
     let dir = data_dir(&cli)?;
     match cli.command {
         None => {
-            let store = Store::open(&dir)?;
-            let options = crate::tui::Options { group: cli.group, date: cli.date, demo: false };
-            crate::tui::run(store, std::rc::Rc::new(clock), options)
+            let opening = match crate::passphrase::given(cli.passphrase_file.as_deref())? {
+                Some(pass) => crate::tui::Opening::Ready(Store::open_with(&dir, crate::store::Unlock::Passphrase(pass))?),
+                None => crate::tui::Opening::Ask(dir.clone(), crate::passphrase::probe(&dir)?),
+            };
+            let options = crate::tui::Options { group: cli.group, date: cli.date, demo: false, lock_after: cli.lock_after };
+            crate::tui::run(opening, std::rc::Rc::new(clock), options)
+        }
+        Some(Command::Passwd { new_passphrase_file }) => {
+            crate::passphrase::change(&dir, cli.passphrase_file.as_deref(), new_passphrase_file.as_deref())
         }
         Some(Command::Import(Import::Roster { file, group })) => {
             let bytes = read_file(&file)?;
-            let store = Store::open(&dir)?;
+            let store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
             let summary = roster::import(&store, &bytes, group.as_deref(), clock.now(), clock.today())?;
             println!("{summary}");
             Ok(())
         }
         Some(Command::Import(Import::Attendance { file })) => {
             let bytes = read_file(&file)?;
-            let store = Store::open(&dir)?;
+            let store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
             let summary = attendance::import(&store, &bytes, clock.today(), clock.now(), &local_to_utc)?;
             println!("{summary}");
             Ok(())
         }
         Some(Command::Import(Import::Archive { file })) => {
             let f = File::open(&file).map_err(|e| missing(&file, e))?;
-            let store = Store::open(&dir)?;
+            let store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
             let counts = archive::import(&store, &mut BufReader::new(f))?;
             println!("imported {counts}");
             Ok(())
         }
         Some(Command::Report { range, format, pseudonymise, output }) => {
-            let store = Store::open(&dir)?;
+            let store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
             report(&store, &range, format, pseudonymise, output.as_deref())
         }
         Some(Command::Export { what: Some(what), format, range, pseudonymise, output }) => {
@@ -107,7 +113,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                     "the archive (--format jsonl) always holds every record: leave out ATTENDANCE, OBSERVATIONS or FAMILIES, or use --format csv",
                 ));
             }
-            let store = Store::open(&dir)?;
+            let store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
             export_csv(&store, what, &range, pseudonymise, output.as_deref(), &clock)
         }
         Some(Command::Export { what: None, format: Some(ExportFormat::Csv), .. }) => Err(usage(
@@ -120,7 +126,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                      --group, --from, --to and --pseudonymise go with `export attendance|observations|families --format csv`",
                 ));
             }
-            let store = Store::open(&dir)?;
+            let store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
             let counts = match &output {
                 Some(path) => {
                     let f = File::create(path)
@@ -145,7 +151,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Some(Command::Check) => {
-            let store = Store::open(&dir)?;
+            let store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
             let report = check::run(&store)?;
             for (tree, n) in &report.counts {
                 println!("{tree:<22}{n:>8}");

@@ -43,9 +43,16 @@ const DATE_COLUMNS: &[&str] = &["baby_dob", "baby_due_date", "referral_date"];
 const STAFF: &[(&str, &str)] =
     &[("JH", "Jess Holloway"), ("NR", "Nadia Rahman"), ("KO", "Kasia Olszewska"), ("DM", "Dawn Matthews")];
 
-/// Makes the demo store in `dir`: groups, staff, the roster, then the history.
+/// Makes the demo store in `dir`, sealed with a key that lives only in memory:
+/// the demo is thrown away on quit.
 pub fn build(dir: &Path, clock: &dyn Clock) -> Result<Store, Failure> {
-    let store = Store::open(dir)?;
+    let store = Store::open_with(dir, crate::store::Unlock::Ephemeral)?;
+    fill(&store, clock)?;
+    Ok(store)
+}
+
+/// Fills an open store with the demo: groups, staff, the roster, then the history.
+pub fn fill(store: &Store, clock: &dyn Clock) -> Result<(), Failure> {
     let now = clock.now();
     let today = clock.today();
     let mut rng = Lcg::new(SEED);
@@ -84,11 +91,11 @@ pub fn build(dir: &Path, clock: &dyn Clock) -> Result<Store, Failure> {
     store.commit(setup)?;
 
     let shift = today.signed_duration_since(anchor());
-    roster::import(&store, &shifted_roster(shift)?, None, now, today)?;
+    roster::import(store, &shifted_roster(shift)?, None, now, today)?;
 
-    let history = history(&store, clock, &mut rng, &[(&central, ["JH", "NR"]), (&south, ["KO", "DM"])])?;
+    let history = history(store, clock, &mut rng, &[(&central, ["JH", "NR"]), (&south, ["KO", "DM"])])?;
     store.commit(history)?;
-    Ok(store)
+    Ok(())
 }
 
 /// The anchor as a date.

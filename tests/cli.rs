@@ -8,7 +8,7 @@ use std::process::{Command, Output, Stdio};
 use thinkbaby::clock::FixedClock;
 use thinkbaby::domain::{AlertKind, Family};
 use thinkbaby::store::keys::{self, TreeId};
-use thinkbaby::store::{Change, Store, check};
+use thinkbaby::store::{Change, Store, Unlock, check};
 
 /// Between fork and exec, a child process holds a copy of every open descriptor
 /// of this test process, lock files included, so a store closed here can look
@@ -33,10 +33,20 @@ fn thinkbaby(dir: &Path) -> Command {
     c
 }
 
+/// Every store the program makes is encrypted; scripts give the passphrase so.
+const PASSPHRASE: &str = "test passphrase for the cli";
+
 fn bare() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_thinkbaby"));
-    c.env_remove("THINKBABY_DATA_DIR").env("RUST_BACKTRACE", "1").stdin(Stdio::null());
+    c.env_remove("THINKBABY_DATA_DIR")
+        .env("THINKBABY_PASSPHRASE", PASSPHRASE)
+        .env("RUST_BACKTRACE", "1")
+        .stdin(Stdio::null());
     c
+}
+
+fn unlock() -> Unlock {
+    Unlock::Passphrase(PASSPHRASE.into())
 }
 
 fn run(c: &mut Command) -> Output {
@@ -75,7 +85,7 @@ fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
 /// Opens a store in this process, once no child started meanwhile holds it.
 fn open(dir: &Path) -> Store {
     settle();
-    Store::open(dir).unwrap()
+    Store::open_with(dir, unlock()).unwrap()
 }
 
 fn families(dir: &Path) -> Vec<Family> {
@@ -229,7 +239,9 @@ fn an_archive_round_trip_gives_the_same_bytes() {
     let work = tempdir();
     let first = work.path().join("first");
     let second = work.path().join("second");
-    thinkbaby::demo::build(&first, &FixedClock::at(2026, 11, 26, 8, 30)).unwrap();
+    let store = Store::open_with(&first, unlock()).unwrap();
+    thinkbaby::demo::fill(&store, &FixedClock::at(2026, 11, 26, 8, 30)).unwrap();
+    drop(store);
     settle();
 
     let a = work.path().join("a.jsonl");
@@ -384,7 +396,7 @@ fn an_import_of_5000_families_killed_midway_leaves_all_or_none() {
         child.kill().unwrap(); // SIGKILL on Unix
         let status = child.wait().unwrap();
 
-        let store = Store::open(&data).unwrap();
+        let store = Store::open_with(&data, unlock()).unwrap();
         let n = store.count(TreeId::Families);
         assert!(n == 0 || n == FAMILIES, "round {round}: {n} families after the kill");
         assert_eq!(store.count(TreeId::Groups), usize::from(n > 0), "round {round}: the group came with them");

@@ -10,7 +10,7 @@ use sha2::Sha256;
 use uuid::Uuid;
 
 /// The `meta` key of the evaluation key.
-pub const META_EVALUATION_KEY: &[u8] = b"evaluation_key";
+pub use crate::store::META_EVALUATION_KEY;
 
 const KEY_BYTES: usize = 32;
 

@@ -3,7 +3,7 @@
 
 use super::codec;
 use super::keys::{self, TreeId};
-use super::{META_DEVICE, META_SCHEMA, Store, StoreError};
+use super::{META_DEVICE, META_EVALUATION_KEY, META_INITIALS, META_KEYRING, META_SCHEMA, Store, StoreError};
 use crate::domain::{Attendance, Family, Group, Observation, Session, Staff};
 use serde::de::DeserializeOwned;
 use std::collections::{BTreeMap, HashSet};
@@ -45,12 +45,17 @@ pub fn run(store: &Store) -> Result<Report, StoreError> {
     for item in store.raw(TreeId::Meta) {
         let (k, v) = item?;
         *r.counts.entry("meta").or_default() += 1;
-        let res = if k == META_SCHEMA {
-            codec::decode::<u8>("meta", &k, &v).map(|_| ())
-        } else if k == META_DEVICE {
-            codec::decode::<Uuid>("meta", &k, &v).map(|_| ())
-        } else {
-            codec::decode::<String>("meta", &k, &v).map(|_| ())
+        let res = match k.as_slice() {
+            k if k == META_SCHEMA => codec::decode::<u8>("meta", k, &v).map(|_| ()),
+            k if k == META_DEVICE => codec::decode::<Uuid>("meta", k, &v).map(|_| ()),
+            k if k == META_KEYRING => codec::decode::<super::crypto::Keyring>("meta", k, &v).map(|_| ()),
+            k if k == META_INITIALS => codec::decode::<String>("meta", k, &v).map(|_| ()),
+            k if k == META_EVALUATION_KEY => codec::decode::<Vec<u8>>("meta", k, &v).map(|_| ()),
+            other => Err(StoreError::Decode {
+                tree: "meta".into(),
+                key: keys::show(other),
+                reason: "no thinkbaby setting has this name".into(),
+            }),
         };
         if let Err(e) = res {
             r.problems.push(e.to_string().lines().next().unwrap_or("").to_string());

@@ -8,14 +8,20 @@
 //! The golden-byte tests below fail when an encoding changes by accident.
 
 use super::StoreError;
+use super::crypto::DataKey;
 use serde::{Serialize, de::DeserializeOwned};
+use std::borrow::Cow;
 
 /// The first byte of every stored value.
 pub const FORMAT: u8 = 0xB1;
 /// The schema this program writes. Bump it with a migration.
 pub const SCHEMA: u8 = 2;
-/// Values are stored in the clear; other values are reserved for encryption.
+/// The payload is in the clear (the demo, tests, and values that must be read
+/// before the key is known).
 pub const CIPHER_NONE: u8 = 0;
+/// The payload is sealed with XChaCha20-Poly1305: `nonce ‖ ciphertext ‖ tag`,
+/// bound to the tree, the key and the header, so it cannot be moved unnoticed.
+pub const CIPHER_XCHACHA: u8 = 1;
 pub const HEADER_LEN: usize = 3;
 
 /// Refuse to allocate more than this for one value, whatever a damaged length says.
@@ -89,6 +95,48 @@ pub fn decode_schema<T: DeserializeOwned>(
         return Err(damaged(tree, key, format!("{} bytes left over", payload.len() - used)));
     }
     Ok(value)
+}
+
+/// What a sealed value is bound to: tree, key and header, each length-prefixed.
+fn aad(tree: &str, key: &[u8], header: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(tree.len() + key.len() + header.len() + 12);
+    for part in [tree.as_bytes(), key, header] {
+        out.extend_from_slice(&(part.len() as u32).to_be_bytes());
+        out.extend_from_slice(part);
+    }
+    out
+}
+
+/// Seals a clear value (as `encode` made it) for `tree`/`key`.
+pub fn seal(tree: &str, key: &[u8], clear: &[u8], dk: &DataKey) -> Result<Vec<u8>, StoreError> {
+    let h = header(clear).ok_or_else(|| damaged(tree, key, "the value is too short"))?;
+    let head = [h.format, h.schema, CIPHER_XCHACHA];
+    let sealed = dk
+        .seal(&aad(tree, key, &head), &clear[HEADER_LEN..])
+        .map_err(|_| StoreError::Write("no random numbers from the system".into()))?;
+    let mut out = Vec::with_capacity(HEADER_LEN + sealed.len());
+    out.extend_from_slice(&head);
+    out.extend_from_slice(&sealed);
+    Ok(out)
+}
+
+/// The clear form of a stored value: sealed values are opened with `dk`.
+pub fn unseal<'a>(tree: &str, key: &[u8], bytes: &'a [u8], dk: Option<&DataKey>) -> Result<Cow<'a, [u8]>, StoreError> {
+    let h = header(bytes).ok_or_else(|| damaged(tree, key, "the value is too short"))?;
+    match h.cipher {
+        CIPHER_NONE => Ok(Cow::Borrowed(bytes)),
+        CIPHER_XCHACHA => {
+            let dk = dk.ok_or_else(|| damaged(tree, key, "the value is encrypted and this store has no key"))?;
+            let head = [h.format, h.schema, h.cipher];
+            let clear = dk
+                .open(&aad(tree, key, &head), &bytes[HEADER_LEN..])
+                .map_err(|_| damaged(tree, key, "it cannot be unsealed: it was altered, or moved from another record"))?;
+            let mut out = vec![h.format, h.schema, CIPHER_NONE];
+            out.extend_from_slice(&clear);
+            Ok(Cow::Owned(out))
+        }
+        other => Err(damaged(tree, key, format!("unknown cipher {other}"))),
+    }
 }
 
 #[cfg(test)]
@@ -165,6 +213,26 @@ mod tests {
             hex(&encode(&b)),
             "b102001000000000000000000000000000000005045a6fc3abfcb692160001fcf29216000100"
         );
+    }
+
+    #[test]
+    fn sealed_values_open_only_where_they_were_sealed() {
+        let dk = DataKey::ephemeral().unwrap();
+        let clear = encode(&"Łucja Nowak".to_string());
+        let sealed = seal("families", &[1; 16], &clear, &dk).unwrap();
+        assert_eq!(&sealed[..3], &[FORMAT, SCHEMA, CIPHER_XCHACHA]);
+        assert!(!sealed.windows(5).any(|w| w == b"Nowak"));
+        let back = unseal("families", &[1; 16], &sealed, Some(&dk)).unwrap();
+        assert_eq!(decode::<String>("families", &[1; 16], &back).unwrap(), "Łucja Nowak");
+        // Copied onto another record's key, or into another tree: refused.
+        let moved = unseal("families", &[2; 16], &sealed, Some(&dk)).unwrap_err().to_string();
+        assert!(moved.contains("moved from another record"), "{moved}");
+        assert!(unseal("staff", &[1; 16], &sealed, Some(&dk)).is_err());
+        // A changed header (say, an older schema number) is refused too.
+        let mut relabelled = sealed.clone();
+        relabelled[1] = 1;
+        assert!(unseal("families", &[1; 16], &relabelled, Some(&dk)).is_err());
+        assert!(unseal("families", &[1; 16], &sealed, None).is_err());
     }
 
     #[test]

@@ -21,6 +21,13 @@ pub enum StoreError {
         "this store was written by a newer thinkbaby (schema {found}; this program knows up to {known}). Update thinkbaby."
     )]
     TooNew { found: u8, known: u8 },
+    #[error("wrong passphrase")]
+    WrongPassphrase,
+    #[error(
+        "the store in {} is encrypted: give its passphrase (typed when asked, --passphrase-file FILE, or THINKBABY_PASSPHRASE)",
+        .0.display()
+    )]
+    NeedPassphrase(PathBuf),
     #[error("{0}")]
     Refused(String),
 }

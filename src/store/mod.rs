@@ -6,6 +6,7 @@ pub mod archive;
 pub mod change;
 pub mod check;
 pub mod codec;
+pub mod crypto;
 mod error;
 pub mod keys;
 pub mod lock;
@@ -31,6 +32,26 @@ const CACHE_BYTES: u64 = 32 * 1024 * 1024;
 pub const META_SCHEMA: &[u8] = b"schema";
 pub const META_DEVICE: &[u8] = b"device";
 pub const META_INITIALS: &[u8] = b"initials";
+/// The wrapped data key: stored unsealed, since it is needed to unseal the rest.
+pub const META_KEYRING: &[u8] = b"keyring";
+/// The per-store key for evaluation pseudonyms (bytes); it never leaves the store.
+pub const META_EVALUATION_KEY: &[u8] = b"evaluation_key";
+
+/// How to open a store's sealed values.
+pub enum Unlock {
+    /// No encryption: tests and fixtures. A store with a keyring refuses it.
+    Plain,
+    /// The passphrase: unlocks an encrypted store; makes a new store encrypted
+    /// (and seals an existing clear one).
+    Passphrase(secrecy::SecretString),
+    /// A random key held only in memory, for the throw-away demo store.
+    Ephemeral,
+}
+
+/// Values that stay unsealed: read before the key is known, and no personal data.
+fn stays_clear(tree: TreeId, key: &[u8]) -> bool {
+    tree.is_index() || (tree == TreeId::Meta && (key == META_SCHEMA || key == META_KEYRING))
+}
 
 pub struct Store {
     db: sled::Db,
@@ -40,6 +61,8 @@ pub struct Store {
     log: File,
     dir: PathBuf,
     device: Uuid,
+    /// The data key; None for a clear store.
+    key: Option<crypto::DataKey>,
     _lock: lock::DirLock,
 }
 
@@ -50,8 +73,15 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
-    /// Opens (or creates) the store in `dir`, migrating an older schema.
+    /// Opens (or creates) a clear store in `dir`: for tests and fixtures.
+    /// The program itself opens stores with `open_with` and a passphrase.
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        Store::open_with(dir, Unlock::Plain)
+    }
+
+    /// Opens (or creates) the store in `dir`, unlocking it as `unlock` says,
+    /// and migrating an older schema.
+    pub fn open_with(dir: &Path, unlock: Unlock) -> Result<Store, StoreError> {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
         let lock = lock::acquire(dir)?;
         let db = open_sled(dir)?;
@@ -64,9 +94,73 @@ impl Store {
             .write(true)
             .open(dir.join("db"))
             .map_err(|e| StoreError::io(dir, e))?;
-        let mut store = Store { db, trees, log, dir: dir.to_path_buf(), device: Uuid::nil(), _lock: lock };
+        let mut store = Store { db, trees, log, dir: dir.to_path_buf(), device: Uuid::nil(), key: None, _lock: lock };
+        store.unlock(unlock)?;
         store.prepare()?;
         Ok(store)
+    }
+
+    fn keyring(&self) -> Result<Option<crypto::Keyring>, StoreError> {
+        self.get(TreeId::Meta, META_KEYRING)
+    }
+
+    /// Unwraps the data key, or makes one for a store that has none yet.
+    fn unlock(&mut self, unlock: Unlock) -> Result<(), StoreError> {
+        match (self.keyring()?, unlock) {
+            (Some(ring), Unlock::Passphrase(pass)) => {
+                self.key = Some(ring.unlock(&pass).map_err(|_| StoreError::WrongPassphrase)?);
+            }
+            (Some(_), _) => return Err(StoreError::NeedPassphrase(self.dir.clone())),
+            (None, Unlock::Plain) => {}
+            (None, Unlock::Ephemeral) => {
+                self.key = Some(crypto::DataKey::ephemeral().map_err(|_| no_random())?);
+            }
+            (None, Unlock::Passphrase(pass)) => {
+                check_new_passphrase(&pass)?;
+                let kdf = crypto::tune().map_err(|_| no_random())?;
+                let (ring, key) = crypto::Keyring::create(&pass, kdf).map_err(|_| no_random())?;
+                // Whatever is already stored in the clear is sealed in the same
+                // commit as the keyring: all of it, or (killed) none of it.
+                let mut change = Change::default();
+                for t in TreeId::ALL {
+                    for item in self.raw(t) {
+                        let (k, v) = item?;
+                        if !stays_clear(t, &k) {
+                            change.put_raw(t, k, v);
+                        }
+                    }
+                }
+                change.put_raw(TreeId::Meta, META_KEYRING.to_vec(), codec::encode(&ring));
+                self.key = Some(key);
+                self.commit(change)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// True when this store's values are sealed on disk.
+    pub fn is_encrypted(&self) -> bool {
+        self.key.is_some()
+    }
+
+    /// Whether `pass` is this store's passphrase (for the lock screen).
+    pub fn check_passphrase(&self, pass: &secrecy::SecretString) -> Result<bool, StoreError> {
+        match self.keyring()? {
+            Some(ring) => Ok(ring.unlock(pass).is_ok()),
+            None => Ok(true),
+        }
+    }
+
+    /// Rewraps the data key under a new passphrase: one atomic write, so a
+    /// program killed half-way leaves either the old or the new passphrase working.
+    pub fn change_passphrase(&self, old: &secrecy::SecretString, new: &secrecy::SecretString) -> Result<(), StoreError> {
+        let ring = self.keyring()?.ok_or_else(|| StoreError::Refused("this store has no passphrase to change".into()))?;
+        let key = ring.unlock(old).map_err(|_| StoreError::WrongPassphrase)?;
+        check_new_passphrase(new)?;
+        let new_ring = ring.rewrap(&key, new).map_err(|_| no_random())?;
+        let mut c = Change::default();
+        c.put_raw(TreeId::Meta, META_KEYRING.to_vec(), codec::encode(&new_ring));
+        self.commit(c)
     }
 
     /// Sets the schema and device id of a new store, or migrates an older one.
@@ -128,10 +222,18 @@ impl Store {
         }
         let touched = change.trees();
         let trees: Vec<sled::Tree> = touched.iter().map(|t| self.tree(*t).clone()).collect();
+        // Seal before the transaction: its closure may run more than once.
+        let mut values: Vec<Option<Vec<u8>>> = Vec::with_capacity(change.len());
+        for op in change.ops() {
+            values.push(match (&op.value, &self.key) {
+                (Some(v), Some(dk)) if !stays_clear(op.tree, &op.key) => Some(codec::seal(op.tree.name(), &op.key, v, dk)?),
+                (v, _) => v.clone(),
+            });
+        }
         let result: Result<(), TransactionError<()>> = trees.as_slice().transaction(|tx| {
-            for op in change.ops() {
+            for (op, value) in change.ops().iter().zip(&values) {
                 let slot = touched.iter().position(|t| *t == op.tree).unwrap_or(0);
-                match &op.value {
+                match value {
                     Some(v) => {
                         tx[slot].insert(op.key.as_slice(), v.as_slice())?;
                     }
@@ -154,7 +256,7 @@ impl Store {
 
     pub fn get<T: DeserializeOwned>(&self, t: TreeId, key: &[u8]) -> Result<Option<T>, StoreError> {
         match self.tree(t).get(key).map_err(|e| self.read_error(e))? {
-            Some(bytes) => codec::decode(t.name(), key, &bytes).map(Some),
+            Some(bytes) => codec::decode(t.name(), key, &self.clear(t, key, &bytes)?).map(Some),
             None => Ok(None),
         }
     }
@@ -164,7 +266,7 @@ impl Store {
         let mut out = Vec::new();
         for item in self.tree(t).scan_prefix(prefix) {
             let (k, v) = item.map_err(|e| self.read_error(e))?;
-            out.push(codec::decode(t.name(), &k, &v)?);
+            out.push(codec::decode(t.name(), &k, &self.clear(t, &k, &v)?)?);
         }
         Ok(out)
     }
@@ -178,11 +280,18 @@ impl Store {
             .collect()
     }
 
-    /// Raw entries, for `check` and migrations.
+    /// Entries as clear bytes (unsealed, not decoded), for `check` and migrations.
     pub fn raw(&self, t: TreeId) -> impl Iterator<Item = Result<(Vec<u8>, Vec<u8>), StoreError>> + '_ {
-        self.tree(t)
-            .iter()
-            .map(|r| r.map(|(k, v)| (k.to_vec(), v.to_vec())).map_err(|e| self.read_error(e)))
+        self.tree(t).iter().map(move |r| {
+            let (k, v) = r.map_err(|e| self.read_error(e))?;
+            let clear = if v.is_empty() { Vec::new() } else { self.clear(t, &k, &v)?.into_owned() };
+            Ok((k.to_vec(), clear))
+        })
+    }
+
+    /// The clear form of a stored value.
+    fn clear<'a>(&self, t: TreeId, key: &[u8], bytes: &'a [u8]) -> Result<std::borrow::Cow<'a, [u8]>, StoreError> {
+        codec::unseal(t.name(), key, bytes, self.key.as_ref())
     }
 
     pub fn count(&self, t: TreeId) -> usize {
@@ -202,6 +311,21 @@ impl Store {
     fn read_error(&self, e: sled::Error) -> StoreError {
         sled_damaged(&self.dir, e)
     }
+}
+
+fn no_random() -> StoreError {
+    StoreError::Write("the system gave no random numbers for a key".into())
+}
+
+fn check_new_passphrase(pass: &secrecy::SecretString) -> Result<(), StoreError> {
+    use secrecy::ExposeSecret;
+    if pass.expose_secret().chars().count() < crypto::MIN_PASSPHRASE {
+        return Err(StoreError::Refused(format!(
+            "the passphrase must be at least {} characters: a few words you can remember, not a short password",
+            crypto::MIN_PASSPHRASE
+        )));
+    }
+    Ok(())
 }
 
 fn sled_damaged(dir: &Path, e: sled::Error) -> StoreError {

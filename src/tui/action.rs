@@ -59,6 +59,10 @@ pub enum Action {
     PrevField,
     Yes,
     No,
+    /// Hide every name until the passphrase is typed.
+    Lock,
+    /// Try the passphrase on the lock screen.
+    Unlock,
     /// A key for the focused text box.
     Input(KeyEvent),
     Resize,

@@ -59,6 +59,8 @@ pub struct App {
     pub status: Option<Status>,
     /// Worked out when the Summary screen opens.
     pub summary: Option<crate::report::summary::SessionSummary>,
+    /// When the last key was pressed, for the idle lock.
+    pub last_key: chrono::DateTime<chrono::Utc>,
     pub quit: bool,
 }
 
@@ -96,8 +98,10 @@ impl App {
             focus: None,
             status: None,
             summary: None,
+            last_key: chrono::DateTime::<chrono::Utc>::MIN_UTC,
             quit: false,
         };
+        app.last_key = app.clock.now();
         app.sort_groups();
         app.start()?;
         Ok(app)
@@ -264,6 +268,7 @@ impl App {
     /// The contexts in force, innermost first: the router and footer read these.
     pub fn contexts(&self) -> Vec<Ctx> {
         match &self.overlay {
+            Some(Overlay::Locked(_)) => return vec![Ctx::Locked],
             Some(Overlay::Help { .. }) => return vec![Ctx::Help],
             Some(Overlay::Confirm(..)) => return vec![Ctx::Confirm],
             Some(Overlay::Form(_)) => return vec![Ctx::Form],
@@ -289,7 +294,7 @@ impl App {
     /// A text box has the keys that the key map does not claim.
     pub fn typing(&self) -> bool {
         match &self.overlay {
-            Some(Overlay::Form(_)) | Some(Overlay::Note(_)) => true,
+            Some(Overlay::Form(_)) | Some(Overlay::Note(_)) | Some(Overlay::Locked(_)) => true,
             Some(_) => false,
             None => {
                 self.phase == Phase::Session
@@ -302,8 +307,12 @@ impl App {
     /// Keys become actions: Ctrl-C always quits; then the key map for the
     /// contexts in force (overlay, focused input, screen, global); then the text box.
     pub fn route(&self, ev: KeyEvent) -> Option<Action> {
-        if ev.modifiers.contains(KeyModifiers::CONTROL) && matches!(ev.code, KeyCode::Char('c') | KeyCode::Char('C')) {
-            return Some(Action::Quit);
+        if ev.modifiers.contains(KeyModifiers::CONTROL) {
+            match ev.code {
+                KeyCode::Char('c') | KeyCode::Char('C') => return Some(Action::Quit),
+                KeyCode::Char('l') | KeyCode::Char('L') => return Some(Action::Lock),
+                _ => {}
+            }
         }
         if let Some(a) = keymap::lookup(&self.contexts(), &ev) {
             return Some(a);
@@ -312,8 +321,69 @@ impl App {
     }
 
     pub fn key(&mut self, ev: KeyEvent) {
+        // A key after a long pause meets the lock screen first.
+        self.tick();
+        self.last_key = self.clock.now();
         if let Some(a) = self.route(ev) {
             self.update(a);
+        }
+    }
+
+    pub fn is_locked(&self) -> bool {
+        matches!(self.overlay, Some(Overlay::Locked(_)))
+    }
+
+    /// Locks the screen when no key was pressed for `lock_after` minutes.
+    pub fn tick(&mut self) {
+        if !self.is_locked() && self.clock.now() - self.last_key >= self.lock_after() {
+            self.update(Action::Lock);
+        }
+    }
+
+    fn lock_after(&self) -> chrono::Duration {
+        chrono::Duration::minutes(i64::from(self.options.lock_after.max(1)))
+    }
+
+    /// How long the event loop may sleep before the idle lock is due.
+    pub fn until_lock(&self) -> std::time::Duration {
+        let left = self.last_key + self.lock_after() - self.clock.now();
+        left.to_std().unwrap_or_default()
+    }
+
+    fn lock(&mut self) {
+        let under = self.overlay.take().map(Box::new);
+        let mut input = super::unlock::masked();
+        input.set_placeholder_text("passphrase");
+        self.overlay = Some(Overlay::Locked(Box::new(Locked { input, wrong: 0, retry_at: None, message: None, under })));
+    }
+
+    fn try_unlock(&mut self, mut l: Box<Locked>) {
+        let now = self.clock.now();
+        if let Some(at) = l.retry_at
+            && now < at
+        {
+            l.message = Some(format!("Wait {} s before trying again.", (at - now).num_seconds().max(1)));
+            self.overlay = Some(Overlay::Locked(l));
+            return;
+        }
+        let pass = secrecy::SecretString::from(input_text(&l.input));
+        match self.store.check_passphrase(&pass) {
+            Ok(true) => {
+                self.overlay = l.under.map(|b| *b);
+                self.last_key = now;
+            }
+            Ok(false) => {
+                l.wrong += 1;
+                let wait = super::unlock::delay(l.wrong);
+                l.retry_at = Some(now + chrono::Duration::from_std(wait).unwrap_or_default());
+                l.message = Some(format!("Wrong passphrase. Wait {} s, then try again.", wait.as_secs()));
+                l.input = super::unlock::masked();
+                self.overlay = Some(Overlay::Locked(l));
+            }
+            Err(e) => {
+                l.message = Some(e.to_string());
+                self.overlay = Some(Overlay::Locked(l));
+            }
         }
     }
 
@@ -341,6 +411,12 @@ impl App {
             return;
         }
         if action == Action::Resize {
+            return;
+        }
+        if action == Action::Lock {
+            if !self.is_locked() {
+                self.lock();
+            }
             return;
         }
         if self.overlay.is_some() {
@@ -468,6 +544,7 @@ impl App {
     /// leave no trace. Moving the highlight alone does not count.
     pub fn layout_key(&self) -> (Phase, Screen, u8, String) {
         let overlay = match &self.overlay {
+            Some(Overlay::Locked(_)) => 6,
             None => 0,
             Some(Overlay::Help { .. }) => 1,
             Some(Overlay::Confirm(..)) => 2,
@@ -707,6 +784,14 @@ impl App {
     fn update_overlay(&mut self, action: Action) {
         let Some(overlay) = self.overlay.take() else { return };
         match overlay {
+            Overlay::Locked(mut l) => match action {
+                Action::Unlock => self.try_unlock(l),
+                Action::Input(ev) => {
+                    l.input.input(ev);
+                    self.overlay = Some(Overlay::Locked(l));
+                }
+                _ => self.overlay = Some(Overlay::Locked(l)),
+            },
             Overlay::Help { scroll } => match action {
                 Action::Back | Action::Help => {}
                 Action::Down => self.overlay = Some(Overlay::Help { scroll: scroll.saturating_add(1) }),

@@ -25,6 +25,7 @@ pub enum Ctx {
     Help,
     /// A line of text being typed in a list's filter.
     Filter,
+    Locked,
 }
 
 impl Ctx {
@@ -46,6 +47,7 @@ impl Ctx {
             Ctx::Confirm => "Questions",
             Ctx::Help => "Help",
             Ctx::Filter => "Filter",
+            Ctx::Locked => "Locked screen",
         }
     }
 }
@@ -88,6 +90,7 @@ macro_rules! bind {
 
 pub static BINDINGS: &[Binding] = &[
     // Overlays first: they win.
+    bind!(Locked, [code(KeyCode::Enter)], "Enter", "unlock", "Unlock with the store's passphrase.", Action::Unlock, true),
     bind!(Help, [code(KeyCode::Esc), k('?'), k('q')], "Esc", "close help", "Close this help.", Action::Back, true),
     bind!(Confirm, [k('y'), code(KeyCode::Enter)], "y", "yes", "Yes: go ahead.", Action::Yes, true),
     bind!(Confirm, [k('n'), code(KeyCode::Esc)], "n/Esc", "no", "No: leave things as they are.", Action::No, true),
@@ -146,6 +149,9 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Global, [k('?')], "?", "help", "Show every key.", Action::Help, true),
     bind!(Global, [code(KeyCode::Esc)], "Esc", "back", "Close, cancel, or go back.", Action::Back, false),
     bind!(Global, [k('q')], "q", "quit", "Quit. Everything is already saved.", Action::Quit, true),
+    // Ctrl-C and Ctrl-L work everywhere, even while typing: the router checks them first.
+    bind!(Global, [ctrl('l')], "Ctrl-L", "lock", "Lock the screen at once (it also locks after a few idle minutes).", Action::Lock, false),
+    bind!(Global, [ctrl('c')], "Ctrl-C", "quit", "Quit from anywhere, even while typing.", Action::Quit, false),
 ];
 
 impl Key {
@@ -205,6 +211,7 @@ pub fn help_sections() -> Vec<(Ctx, Vec<&'static Binding>)> {
         Ctx::Picker,
         Ctx::Filter,
         Ctx::Confirm,
+        Ctx::Locked,
     ];
     order
         .iter()

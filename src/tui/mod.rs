@@ -10,6 +10,7 @@ pub mod keymap;
 pub mod screens;
 pub mod state;
 pub mod theme;
+pub mod unlock;
 pub mod view;
 
 use crate::clock::Clock;
@@ -25,16 +26,34 @@ pub struct Options {
     pub group: Option<String>,
     pub date: Option<NaiveDate>,
     pub demo: bool,
+    /// Minutes without a key before the screen locks.
+    pub lock_after: u32,
 }
 
-pub fn run(store: Store, clock: Rc<dyn Clock>, options: Options) -> Result<(), Failure> {
-    let mut app = app::App::new(store, clock, options, theme::Theme::from_env())?;
+/// How the store reaches the screens: already open, or to be unlocked on screen.
+pub enum Opening {
+    Ready(Store),
+    Ask(std::path::PathBuf, crate::passphrase::Kind),
+}
+
+pub fn run(opening: Opening, clock: Rc<dyn Clock>, options: Options) -> Result<(), Failure> {
     if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         return Err(Failure::new("thinkbaby's screens need a terminal. Run it in a terminal window, or use a command (thinkbaby --help)."));
     }
+    let theme = theme::Theme::from_env();
     // ratatui::init restores the terminal on panic too.
     let mut terminal = ratatui::init();
-    let result = event_loop(&mut app, &mut terminal);
+    let result = (|| {
+        let store = match opening {
+            Opening::Ready(store) => store,
+            Opening::Ask(dir, kind) => match unlock::run(&mut terminal, &dir, kind, theme)? {
+                Some(store) => store,
+                None => return Ok(()),
+            },
+        };
+        let mut app = app::App::new(store, clock, options, theme)?;
+        event_loop(&mut app, &mut terminal)
+    })();
     ratatui::restore();
     result
 }
@@ -47,8 +66,14 @@ fn event_loop(app: &mut app::App, terminal: &mut ratatui::DefaultTerminal) -> Re
             terminal.draw(|f| view::draw(app, f)).map_err(io)?;
             dirty = false;
         }
-        // Wake once a minute so the clock in messages and ages stays current.
-        if !event::poll(Duration::from_secs(60)).map_err(io)? {
+        // Wake once a minute so times stay current, and when the idle lock is due.
+        let wait = app.until_lock().min(Duration::from_secs(60)).max(Duration::from_millis(200));
+        if !event::poll(wait).map_err(io)? {
+            let before = app.layout_key();
+            app.tick();
+            if app.layout_key() != before {
+                terminal.clear().map_err(io)?;
+            }
             dirty = true;
             continue;
         }

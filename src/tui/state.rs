@@ -130,9 +130,22 @@ pub struct Confirm {
     pub on_yes: Pending,
 }
 
+/// The lock screen: every name hidden until the passphrase is typed.
+#[derive(Debug)]
+pub struct Locked {
+    pub input: TextArea<'static>,
+    pub wrong: u32,
+    /// No new try before this moment (longer after each wrong try).
+    pub retry_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub message: Option<String>,
+    /// Whatever was open when the screen locked, kept as it was.
+    pub under: Option<Box<Overlay>>,
+}
+
 /// At most one overlay is open; it takes the keys first.
 #[derive(Debug)]
 pub enum Overlay {
+    Locked(Box<Locked>),
     Help { scroll: u16 },
     Confirm(Confirm, Box<Option<Overlay>>),
     Form(Box<Form>),

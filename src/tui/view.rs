@@ -24,6 +24,10 @@ pub fn draw(app: &mut App, frame: &mut Frame) {
         frame.render_widget(Paragraph::new(fit(&msg, area.width as usize)), Rect { height: 1.min(area.height), ..area });
         return;
     }
+    if let Some(Overlay::Locked(l)) = &app.overlay {
+        screens::popup::locked(app, frame, area, l);
+        return;
+    }
     let [head, tabs, body, status, foot] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Length(1),

@@ -14,7 +14,7 @@ pub enum Purpose {
 
 #[derive(Debug)]
 pub enum FieldKind {
-    Text(TextArea<'static>),
+    Text(Box<TextArea<'static>>),
     /// One of a few options, changed with ←/→ or Space.
     Choice { options: Vec<String>, index: usize },
 }
@@ -30,7 +30,7 @@ impl Field {
     pub fn text(label: impl Into<String>, value: &str, placeholder: &str, required: bool) -> Field {
         let mut area = line_input(placeholder);
         area.insert_str(value);
-        Field { label: label.into(), kind: FieldKind::Text(area), required }
+        Field { label: label.into(), kind: FieldKind::Text(Box::new(area)), required }
     }
 
     pub fn choice(label: impl Into<String>, options: Vec<String>, index: usize) -> Field {

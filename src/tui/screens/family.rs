@@ -118,7 +118,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         let style = if mark.is_empty() { ratatui::style::Style::new() } else { t.alert() };
         entries.push((o.at, Line::styled(fit(&text, w), style)));
     }
-    entries.sort_by(|a, b| b.0.cmp(&a.0));
+    entries.sort_by_key(|e| std::cmp::Reverse(e.0));
     let (bars, months) = week_chart(&dates, app.today());
     lines.push(Line::raw(""));
     lines.push(Line::from(vec![

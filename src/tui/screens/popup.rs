@@ -68,3 +68,21 @@ pub fn form(app: &App, frame: &mut Frame, area: Rect, form: &Form) {
     let block = Block::default().borders(Borders::ALL).title(format!(" {} · Ctrl-S saves · Esc cancels ", form.title));
     frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), r);
 }
+
+/// The lock screen: no name, no count, nothing but the box.
+pub fn locked(app: &App, frame: &mut Frame, area: Rect, l: &crate::tui::state::Locked) {
+    let t = &app.theme;
+    let r = centred(frame, area, 60, 9);
+    let dots = "•".repeat(input_text(&l.input).chars().count());
+    let hint = if app.store.is_encrypted() && !app.options.demo {
+        "Type the store's passphrase and press Enter."
+    } else {
+        "Demo: press Enter to unlock."
+    };
+    let mut lines = vec![Line::raw(hint), Line::raw(""), Line::styled(format!("> {dots}▏"), t.title()), Line::raw("")];
+    if let Some(m) = &l.message {
+        lines.push(Line::styled(m.clone(), t.error()));
+    }
+    let block = Block::default().borders(Borders::ALL).title(" thinkbaby is locked ");
+    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), r);
+}

@@ -15,7 +15,7 @@ pub fn bar(value: usize, max: usize, width: usize) -> String {
     }
     let eighths = value * width * 8 / max;
     let mut s = "█".repeat(eighths / 8);
-    if value > 0 && eighths % 8 > 0 {
+    if value > 0 && !eighths.is_multiple_of(8) {
         s.push(['▏', '▎', '▍', '▌', '▋', '▊', '▉'][eighths % 8 - 1]);
     } else if value > 0 && s.is_empty() {
         s.push('▏');
