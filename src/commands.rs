@@ -116,9 +116,9 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             let store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
             export_csv(&store, what, &range, pseudonymise, output.as_deref(), &clock)
         }
-        Some(Command::Export { what: None, format: Some(ExportFormat::Csv), .. }) => Err(usage(
-            "say what to write as CSV: thinkbaby export attendance|observations|families --format csv",
-        )),
+        Some(Command::Export { what: None, format: Some(ExportFormat::Csv), .. }) => {
+            Err(usage("say what to write as CSV: thinkbaby export attendance|observations|families --format csv"))
+        }
         Some(Command::Export { what: None, format: _, range, pseudonymise, output }) => {
             if pseudonymise || range.group.is_some() || range.from.is_some() || range.to.is_some() {
                 return Err(usage(
@@ -234,7 +234,13 @@ fn write_out(output: Option<&Path>, bytes: &[u8]) -> Result<(), Failure> {
     }
 }
 
-fn report(store: &Store, range: &Range, format: ReportFormat, pseudonymise: bool, output: Option<&Path>) -> Result<(), Failure> {
+fn report(
+    store: &Store,
+    range: &Range,
+    format: ReportFormat,
+    pseudonymise: bool,
+    output: Option<&Path>,
+) -> Result<(), Failure> {
     let (filter, group) = filter(store, range)?;
     let records = Records::load(store)?;
     let figures = crate::report::report(&records, &TagList::built_in(), &filter);
@@ -242,7 +248,9 @@ fn report(store: &Store, range: &Range, format: ReportFormat, pseudonymise: bool
     let bytes = match format {
         ReportFormat::Text => render::text(&figures, &heading).into_bytes(),
         ReportFormat::Json => render::json(&figures, &heading).into_bytes(),
-        ReportFormat::Csv => render::csv(&figures, &heading).map_err(|e| Failure::new(format!("cannot write the report: {e}")))?,
+        ReportFormat::Csv => {
+            render::csv(&figures, &heading).map_err(|e| Failure::new(format!("cannot write the report: {e}")))?
+        }
     };
     write_out(output, &bytes)
 }

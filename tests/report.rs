@@ -32,6 +32,51 @@ use thinkbaby::report::{self, Filter, Pseudonymiser, Records, render};
 use thinkbaby::store::{Change, Store};
 use uuid::Uuid;
 
+/// Between fork and exec, a child process holds a copy of every descriptor of
+/// this test process, lock files included, so a store closed here can look still
+/// open to the next `Store::open`. Children are spawned under a read guard, and a
+/// store is opened under the write guard, once every such child has let go.
+static SPAWNING: std::sync::RwLock<()> = std::sync::RwLock::new(());
+
+fn open_store(dir: &Path) -> Result<Store, thinkbaby::store::StoreError> {
+    drop(SPAWNING.write().unwrap_or_else(|e| e.into_inner()));
+    Store::open_with(dir, thinkbaby::store::Unlock::Passphrase(PASSPHRASE.into()))
+}
+
+/// Every store the program makes is encrypted; scripts give the passphrase so.
+const PASSPHRASE: &str = "test passphrase for reports";
+
+/// The real binary, run with `.output()` while the read guard is held.
+struct Cli {
+    cmd: Command,
+}
+
+fn thinkbaby() -> Result<Cli, assert_cmd::cargo::CargoError> {
+    let mut cmd = Command::cargo_bin("thinkbaby")?;
+    cmd.env("THINKBABY_PASSPHRASE", PASSPHRASE);
+    Ok(Cli { cmd })
+}
+
+impl Cli {
+    fn arg(mut self, a: impl AsRef<std::ffi::OsStr>) -> Self {
+        self.cmd.arg(a);
+        self
+    }
+
+    fn args<I: IntoIterator<Item = S>, S: AsRef<std::ffi::OsStr>>(mut self, a: I) -> Self {
+        self.cmd.args(a);
+        self
+    }
+
+    fn output(mut self) -> std::io::Result<std::process::Output> {
+        // The binary opens a store this test has just closed: wait out any
+        // child that was forked while it was open, as `open_store` does.
+        drop(SPAWNING.write().unwrap_or_else(|e| e.into_inner()));
+        let _spawning = SPAWNING.read().unwrap_or_else(|e| e.into_inner());
+        self.cmd.output()
+    }
+}
+
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
@@ -41,10 +86,7 @@ fn at(d: NaiveDate, h: u32, min: u32) -> DateTime<Utc> {
 }
 
 fn tempdir() -> tempfile::TempDir {
-    tempfile::Builder::new()
-        .prefix("thinkbaby-report-")
-        .tempdir()
-        .unwrap()
+    tempfile::Builder::new().prefix("thinkbaby-report-").tempdir().unwrap()
 }
 
 const G1: Uuid = Uuid::from_u128(0x61);
@@ -144,11 +186,7 @@ fn family(f: F) -> Family {
         neighbourhood: f.hood,
         home_language: f.language.into(),
         interpreter: f.interpreter,
-        referral: Referral {
-            route: f.route,
-            date: None,
-            referrer: "Health visitor Jo Bloggs".into(),
-        },
+        referral: Referral { route: f.route, date: None, referrer: "Health visitor Jo Bloggs".into() },
         hv_level: f.hv,
         need_level: None,
         eha: f.eha,
@@ -230,6 +268,8 @@ fn families() -> Vec<Family> {
             interpreter: true,
             eha: true,
             postcode: "LU1 2TW",
+            // Joined the list when walking in on 14/09.
+            groups: &[G1],
             ..base
         }),
         family(F {
@@ -273,13 +313,7 @@ fn families() -> Vec<Family> {
 }
 
 fn session(name: &str, group: Uuid, date: NaiveDate) -> Session {
-    Session {
-        id: sess(name),
-        group,
-        date,
-        facilitators: vec!["JH".into()],
-        stamp: stamp(),
-    }
+    Session { id: sess(name), group, date, facilitators: vec!["JH".into()], stamp: stamp() }
 }
 
 /// One attendance: family `n`, carers and babies by index.
@@ -297,14 +331,7 @@ fn came(s: &Session, n: u128, carers: &[usize], babies: &[usize], walk_in: bool)
     }
 }
 
-fn note(
-    n: u128,
-    fam_n: u128,
-    session: &str,
-    tags: &[&str],
-    concern: Concern,
-    text: &str,
-) -> Observation {
+fn note(n: u128, fam_n: u128, session: &str, tags: &[&str], concern: Concern, text: &str) -> Observation {
     let when = at(day(2026, 9, 1), 10, 30);
     Observation {
         id: Uuid::from_u128(0x0B00 + n),
@@ -329,7 +356,7 @@ fn note(
 
 /// The fixture in the table above, committed to a store in `dir` (closed on return).
 fn build(dir: &Path) {
-    let store = Store::open(dir).unwrap();
+    let store = open_store(dir).unwrap();
     let mut c = Change::default();
     c.put_group(&group(G1, "Blenheim Crescent", 0, Neighbourhood::North));
     c.put_group(&group(G2, "The Gallery", 3, Neighbourhood::Central));
@@ -372,14 +399,8 @@ fn build(dir: &Path) {
         c.put_attendance(a);
     }
     use Concern::*;
-    let mut o4 = note(
-        4,
-        4,
-        "S2",
-        &["signposted", "modelled-interaction", "warm-holding"],
-        None,
-        "First words on the note",
-    );
+    let mut o4 =
+        note(4, 4, "S2", &["signposted", "modelled-interaction", "warm-holding"], None, "First words on the note");
     o4.revise(
         Revision {
             tags: vec!["modelled-interaction".into(), "warm-holding".into()],
@@ -393,61 +414,24 @@ fn build(dir: &Path) {
         },
         Uuid::from_u128(0xDE),
     );
-    let mut o5 = note(
-        5,
-        1,
-        "S4",
-        &["signposted"],
-        Safeguarding,
-        "Entered on the wrong family",
-    );
-    o5.deleted = Some(Tombstone {
-        by: "JH".into(),
-        at: at(day(2026, 9, 28), 12, 0),
-        why: "wrong family".into(),
-    });
-    let mut o2 = note(
-        2,
-        2,
-        "S2",
-        &["misses-cues", "intrusive", "signposted"],
-        FollowUp,
-        "=cmd|' /C calc'!A0",
-    );
+    let mut o5 = note(5, 1, "S4", &["signposted"], Safeguarding, "Entered on the wrong family");
+    o5.deleted = Some(Tombstone { by: "JH".into(), at: at(day(2026, 9, 28), 12, 0), why: "wrong family".into() });
+    let mut o2 = note(2, 2, "S2", &["misses-cues", "intrusive", "signposted"], FollowUp, "=cmd|' /C calc'!A0");
     o2.revisions[0].follow_up = "Call about, \"sleep\" clinic\nnext week".into();
     let notes = [
-        note(
-            1,
-            1,
-            "S1",
-            &["responds-to-cues", "talks-sings"],
-            None,
-            "Sang to Ava, who smiled back",
-        ),
+        note(1, 1, "S1", &["responds-to-cues", "talks-sings"], None, "Sang to Ava, who smiled back"),
         o2,
         note(
             3,
             3,
             "S3",
-            &[
-                "hard-to-settle",
-                "parent-low",
-                "safeguarding-raised",
-                "shared-with-colleague",
-            ],
+            &["hard-to-settle", "parent-low", "safeguarding-raised", "shared-with-colleague"],
             Safeguarding,
             "Mum very tired",
         ),
         o4,
         o5,
-        note(
-            6,
-            5,
-            "T1",
-            &["signposted"],
-            FollowUp,
-            "Told about the food bank",
-        ),
+        note(6, 5, "T1", &["signposted"], FollowUp, "Told about the food bank"),
         note(7, 1, "S0", &["calm-alert"], None, "Calm"),
         note(8, 5, "S5", &["a-tag-since-removed"], None, "Old tag"),
     ];
@@ -458,16 +442,12 @@ fn build(dir: &Path) {
 }
 
 fn records(dir: &Path) -> Records {
-    let store = Store::open(dir).unwrap();
+    let store = open_store(dir).unwrap();
     Records::load(&store).unwrap()
 }
 
 fn blenheim_autumn() -> Filter {
-    Filter {
-        group: Some(G1),
-        from: Some(day(2026, 9, 7)),
-        to: Some(day(2026, 10, 5)),
-    }
+    Filter { group: Some(G1), from: Some(day(2026, 9, 7)), to: Some(day(2026, 10, 5)) }
 }
 
 fn counts<T>(v: &[(T, usize)]) -> Vec<usize> {
@@ -482,11 +462,7 @@ fn labelled(v: &[(String, usize)]) -> Vec<(&str, usize)> {
 fn known_answers_for_one_group_over_five_weeks() {
     let dir = tempdir();
     build(dir.path());
-    let r = report::report(
-        &records(dir.path()),
-        &TagList::built_in(),
-        &blenheim_autumn(),
-    );
+    let r = report::report(&records(dir.path()), &TagList::built_in(), &blenheim_autumn());
 
     // S1-S5; S0 is before the range, S6 had nobody in it.
     assert_eq!(r.sessions_held, 5);
@@ -525,13 +501,7 @@ fn known_answers_for_one_group_over_five_weeks() {
     assert_eq!(r.interpreter, 2);
     assert_eq!(
         labelled(&r.home_languages),
-        [
-            ("Arabic", 1),
-            ("Bengali", 1),
-            ("English", 1),
-            ("Polish", 1),
-            ("Vietnamese", 1)
-        ]
+        [("Arabic", 1), ("Bengali", 1), ("English", 1), ("Polish", 1), ("Vietnamese", 1)]
     );
 
     // O1, O2, O3, O4, O8 (O5 deleted, O6 at The Gallery, O7 before the range).
@@ -566,11 +536,7 @@ fn known_answers_for_one_group_over_five_weeks() {
 fn known_answers_for_every_group_and_date() {
     let dir = tempdir();
     build(dir.path());
-    let r = report::report(
-        &records(dir.path()),
-        &TagList::built_in(),
-        &Filter::default(),
-    );
+    let r = report::report(&records(dir.path()), &TagList::built_in(), &Filter::default());
     // S0-S5 and T1, T2; S6 had nobody.
     assert_eq!(r.sessions_held, 8);
     // 1 + 13 + 2 + 2.
@@ -600,58 +566,27 @@ fn session_summary_of_the_second_week() {
     let dir = tempdir();
     build(dir.path());
     let recs = records(dir.path());
-    let s2 = recs
-        .sessions
-        .iter()
-        .find(|s| s.id == sess("S2"))
-        .unwrap()
-        .clone();
+    let s2 = recs.sessions.iter().find(|s| s.id == sess("S2")).unwrap().clone();
     let s = report::session_summary(&recs, &TagList::built_in(), &s2);
     // F1, F2 (Łucja alone), F4.
     assert_eq!((s.families, s.adults, s.babies), (3, 3, 3));
     // F4 had never come before.
     assert_eq!(s.first_visits, 1);
     assert_eq!(s.walk_ins, 1);
-    // F1, F2, F3 are on the list; F3 stayed away.
+    // F1, F2, F3 are on the list (F4 joined it by walking in); F3 stayed away.
     assert_eq!((s.expected, s.expected_present), (3, 2));
     // F1 (HV) and F4 (service request); F2 came by herself.
     assert_eq!(s.referred_present, 2);
-    assert_eq!(
-        labelled(&s.referral_routes),
-        [
-            ("Drop-in/self", 1),
-            ("Health visitor", 1),
-            ("Service request form", 1)
-        ]
-    );
-    assert_eq!(
-        labelled(&s.hv_levels),
-        [("Universal", 2), ("Universal Plus", 1)]
-    );
-    assert_eq!(
-        labelled(&s.neighbourhoods),
-        [("North", 2), ("Not recorded", 1)]
-    );
+    assert_eq!(labelled(&s.referral_routes), [("Drop-in/self", 1), ("Health visitor", 1), ("Service request form", 1)]);
+    assert_eq!(labelled(&s.hv_levels), [("Universal", 2), ("Universal Plus", 1)]);
+    assert_eq!(labelled(&s.neighbourhoods), [("North", 2), ("Not recorded", 1)]);
     assert_eq!((s.follow_ups, s.safeguarding), (1, 0));
-    assert_eq!(
-        labelled(&s.signposting),
-        [
-            ("Modelled an interaction", 1),
-            ("Signposted to a service", 1)
-        ]
-    );
+    assert_eq!(labelled(&s.signposting), [("Modelled an interaction", 1), ("Signposted to a service", 1)]);
     // 26 weeks ending with Monday 14/09: from Monday 23/03.
     assert_eq!(s.weekly.len(), 26);
     assert_eq!(s.weekly[0], (day(2026, 3, 23), 0));
     let tail: Vec<(NaiveDate, usize)> = s.weekly[23..].to_vec();
-    assert_eq!(
-        tail,
-        [
-            (day(2026, 8, 31), 1),
-            (day(2026, 9, 7), 3),
-            (day(2026, 9, 14), 3)
-        ]
-    );
+    assert_eq!(tail, [(day(2026, 8, 31), 1), (day(2026, 9, 7), 3), (day(2026, 9, 14), 3)]);
     assert_eq!(s.weekly.iter().map(|(_, n)| n).sum::<usize>(), 7);
 }
 
@@ -659,22 +594,10 @@ fn session_summary_of_the_second_week() {
 fn pseudonymised_report_hides_small_counts() {
     let dir = tempdir();
     build(dir.path());
-    let r = report::report(
-        &records(dir.path()),
-        &TagList::built_in(),
-        &blenheim_autumn(),
-    );
-    let heading = render::Heading {
-        group: Some("Blenheim Crescent".into()),
-        pseudonymised: true,
-    };
+    let r = report::report(&records(dir.path()), &TagList::built_in(), &blenheim_autumn());
+    let heading = render::Heading { group: Some("Blenheim Crescent".into()), pseudonymised: true };
     let text = render::text(&r, &heading);
-    let line = |label: &str| {
-        text.lines()
-            .find(|l| l.trim_start().starts_with(label))
-            .unwrap()
-            .to_string()
-    };
+    let line = |label: &str| text.lines().find(|l| l.trim_start().starts_with(label)).unwrap().to_string();
     assert!(line("Sessions held").ends_with(" 5"), "{text}");
     assert!(line("Attendances").ends_with(" 13"));
     assert!(line("Distinct families").ends_with(" 5"));
@@ -693,31 +616,16 @@ fn pseudonymised_report_hides_small_counts() {
 fn report_on_the_command_line() {
     let dir = tempdir();
     build(dir.path());
-    let out = Command::cargo_bin("thinkbaby")
+    let out = thinkbaby()
         .unwrap()
         .args(["--data-dir"])
         .arg(dir.path())
-        .args([
-            "report",
-            "--group",
-            "blenheim crescent",
-            "--from",
-            "07/09/2026",
-            "--to",
-            "2026-10-05",
-        ])
+        .args(["report", "--group", "blenheim crescent", "--from", "07/09/2026", "--to", "2026-10-05"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        text.contains("Blenheim Crescent, 07/09/2026 to 05/10/2026"),
-        "{text}"
-    );
+    assert!(text.contains("Blenheim Crescent, 07/09/2026 to 05/10/2026"), "{text}");
     assert!(text.contains('█'));
     for line in text.lines() {
         assert!(thinkbaby::text::width(line) <= 80, "too wide: {line}");
@@ -727,17 +635,12 @@ fn report_on_the_command_line() {
     let line = text.lines().find(|l| l.contains("Upper quartile")).unwrap();
     assert!(line.ends_with(" 33.5"), "{line}");
 
-    let out = Command::cargo_bin("thinkbaby")
-        .unwrap()
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args(["report", "--format", "json"])
-        .output()
-        .unwrap();
+    let out =
+        thinkbaby().unwrap().arg("--data-dir").arg(dir.path()).args(["report", "--format", "json"]).output().unwrap();
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["sections"][0]["rows"][0]["value"], 8);
 
-    let out = Command::cargo_bin("thinkbaby")
+    let out = thinkbaby()
         .unwrap()
         .arg("--data-dir")
         .arg(dir.path())
@@ -748,103 +651,53 @@ fn report_on_the_command_line() {
     assert!(csv.starts_with("\u{feff}section,item,value\r\n"));
     assert!(csv.contains("Attendance,Sessions held,2\r\n"), "{csv}");
 
-    let out = Command::cargo_bin("thinkbaby")
-        .unwrap()
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args(["report", "--group", "Nowhere"])
-        .output()
-        .unwrap();
+    let out =
+        thinkbaby().unwrap().arg("--data-dir").arg(dir.path()).args(["report", "--group", "Nowhere"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no group \"Nowhere\""));
 }
 
 fn export(dir: &Path, args: &[&str]) -> String {
-    let out = Command::cargo_bin("thinkbaby")
-        .unwrap()
-        .arg("--data-dir")
-        .arg(dir)
-        .arg("export")
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = thinkbaby().unwrap().arg("--data-dir").arg(dir).arg("export").args(args).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }
 
 fn parse_csv(text: &str) -> Vec<Vec<String>> {
     let body = text.strip_prefix('\u{feff}').expect("a byte-order mark");
-    let mut r = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(body.as_bytes());
-    r.records()
-        .map(|rec| rec.unwrap().iter().map(String::from).collect())
-        .collect()
+    let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(body.as_bytes());
+    r.records().map(|rec| rec.unwrap().iter().map(String::from).collect()).collect()
 }
 
 #[test]
 fn csv_exports_for_excel() {
     let dir = tempdir();
     build(dir.path());
-    let range = [
-        "--format",
-        "csv",
-        "--group",
-        "Blenheim Crescent",
-        "--from",
-        "07/09/2026",
-        "--to",
-        "05/10/2026",
-    ];
+    let range = ["--format", "csv", "--group", "Blenheim Crescent", "--from", "07/09/2026", "--to", "05/10/2026"];
     let text = export(dir.path(), &[&["attendance"][..], &range[..]].concat());
     assert!(text.contains("\r\n"));
     let rows = parse_csv(&text);
     assert_eq!(rows.len(), 1 + 13);
-    assert_eq!(
-        rows[0][..4],
-        ["date", "group", "family_id", "parents_present"]
-    );
+    assert_eq!(rows[0][..4], ["date", "group", "family_id", "parents_present"]);
     // Sorted by date: the first three rows are S1's; Łucja and Piotr came together.
     assert_eq!(rows[1][0], "07/09/2026");
-    let nowak = rows
-        .iter()
-        .find(|r| r[3] == "Łucja Nowak & Piotr Nowak")
-        .unwrap();
+    let nowak = rows.iter().find(|r| r[3] == "Łucja Nowak & Piotr Nowak").unwrap();
     assert_eq!(nowak[5..10], ["2", "1", "no", "yes", "31"]);
     let twins = rows.iter().find(|r| r[4] == "Minh & Anh").unwrap();
     assert_eq!(twins[9], "27; 27");
 
-    let rows = parse_csv(&export(
-        dir.path(),
-        &[&["observations"][..], &range[..]].concat(),
-    ));
+    let rows = parse_csv(&export(dir.path(), &[&["observations"][..], &range[..]].concat()));
     assert_eq!(rows.len(), 1 + 5);
     let head = &rows[0];
     let col = |name: &str| head.iter().position(|h| h == name).unwrap();
-    let o2 = rows
-        .iter()
-        .find(|r| r[col("concern")] == "Follow up")
-        .unwrap();
+    let o2 = rows.iter().find(|r| r[col("concern")] == "Follow up").unwrap();
     // A note that starts like a formula is defused; quotes, commas and line breaks survive.
     assert_eq!(o2[col("note")], "'=cmd|' /C calc'!A0");
-    assert_eq!(
-        o2[col("follow_up")],
-        "Call about, \"sleep\" clinic\nnext week"
-    );
-    assert_eq!(
-        o2[col("tags")],
-        "Misses cues; Intrusive / over-directing; Signposted to a service"
-    );
+    assert_eq!(o2[col("follow_up")], "Call about, \"sleep\" clinic\nnext week");
+    assert_eq!(o2[col("tags")], "Misses cues; Intrusive / over-directing; Signposted to a service");
 
     // The Gallery, all dates: F5, F6, F7 came; F7's name is cleaned and quoted.
-    let text = export(
-        dir.path(),
-        &["families", "--format", "csv", "--group", "the gallery"],
-    );
+    let text = export(dir.path(), &["families", "--format", "csv", "--group", "the gallery"]);
     let rows = parse_csv(&text);
     assert_eq!(rows.len(), 1 + 3);
     let eve = rows.iter().find(|r| r[1].starts_with("Eve")).unwrap();
@@ -859,14 +712,7 @@ fn export_arguments_that_do_not_go_together() {
     let dir = tempdir();
     build(dir.path());
     let run = |args: &[&str]| {
-        Command::cargo_bin("thinkbaby")
-            .unwrap()
-            .arg("--data-dir")
-            .arg(dir.path())
-            .arg("export")
-            .args(args)
-            .output()
-            .unwrap()
+        thinkbaby().unwrap().arg("--data-dir").arg(dir.path()).arg("export").args(args).output().unwrap()
     };
     let out = run(&["--format", "csv"]);
     assert_eq!(out.status.code(), Some(2));
@@ -880,59 +726,30 @@ fn export_arguments_that_do_not_go_together() {
         let out = run(args);
         assert!(out.status.success());
         let text = String::from_utf8(out.stdout).unwrap();
-        assert!(
-            text.starts_with("{\"format\":\"thinkbaby-archive\""),
-            "{text}"
-        );
+        assert!(text.starts_with("{\"format\":\"thinkbaby-archive\""), "{text}");
     }
     // Without --format, a table is CSV.
     let out = run(&["families"]);
-    assert!(
-        String::from_utf8(out.stdout)
-            .unwrap()
-            .starts_with("\u{feff}family_id,")
-    );
+    assert!(String::from_utf8(out.stdout).unwrap().starts_with("\u{feff}family_id,"));
 }
 
 /// The demo roster, with every family at two sessions and a note each.
 fn demo_store(dir: &Path) -> (Vec<Family>, Vec<String>) {
-    let store = Store::open(dir).unwrap();
+    let store = open_store(dir).unwrap();
     let today = day(2026, 11, 26);
     let now = at(today, 9, 0);
-    let bytes = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/assets/demo/roster.csv"
-    ))
-    .unwrap();
+    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/demo/roster.csv")).unwrap();
     roster::import(&store, &bytes, None, now, today).unwrap();
     let families = store.families().unwrap();
     let groups = store.groups().unwrap();
     let mut notes = Vec::new();
-    for (w, date) in [day(2026, 11, 12), day(2026, 11, 19)]
-        .into_iter()
-        .enumerate()
-    {
+    for (w, date) in [day(2026, 11, 12), day(2026, 11, 19)].into_iter().enumerate() {
         for g in &groups {
             let s = store.open_session(g.id, date, "JH", now).unwrap();
-            for (i, f) in families
-                .iter()
-                .filter(|f| f.groups.contains(&g.id))
-                .enumerate()
-            {
+            for (i, f) in families.iter().filter(|f| f.groups.contains(&g.id)).enumerate() {
                 store.check_in(&s, f, "JH", now).unwrap();
-                let text = format!(
-                    "Note {w}-{i}: {} and {} shared a lovely song",
-                    f.first_carer(),
-                    f.babies[0].name
-                );
-                let mut o = note(
-                    0,
-                    0,
-                    "S0",
-                    &["talks-sings", "signposted"],
-                    Concern::FollowUp,
-                    &text,
-                );
+                let text = format!("Note {w}-{i}: {} and {} shared a lovely song", f.first_carer(), f.babies[0].name);
+                let mut o = note(0, 0, "S0", &["talks-sings", "signposted"], Concern::FollowUp, &text);
                 o.id = new_id(now + Duration::seconds((w * 100 + i) as i64));
                 o.family = f.id;
                 o.session = s.id;
@@ -952,12 +769,9 @@ fn pseudonymised_exports_of_the_demo_hold_nothing_that_names_anyone() {
     let (families, notes) = demo_store(dir.path());
     let mut all = String::new();
     for what in ["attendance", "observations", "families"] {
-        all.push_str(&export(
-            dir.path(),
-            &[what, "--format", "csv", "--pseudonymise"],
-        ));
+        all.push_str(&export(dir.path(), &[what, "--format", "csv", "--pseudonymise"]));
     }
-    let report = Command::cargo_bin("thinkbaby")
+    let report = thinkbaby()
         .unwrap()
         .arg("--data-dir")
         .arg(dir.path())
@@ -966,21 +780,14 @@ fn pseudonymised_exports_of_the_demo_hold_nothing_that_names_anyone() {
         .unwrap();
     all.push_str(&String::from_utf8(report.stdout).unwrap());
 
-    let roster = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/assets/demo/roster.csv"
-    ))
-    .unwrap();
+    let roster = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/demo/roster.csv")).unwrap();
     let mut rows = csv::Reader::from_reader(roster.as_bytes());
     let head = rows.headers().unwrap().clone();
     let col = |name: &str| head.iter().position(|h| h == name).unwrap();
     let mut checked = 0;
     for row in rows.records() {
         let row = row.unwrap();
-        let mut secrets: Vec<String> = vec![
-            row[col("parent_name")].to_string(),
-            row[col("baby_name")].to_string(),
-        ];
+        let mut secrets: Vec<String> = vec![row[col("parent_name")].to_string(), row[col("baby_name")].to_string()];
         let phone = &row[col("parent_phone")];
         secrets.push(phone.to_string());
         secrets.push(phone.chars().filter(char::is_ascii_digit).collect());
@@ -993,10 +800,7 @@ fn pseudonymised_exports_of_the_demo_hold_nothing_that_names_anyone() {
         secrets.push(dob.format("%d/%m/%Y").to_string());
         secrets.push(dob.format("%Y-%m-%d").to_string());
         for s in secrets.iter().filter(|s| !s.is_empty()) {
-            assert!(
-                !all.contains(s.as_str()),
-                "a pseudonymised export holds {s:?}"
-            );
+            assert!(!all.contains(s.as_str()), "a pseudonymised export holds {s:?}");
             checked += 1;
         }
     }
@@ -1008,49 +812,24 @@ fn pseudonymised_exports_of_the_demo_hold_nothing_that_names_anyone() {
     }
     assert_eq!(notes.len(), 2 * families.len());
     for n in &notes {
-        assert!(
-            !all.contains(n.as_str()),
-            "a pseudonymised export holds the note {n:?}"
-        );
-        assert!(
-            !all.contains(&n[..9]),
-            "a pseudonymised export holds part of {n:?}"
-        );
+        assert!(!all.contains(n.as_str()), "a pseudonymised export holds the note {n:?}");
+        assert!(!all.contains(&n[..9]), "a pseudonymised export holds part of {n:?}");
     }
     assert!(!all.contains("Follow-up"));
     assert!(!all.contains("LU1 "), "a full postcode");
 
     // The same family has the same pseudonym in two exports made apart.
-    let first = export(
-        dir.path(),
-        &[
-            "attendance",
-            "--format",
-            "csv",
-            "--pseudonymise",
-            "--to",
-            "12/11/2026",
-        ],
-    );
-    let families_csv = export(
-        dir.path(),
-        &["families", "--format", "csv", "--pseudonymise"],
-    );
-    let ayesha = families
-        .iter()
-        .find(|f| f.first_carer() == "Ayesha Khan")
-        .unwrap();
-    let store = Store::open(dir.path()).unwrap();
+    let first = export(dir.path(), &["attendance", "--format", "csv", "--pseudonymise", "--to", "12/11/2026"]);
+    let families_csv = export(dir.path(), &["families", "--format", "csv", "--pseudonymise"]);
+    let ayesha = families.iter().find(|f| f.first_carer() == "Ayesha Khan").unwrap();
+    let store = open_store(dir.path()).unwrap();
     let pseudonym = Pseudonymiser::of_store(&store).unwrap().family(ayesha.id);
     drop(store);
     assert!(first.contains(&pseudonym), "{first}");
     assert!(families_csv.contains(&pseudonym));
     assert!(all.contains(&pseudonym));
     // Ayesha's row in the families export: postcode district only, two sessions.
-    let row = parse_csv(&families_csv)
-        .into_iter()
-        .find(|r| r[0] == pseudonym)
-        .unwrap();
+    let row = parse_csv(&families_csv).into_iter().find(|r| r[0] == pseudonym).unwrap();
     assert_eq!(row[2], "LU1");
     assert_eq!(row.last().unwrap(), "2");
 }
@@ -1061,20 +840,13 @@ fn import_sheet(dir: &Path, sheet: &str) -> std::process::Output {
     let file = dir.join("sheet.csv");
     std::fs::write(&file, sheet).unwrap();
     let data = dir.join("store");
-    Command::cargo_bin("thinkbaby")
-        .unwrap()
-        .arg("--data-dir")
-        .arg(&data)
-        .args(["import", "attendance"])
-        .arg(&file)
-        .output()
-        .unwrap()
+    thinkbaby().unwrap().arg("--data-dir").arg(&data).args(["import", "attendance"]).arg(&file).output().unwrap()
 }
 
 /// The fixture plus a second "Amina Begum" with a baby called Aisha, twice.
 fn import_fixture(dir: &Path) {
     build(&dir.join("store"));
-    let store = Store::open(&dir.join("store")).unwrap();
+    let store = open_store(&dir.join("store")).unwrap();
     for (n, phone) in [(8, "07700 900008"), (9, "07700 900009")] {
         store
             .save_family(&family(F {
@@ -1100,11 +872,7 @@ fn import_fixture(dir: &Path) {
 fn unknown_and_ambiguous(line_end: &str) {
     let dir = tempdir();
     import_fixture(dir.path());
-    let before = Store::open(&dir.path().join("store"))
-        .unwrap()
-        .all_attendance()
-        .unwrap()
-        .len();
+    let before = open_store(&dir.path().join("store")).unwrap().all_attendance().unwrap().len();
     let rows = [
         "\u{feff}Date,Group,Parent_Name,Baby_Name,Time_In,Parent_Phone",
         "12/10/2026,Blenheim Crescent,Zoë Adams,Ava,10:05,",
@@ -1117,19 +885,10 @@ fn unknown_and_ambiguous(line_end: &str) {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("2 wrong rows; nothing was imported"), "{err}");
-    assert!(
-        err.contains("line 3: no family has a parent named \"Nobody Known\""),
-        "{err}"
-    );
-    assert!(
-        err.contains("line 4: 2 families have a parent named \"amina begum\""),
-        "{err}"
-    );
-    assert!(
-        !err.contains("line 2:") && !err.contains("line 5:"),
-        "{err}"
-    );
-    let store = Store::open(&dir.path().join("store")).unwrap();
+    assert!(err.contains("line 3: no family has a parent named \"Nobody Known\""), "{err}");
+    assert!(err.contains("line 4: 2 families have a parent named \"amina begum\""), "{err}");
+    assert!(!err.contains("line 2:") && !err.contains("line 5:"), "{err}");
+    let store = open_store(&dir.path().join("store")).unwrap();
     assert_eq!(store.all_attendance().unwrap().len(), before);
     assert!(store.session_on(G1, day(2026, 10, 12)).unwrap().is_none());
 }
@@ -1160,19 +919,12 @@ fn attendance_sheet_matches_names_without_accents_and_phones_in_any_form() {
          14/09/2026,Blenheim Crescent,Zoe Adams,Ava,,\r\n"
     );
     let out = import_sheet(dir.path(), &sheet);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let said = String::from_utf8_lossy(&out.stdout);
     // Zoë was already checked in on 14/09 (S2): left as it was.
     assert!(said.contains("added 3 attendances and 1 session"), "{said}");
-    assert!(
-        said.contains("1 already recorded, left as it was"),
-        "{said}"
-    );
-    let store = Store::open(&dir.path().join("store")).unwrap();
+    assert!(said.contains("1 already recorded, left as it was"), "{said}");
+    let store = open_store(&dir.path().join("store")).unwrap();
     let s = store.session_on(G1, day(2026, 10, 12)).unwrap().unwrap();
     let here = store.attendance_of_session(s.id).unwrap();
     assert_eq!(here.len(), 3);

@@ -45,11 +45,7 @@ impl std::fmt::Display for Summary {
                 f,
                 "\n{} already recorded, left as {}",
                 self.already_recorded,
-                if self.already_recorded == 1 {
-                    "it was"
-                } else {
-                    "they were"
-                }
+                if self.already_recorded == 1 { "it was" } else { "they were" }
             )?;
         }
         if !self.ignored_columns.is_empty() {
@@ -94,43 +90,26 @@ fn parse_time(text: &str) -> Option<NaiveTime> {
 }
 
 /// The one family a row names, with the carer and the baby; else why not.
-fn find<'a>(
-    families: &'a [Family],
-    parent: &str,
-    phone: &str,
-    baby: &str,
-) -> Result<(&'a Family, Uuid, Uuid), String> {
+fn find<'a>(families: &'a [Family], parent: &str, phone: &str, baby: &str) -> Result<(&'a Family, Uuid, Uuid), String> {
     let (parent_key, phone_key_) = (fold(parent), phone_key(phone));
     let named: Vec<(&Family, &Carer)> = families
         .iter()
         .flat_map(|f| f.carers.iter().map(move |c| (f, c)))
         .filter(|(_, c)| fold(&c.name) == parent_key)
         .collect();
-    let candidates: Vec<(&Family, &Carer)> = named
-        .iter()
-        .copied()
-        .filter(|(_, c)| phone_key_.is_empty() || phone_key(&c.phone) == phone_key_)
-        .collect();
+    let candidates: Vec<(&Family, &Carer)> =
+        named.iter().copied().filter(|(_, c)| phone_key_.is_empty() || phone_key(&c.phone) == phone_key_).collect();
     if candidates.is_empty() {
         return Err(if named.is_empty() {
-            format!(
-                "no family has a parent named \"{parent}\"; add the family first (roster import or walk-in)"
-            )
+            format!("no family has a parent named \"{parent}\"; add the family first (roster import or walk-in)")
         } else {
-            format!(
-                "no family has a parent named \"{parent}\" with phone \"{phone}\"; check the phone number"
-            )
+            format!("no family has a parent named \"{parent}\" with phone \"{phone}\"; check the phone number")
         });
     }
     let baby_key = fold(baby);
     let with_baby: Vec<(&Family, &Carer, &Baby)> = candidates
         .iter()
-        .filter_map(|(f, c)| {
-            f.babies
-                .iter()
-                .find(|b| fold(&b.name) == baby_key)
-                .map(|b| (*f, *c, b))
-        })
+        .filter_map(|(f, c)| f.babies.iter().find(|b| fold(&b.name) == baby_key).map(|b| (*f, *c, b)))
         .collect();
     match with_baby.as_slice() {
         [(f, c, b)] => Ok((f, c.id, b.id)),
@@ -138,9 +117,7 @@ fn find<'a>(
             "the family of \"{parent}\" has no baby named \"{baby}\" (its babies: {})",
             candidates[0].0.baby_names()
         )),
-        [] => Err(format!(
-            "no family has both a parent named \"{parent}\" and a baby named \"{baby}\""
-        )),
+        [] => Err(format!("no family has both a parent named \"{parent}\" and a baby named \"{baby}\"")),
         many => Err(format!(
             "{} families have a parent named \"{parent}\" and a baby named \"{baby}\"; {}",
             many.len(),
@@ -153,12 +130,7 @@ fn find<'a>(
     }
 }
 
-fn check_row(
-    row: &Row,
-    families: &[Family],
-    groups: &[Group],
-    today: NaiveDate,
-) -> Result<Matched, Vec<String>> {
+fn check_row(row: &Row, families: &[Family], groups: &[Group], today: NaiveDate) -> Result<Matched, Vec<String>> {
     let mut why = Vec::new();
     let date = match parse_date(row.get("date")) {
         Ok(d) if d > today => {
@@ -181,11 +153,7 @@ fn check_row(
             let known: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
             why.push(format!(
                 "there is no group \"{group_name}\" (groups: {})",
-                if known.is_empty() {
-                    "none yet".to_string()
-                } else {
-                    known.join(", ")
-                }
+                if known.is_empty() { "none yet".to_string() } else { known.join(", ") }
             ));
         }
         g.map(|g| g.id)
@@ -219,14 +187,9 @@ fn check_row(
         }
     };
     match (date, group, found) {
-        (Some(date), Some(group), Some((f, carer, baby))) if why.is_empty() => Ok(Matched {
-            group,
-            date,
-            time,
-            family: f.id,
-            carer,
-            baby,
-        }),
+        (Some(date), Some(group), Some((f, carer, baby))) if why.is_empty() => {
+            Ok(Matched { group, date, time, family: f.id, carer, baby })
+        }
         _ => Err(why),
     }
 }
@@ -257,31 +220,18 @@ pub fn plan(
     for row in &t.rows {
         match check_row(row, known.families, known.groups, today) {
             Ok(m) => rows.push(m),
-            Err(reasons) => errors.extend(reasons.into_iter().map(|reason| RowError {
-                line: row.line,
-                reason,
-            })),
+            Err(reasons) => errors.extend(reasons.into_iter().map(|reason| RowError { line: row.line, reason })),
         }
     }
     if !errors.is_empty() {
         return Err(ImportError::Rows(errors));
     }
 
-    let mut summary = Summary {
-        ignored_columns: t.ignored,
-        ..Summary::default()
-    };
+    let mut summary = Summary { ignored_columns: t.ignored, ..Summary::default() };
     let mut change = Change::default();
-    let mut sessions: HashMap<(Uuid, NaiveDate), Uuid> = known
-        .sessions
-        .iter()
-        .map(|s| ((s.group, s.date), s.id))
-        .collect();
-    let recorded: HashSet<(Uuid, Uuid)> = known
-        .attendance
-        .iter()
-        .map(|a| (a.session, a.family))
-        .collect();
+    let mut sessions: HashMap<(Uuid, NaiveDate), Uuid> =
+        known.sessions.iter().map(|s| ((s.group, s.date), s.id)).collect();
+    let recorded: HashSet<(Uuid, Uuid)> = known.attendance.iter().map(|a| (a.session, a.family)).collect();
     // (session, family) -> merged rows, in the order of the file.
     let mut visits: BTreeMap<(Uuid, Uuid), Visit> = BTreeMap::new();
     let mut skipped: HashSet<(Uuid, Uuid)> = HashSet::new();
@@ -302,9 +252,7 @@ pub fn plan(
             skipped.insert((session, m.family));
             continue;
         }
-        let entry = visits
-            .entry((session, m.family))
-            .or_insert_with(|| (m.clone(), vec![], vec![]));
+        let entry = visits.entry((session, m.family)).or_insert_with(|| (m.clone(), vec![], vec![]));
         if !entry.1.contains(&m.carer) {
             entry.1.push(m.carer);
         }
@@ -348,23 +296,10 @@ pub fn import(
     now: DateTime<Utc>,
     to_utc: &dyn Fn(NaiveDateTime) -> DateTime<Utc>,
 ) -> Result<Summary, ImportError> {
-    let (families, groups, sessions, attendance) = (
-        store.families()?,
-        store.groups()?,
-        store.sessions()?,
-        store.all_attendance()?,
-    );
-    let by: String = store
-        .meta(crate::store::META_INITIALS)
-        .ok()
-        .flatten()
-        .unwrap_or_default();
-    let known = Known {
-        families: &families,
-        groups: &groups,
-        sessions: &sessions,
-        attendance: &attendance,
-    };
+    let (families, groups, sessions, attendance) =
+        (store.families()?, store.groups()?, store.sessions()?, store.all_attendance()?);
+    let by: String = store.meta(crate::store::META_INITIALS).ok().flatten().unwrap_or_default();
+    let known = Known { families: &families, groups: &groups, sessions: &sessions, attendance: &attendance };
     let (change, summary) = plan(bytes, known, today, now, store.device(), &by, to_utc)?;
     store.commit(change)?;
     Ok(summary)

@@ -34,9 +34,7 @@ pub enum Table {
 
 /// A CSV writer as Excel likes it (CRLF line ends).
 pub fn writer<W: Write>(w: W) -> csv::Writer<W> {
-    csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(w)
+    csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(w)
 }
 
 /// Stored text made safe for a cell: control characters shown, formulas defused.
@@ -49,11 +47,7 @@ fn safe_multiline(text: &str) -> String {
 }
 
 fn guard(text: String) -> String {
-    if text.starts_with(['=', '+', '-', '@']) {
-        format!("'{text}")
-    } else {
-        text
-    }
+    if text.starts_with(['=', '+', '-', '@']) { format!("'{text}") } else { text }
 }
 
 fn day(d: NaiveDate) -> String {
@@ -93,10 +87,7 @@ type Out<'a> = csv::Writer<&'a mut dyn Write>;
 fn who(f: Option<&Family>, id: Uuid, pseudo: Option<&Pseudonymiser>) -> Vec<String> {
     match pseudo {
         Some(p) => vec![p.family(id)],
-        None => vec![
-            id.to_string(),
-            f.map(|f| safe(&f.carer_names())).unwrap_or_default(),
-        ],
+        None => vec![id.to_string(), f.map(|f| safe(&f.carer_names())).unwrap_or_default()],
     }
 }
 
@@ -109,26 +100,12 @@ fn attendance(
     clock: &dyn Clock,
 ) -> Result<usize, csv::Error> {
     let mut head = vec!["date", "group"];
-    head.extend(if pseudo.is_some() {
-        &["family"][..]
-    } else {
-        &["family_id", "parents_present"][..]
-    });
+    head.extend(if pseudo.is_some() { &["family"][..] } else { &["family_id", "parents_present"][..] });
     if pseudo.is_none() {
         head.push("babies_present");
     }
-    head.extend([
-        "adults",
-        "babies",
-        "walk_in",
-        "first_visit",
-        "baby_age_weeks",
-    ]);
-    head.extend(if pseudo.is_some() {
-        &["postcode_district"][..]
-    } else {
-        &["time_in", "time_out", "postcode"][..]
-    });
+    head.extend(["adults", "babies", "walk_in", "first_visit", "baby_age_weeks"]);
+    head.extend(if pseudo.is_some() { &["postcode_district"][..] } else { &["time_in", "time_out", "postcode"][..] });
     w.write_record(&head)?;
 
     let mut rows: Vec<(&Attendance, &Session)> = ix.attended(r, filter);
@@ -151,20 +128,10 @@ fn attendance(
         if pseudo.is_none() {
             // The carers and babies who came, not the whole family.
             let names = |ids: &[Uuid], name: &dyn Fn(&Family, Uuid) -> Option<String>| -> String {
-                f.map(|f| {
-                    ids.iter()
-                        .filter_map(|id| name(f, *id))
-                        .collect::<Vec<_>>()
-                        .join(" & ")
-                })
-                .unwrap_or_default()
+                f.map(|f| ids.iter().filter_map(|id| name(f, *id)).collect::<Vec<_>>().join(" & ")).unwrap_or_default()
             };
-            rec.push(safe(&names(&a.carers, &|f, id| {
-                f.carers.iter().find(|c| c.id == id).map(|c| c.name.clone())
-            })));
-            rec.push(safe(&names(&a.babies, &|f, id| {
-                f.baby(id).map(|b| b.name.clone())
-            })));
+            rec.push(safe(&names(&a.carers, &|f, id| f.carers.iter().find(|c| c.id == id).map(|c| c.name.clone()))));
+            rec.push(safe(&names(&a.babies, &|f, id| f.baby(id).map(|b| b.name.clone()))));
         }
         let ages: Vec<String> = a
             .babies
@@ -222,10 +189,7 @@ fn observations(
         let mut rec = vec![day(s.date), safe(ix.group_name(s.group))];
         rec.extend(who(f, o.family, pseudo));
         if pseudo.is_some() {
-            rec.push(
-                baby.map(|b| weeks_on(b.dob, s.date).to_string())
-                    .unwrap_or_default(),
-            );
+            rec.push(baby.map(|b| weeks_on(b.dob, s.date).to_string()).unwrap_or_default());
         } else {
             rec.push(baby.map(|b| safe(&b.name)).unwrap_or_default());
             rec.push(clock.local(o.at).format("%H:%M").to_string());
@@ -311,20 +275,13 @@ fn families(
     // Everyone when nothing is asked for; else the families that came, and,
     // for a group without dates, the families on its list too.
     let listed: HashSet<Uuid> = match (filter.group, filter.from, filter.to) {
-        (Some(g), None, None) => r
-            .families
-            .iter()
-            .filter(|f| f.groups.contains(&g))
-            .map(|f| f.id)
-            .collect(),
+        (Some(g), None, None) => r.families.iter().filter(|f| f.groups.contains(&g)).map(|f| f.id).collect(),
         _ => HashSet::new(),
     };
     let mut chosen: Vec<&Family> = r
         .families
         .iter()
-        .filter(|f| {
-            filter.is_everything() || attended.contains_key(&f.id) || listed.contains(&f.id)
-        })
+        .filter(|f| filter.is_everything() || attended.contains_key(&f.id) || listed.contains(&f.id))
         .collect();
     match pseudo {
         // Sorted by pseudonym, so the order gives nothing away (ids are time-ordered).
@@ -339,21 +296,14 @@ fn families(
         let rec: Vec<String> = match pseudo {
             Some(p) => {
                 let ages: Vec<String> = match first {
-                    Some(d) => f
-                        .babies
-                        .iter()
-                        .filter(|b| b.dob <= d)
-                        .map(|b| weeks_on(b.dob, d).to_string())
-                        .collect(),
+                    Some(d) => f.babies.iter().filter(|b| b.dob <= d).map(|b| weeks_on(b.dob, d).to_string()).collect(),
                     None => vec![],
                 };
                 vec![
                     p.family(f.id),
                     f.babies.len().to_string(),
                     safe(&postcode_district(&f.postcode)),
-                    f.neighbourhood
-                        .map(|n| n.label().to_string())
-                        .unwrap_or_default(),
+                    f.neighbourhood.map(|n| n.label().to_string()).unwrap_or_default(),
                     safe(&f.home_language),
                     yes_no(f.interpreter).into(),
                     f.referral.route.label().into(),
@@ -370,23 +320,12 @@ fn families(
                 f.id.to_string(),
                 safe(&f.carer_names()),
                 safe(
-                    &f.carers
-                        .iter()
-                        .map(|c| c.phone.as_str())
-                        .filter(|p| !p.is_empty())
-                        .collect::<Vec<_>>()
-                        .join("; "),
+                    &f.carers.iter().map(|c| c.phone.as_str()).filter(|p| !p.is_empty()).collect::<Vec<_>>().join("; "),
                 ),
                 safe(&f.baby_names()),
-                f.babies
-                    .iter()
-                    .map(|b| day(b.dob))
-                    .collect::<Vec<_>>()
-                    .join("; "),
+                f.babies.iter().map(|b| day(b.dob)).collect::<Vec<_>>().join("; "),
                 safe(&f.postcode),
-                f.neighbourhood
-                    .map(|n| n.label().to_string())
-                    .unwrap_or_default(),
+                f.neighbourhood.map(|n| n.label().to_string()).unwrap_or_default(),
                 safe(&f.home_language),
                 yes_no(f.interpreter).into(),
                 f.referral.route.label().into(),

@@ -25,9 +25,7 @@ pub use summary::{SessionSummary, session_summary};
 use crate::domain::age::{weeks_on, whole_months};
 use crate::domain::fold::fold;
 use crate::domain::tags::{STAFF_ACTION, TagList};
-use crate::domain::{
-    Attendance, Concern, Family, Group, HvLevel, Observation, ReferralRoute, Session,
-};
+use crate::domain::{Attendance, Concern, Family, Group, HvLevel, Observation, ReferralRoute, Session};
 use crate::store::{Store, StoreError};
 use chrono::NaiveDate;
 use std::collections::{HashMap, HashSet};
@@ -132,17 +130,12 @@ impl<'a> Index<'a> {
     }
 
     pub fn group_name(&self, id: Uuid) -> &'a str {
-        self.groups
-            .get(&id)
-            .map(|g| g.name.as_str())
-            .unwrap_or("(unknown group)")
+        self.groups.get(&id).map(|g| g.name.as_str()).unwrap_or("(unknown group)")
     }
 }
 
 fn earliest(map: &mut HashMap<Uuid, NaiveDate>, id: Uuid, day: NaiveDate) {
-    map.entry(id)
-        .and_modify(|d| *d = (*d).min(day))
-        .or_insert(day);
+    map.entry(id).and_modify(|d| *d = (*d).min(day)).or_insert(day);
 }
 
 /// The repeat-attendance buckets: sessions attended by a family in the range.
@@ -224,10 +217,7 @@ pub fn report(r: &Records, tags: &TagList, filter: &Filter) -> Report {
 
     let mut held: HashSet<Uuid> = HashSet::new();
     let mut per_family: HashMap<Uuid, usize> = HashMap::new();
-    let mut out = Report {
-        filter: *filter,
-        ..Report::default()
-    };
+    let mut out = Report { filter: *filter, ..Report::default() };
     for (a, s) in &attended {
         held.insert(s.id);
         *per_family.entry(a.family).or_default() += 1;
@@ -237,14 +227,8 @@ pub fn report(r: &Records, tags: &TagList, filter: &Filter) -> Report {
     }
     out.sessions_held = held.len();
     out.distinct_families = per_family.len();
-    out.new_families = per_family
-        .keys()
-        .filter(|f| {
-            ix.family_first
-                .get(f)
-                .is_some_and(|d| filter.takes_date(*d))
-        })
-        .count();
+    out.new_families =
+        per_family.keys().filter(|f| ix.family_first.get(f).is_some_and(|d| filter.takes_date(*d))).count();
 
     let mut repeat = [0usize; 4];
     for n in per_family.values() {
@@ -255,32 +239,14 @@ pub fn report(r: &Records, tags: &TagList, filter: &Filter) -> Report {
     out.first_age = first_age(&ix, &attended);
 
     // Family figures, over the distinct families that came, in a fixed order.
-    let mut families: Vec<&Family> = per_family
-        .keys()
-        .filter_map(|id| ix.families.get(id).copied())
-        .collect();
+    let mut families: Vec<&Family> = per_family.keys().filter_map(|id| ix.families.get(id).copied()).collect();
     families.sort_by_key(|f| f.id);
     out.referral_routes = ReferralRoute::ALL
         .iter()
-        .map(|route| {
-            (
-                *route,
-                families
-                    .iter()
-                    .filter(|f| f.referral.route == *route)
-                    .count(),
-            )
-        })
+        .map(|route| (*route, families.iter().filter(|f| f.referral.route == *route).count()))
         .collect();
-    out.hv_levels = HvLevel::ALL
-        .iter()
-        .map(|level| {
-            (
-                *level,
-                families.iter().filter(|f| f.hv_level == *level).count(),
-            )
-        })
-        .collect();
+    out.hv_levels =
+        HvLevel::ALL.iter().map(|level| (*level, families.iter().filter(|f| f.hv_level == *level).count())).collect();
     out.eha = families.iter().filter(|f| f.eha).count();
     out.interpreter = families.iter().filter(|f| f.interpreter).count();
     out.home_languages = home_languages(&families);
@@ -288,11 +254,7 @@ pub fn report(r: &Records, tags: &TagList, filter: &Filter) -> Report {
     // Observations.
     let observed = ix.observed(r, filter);
     out.observations = observed.len();
-    let mut domains: Vec<(String, usize)> = tags
-        .domains()
-        .into_iter()
-        .map(|d| (d.to_string(), 0))
-        .collect();
+    let mut domains: Vec<(String, usize)> = tags.domains().into_iter().map(|d| (d.to_string(), 0)).collect();
     for (o, _) in &observed {
         let rev = o.current();
         let mut seen: Vec<&str> = rev.tags.iter().map(|t| tags.domain_of(t)).collect();
@@ -320,12 +282,8 @@ pub(crate) fn staff_actions<'a>(
     tags: &TagList,
     observations: impl Iterator<Item = &'a Observation>,
 ) -> Vec<(String, usize)> {
-    let mut out: Vec<(String, String, usize)> = tags
-        .tags
-        .iter()
-        .filter(|t| t.domain == STAFF_ACTION)
-        .map(|t| (t.id.clone(), t.label.clone(), 0))
-        .collect();
+    let mut out: Vec<(String, String, usize)> =
+        tags.tags.iter().filter(|t| t.domain == STAFF_ACTION).map(|t| (t.id.clone(), t.label.clone(), 0)).collect();
     for o in observations {
         for (id, _, n) in out.iter_mut() {
             if o.current().tags.iter().any(|t| t == id) {
@@ -339,16 +297,8 @@ pub(crate) fn staff_actions<'a>(
 fn home_languages(families: &[&Family]) -> Vec<(String, usize)> {
     let mut counts: Vec<(String, String, usize)> = Vec::new();
     for f in families {
-        let name = f
-            .home_language
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        let name = if name.is_empty() {
-            "Not recorded".to_string()
-        } else {
-            name
-        };
+        let name = f.home_language.split_whitespace().collect::<Vec<_>>().join(" ");
+        let name = if name.is_empty() { "Not recorded".to_string() } else { name };
         let key = fold(&name);
         match counts.iter_mut().find(|(k, _, _)| *k == key) {
             Some(slot) => slot.2 += 1,
@@ -382,16 +332,7 @@ fn first_age(ix: &Index, attended: &[(&Attendance, &Session)]) -> FirstAge {
     let by_month = months
         .iter()
         .enumerate()
-        .map(|(m, n)| {
-            (
-                if m == 12 {
-                    "12m+".to_string()
-                } else {
-                    format!("{m}m")
-                },
-                *n,
-            )
-        })
+        .map(|(m, n)| (if m == 12 { "12m+".to_string() } else { format!("{m}m") }, *n))
         .collect();
     FirstAge {
         babies: weeks.len(),
@@ -428,10 +369,7 @@ mod tests {
 
     #[test]
     fn buckets() {
-        let b: Vec<usize> = [1, 2, 3, 4, 7, 8, 30]
-            .iter()
-            .map(|n| repeat_bucket(*n))
-            .collect();
+        let b: Vec<usize> = [1, 2, 3, 4, 7, 8, 30].iter().map(|n| repeat_bucket(*n)).collect();
         assert_eq!(b, [0, 1, 1, 2, 2, 3, 3]);
     }
 }

@@ -47,9 +47,7 @@ impl Pseudonymiser {
         }
         let mut key = [0u8; KEY_BYTES];
         getrandom::fill(&mut key).map_err(|e| {
-            StoreError::Write(format!(
-                "this computer gave no random bytes for the evaluation key: {e}"
-            ))
+            StoreError::Write(format!("this computer gave no random bytes for the evaluation key: {e}"))
         })?;
         store.set_meta(META_EVALUATION_KEY, &key.to_vec())?;
         Ok(Pseudonymiser { key })
@@ -58,8 +56,7 @@ impl Pseudonymiser {
     /// `F` and 12 hex digits of HMAC-SHA-256 over the family's id, e.g. `F3a9c01e45b7d`.
     pub fn family(&self, id: Uuid) -> String {
         // HMAC accepts a key of any length, so this cannot fail.
-        let mut mac =
-            <Hmac<Sha256> as Mac>::new_from_slice(&self.key).expect("HMAC takes any key length");
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.key).expect("HMAC takes any key length");
         mac.update(b"thinkbaby family v1\0");
         mac.update(id.as_bytes());
         let hash = mac.finalize().into_bytes();
@@ -74,11 +71,7 @@ impl Pseudonymiser {
 
 /// A count as a pseudonymised figure shows it: 1 to 4 become `<5`.
 pub fn small_count(n: usize) -> String {
-    if (1..=SMALL).contains(&n) {
-        "<5".to_string()
-    } else {
-        n.to_string()
-    }
+    if (1..=SMALL).contains(&n) { "<5".to_string() } else { n.to_string() }
 }
 
 #[cfg(test)]

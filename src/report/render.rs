@@ -49,19 +49,11 @@ pub struct Heading {
 }
 
 fn plain(label: &str, n: usize) -> Row {
-    Row {
-        label: clean(label),
-        value: Value::Count(n),
-        bar: false,
-    }
+    Row { label: clean(label), value: Value::Count(n), bar: false }
 }
 
 fn bar(label: &str, n: usize) -> Row {
-    Row {
-        label: clean(label),
-        value: Value::Count(n),
-        bar: true,
-    }
+    Row { label: clean(label), value: Value::Count(n), bar: true }
 }
 
 /// The report as sections of labelled figures, in the order they are shown.
@@ -70,11 +62,7 @@ pub fn sections(r: &Report, pseudonymised: bool) -> Vec<Section> {
         key: "attendance",
         title: "Attendance",
         rows: vec![
-            Row {
-                label: "Sessions held".into(),
-                value: Value::Sessions(r.sessions_held),
-                bar: false,
-            },
+            Row { label: "Sessions held".into(), value: Value::Sessions(r.sessions_held), bar: false },
             plain("Attendances (family visits)", r.attendances),
             plain("Adults present", r.adults),
             plain("Babies present", r.babies),
@@ -88,43 +76,22 @@ pub fn sections(r: &Report, pseudonymised: bool) -> Vec<Section> {
         rows: r
             .repeat
             .iter()
-            .map(|(l, n)| {
-                bar(
-                    &format!("{l} session{}", if *l == "1" { "" } else { "s" }),
-                    *n,
-                )
-            })
+            .map(|(l, n)| bar(&format!("{l} session{}", if *l == "1" { "" } else { "s" }), *n))
             .collect(),
     });
     let a = &r.first_age;
     let withhold = pseudonymised && (1..=super::pseudonym::SMALL).contains(&a.babies);
     let weeks = |w: Option<f64>| {
-        if withhold {
-            Value::Withheld("fewer than 5 babies")
-        } else {
-            Value::Weeks(w)
-        }
+        if withhold { Value::Withheld("fewer than 5 babies") } else { Value::Weeks(w) }
     };
     out.push(Section {
         key: "first_age",
         title: "Baby's age at first attendance, in weeks",
         rows: vec![
             plain("Babies first seen", a.babies),
-            Row {
-                label: "Median".into(),
-                value: weeks(a.median),
-                bar: false,
-            },
-            Row {
-                label: "Lower quartile".into(),
-                value: weeks(a.lower_quartile),
-                bar: false,
-            },
-            Row {
-                label: "Upper quartile".into(),
-                value: weeks(a.upper_quartile),
-                bar: false,
-            },
+            Row { label: "Median".into(), value: weeks(a.median), bar: false },
+            Row { label: "Lower quartile".into(), value: weeks(a.lower_quartile), bar: false },
+            Row { label: "Upper quartile".into(), value: weeks(a.upper_quartile), bar: false },
         ],
     });
     out.push(Section {
@@ -135,47 +102,24 @@ pub fn sections(r: &Report, pseudonymised: bool) -> Vec<Section> {
     out.push(Section {
         key: "referral_routes",
         title: "Referral routes (families)",
-        rows: r
-            .referral_routes
-            .iter()
-            .map(|(k, n)| bar(k.label(), *n))
-            .collect(),
+        rows: r.referral_routes.iter().map(|(k, n)| bar(k.label(), *n)).collect(),
     });
     out.push(Section {
         key: "hv_levels",
         title: "Health-visiting levels (families)",
-        rows: r
-            .hv_levels
-            .iter()
-            .map(|(k, n)| bar(k.label(), *n))
-            .collect(),
+        rows: r.hv_levels.iter().map(|(k, n)| bar(k.label(), *n)).collect(),
     });
     let mut languages = vec![plain("Interpreter needed", r.interpreter)];
     languages.extend(r.home_languages.iter().map(|(k, n)| bar(k, *n)));
-    out.push(Section {
-        key: "home_languages",
-        title: "Home languages (families)",
-        rows: languages,
-    });
-    out.push(Section {
-        key: "early_help",
-        title: "Early help (families)",
-        rows: vec![plain("EHA in place", r.eha)],
-    });
+    out.push(Section { key: "home_languages", title: "Home languages (families)", rows: languages });
+    out.push(Section { key: "early_help", title: "Early help (families)", rows: vec![plain("EHA in place", r.eha)] });
     let mut domains = vec![plain("Observations", r.observations)];
     domains.extend(r.by_domain.iter().map(|(k, n)| bar(k, *n)));
-    out.push(Section {
-        key: "observations",
-        title: "Observations by tag domain",
-        rows: domains,
-    });
+    out.push(Section { key: "observations", title: "Observations by tag domain", rows: domains });
     out.push(Section {
         key: "concerns",
         title: "Concerns raised (observations)",
-        rows: vec![
-            plain("Follow up", r.follow_ups),
-            plain("Safeguarding", r.safeguarding),
-        ],
+        rows: vec![plain("Follow up", r.follow_ups), plain("Safeguarding", r.safeguarding)],
     });
     out.push(Section {
         key: "signposting",
@@ -229,16 +173,8 @@ pub fn text(r: &Report, heading: &Heading) -> String {
     let pseudo = heading.pseudonymised;
     let mut out = String::new();
     out.push_str("Think Baby report\n");
-    let group = heading
-        .group
-        .as_deref()
-        .map(clean)
-        .unwrap_or_else(|| "all groups".into());
-    out.push_str(&format!(
-        "{}, {}\n",
-        crate::text::fit(&group, 50),
-        date_range(r.filter.from, r.filter.to)
-    ));
+    let group = heading.group.as_deref().map(clean).unwrap_or_else(|| "all groups".into());
+    out.push_str(&format!("{}, {}\n", crate::text::fit(&group, 50), date_range(r.filter.from, r.filter.to)));
     if pseudo {
         out.push_str("Pseudonymised: counts from 1 to 4 are shown as <5.\n");
     }
@@ -286,28 +222,17 @@ pub fn csv(r: &Report, heading: &Heading) -> Result<Vec<u8>, csv::Error> {
     let pseudo = heading.pseudonymised;
     let mut w = super::export::writer(Vec::new());
     w.write_record(["section", "item", "value"])?;
-    let group = heading
-        .group
-        .as_deref()
-        .map(clean)
-        .unwrap_or_else(|| "all groups".into());
+    let group = heading.group.as_deref().map(clean).unwrap_or_else(|| "all groups".into());
     w.write_record(["Report", "Group", &super::export::safe(&group)])?;
     w.write_record(["Report", "Dates", &date_range(r.filter.from, r.filter.to)])?;
     w.write_record(["Report", "Pseudonymised", if pseudo { "yes" } else { "no" }])?;
     for s in sections(r, pseudo) {
         for row in &s.rows {
-            w.write_record([
-                s.title,
-                &super::export::safe(&row.label),
-                &shown(&row.value, pseudo),
-            ])?;
+            w.write_record([s.title, &super::export::safe(&row.label), &shown(&row.value, pseudo)])?;
         }
     }
     let mut bytes = "\u{feff}".as_bytes().to_vec();
-    bytes.extend(
-        w.into_inner()
-            .map_err(|e| csv::Error::from(e.into_error()))?,
-    );
+    bytes.extend(w.into_inner().map_err(|e| csv::Error::from(e.into_error()))?);
     Ok(bytes)
 }
 
@@ -370,19 +295,10 @@ mod tests {
     fn text_fits_80_columns() {
         let r = Report {
             repeat: vec![("1", 3), ("2-3", 12)],
-            home_languages: vec![(
-                "A very long language name indeed, longer than the column".into(),
-                9,
-            )],
+            home_languages: vec![("A very long language name indeed, longer than the column".into(), 9)],
             ..Report::default()
         };
-        let t = text(
-            &r,
-            &Heading {
-                group: Some("Blenheim Crescent".into()),
-                pseudonymised: true,
-            },
-        );
+        let t = text(&r, &Heading { group: Some("Blenheim Crescent".into()), pseudonymised: true });
         for line in t.lines() {
             assert!(width(line) <= 80, "{line}");
         }

@@ -32,7 +32,8 @@ pub struct SessionSummary {
     pub first_visits: usize,
     /// Families checked in as walk-ins (not on this group's list).
     pub walk_ins: usize,
-    /// Families on this group's list (expected every week).
+    /// Families on this group's list (expected every week), not counting those
+    /// who walked in to this session and joined the list then.
     pub expected: usize,
     /// Of those, how many came.
     pub expected_present: usize,
@@ -69,15 +70,8 @@ pub fn week_start(day: NaiveDate) -> NaiveDate {
 /// needed for first visits and the weekly chart).
 pub fn session_summary(records: &Records, tags: &TagList, session: &Session) -> SessionSummary {
     let ix = Index::new(records);
-    let present: Vec<_> = records
-        .attendance
-        .iter()
-        .filter(|a| a.session == session.id)
-        .collect();
-    let families: Vec<&Family> = present
-        .iter()
-        .filter_map(|a| ix.families.get(&a.family).copied())
-        .collect();
+    let present: Vec<_> = records.attendance.iter().filter(|a| a.session == session.id).collect();
+    let families: Vec<&Family> = present.iter().filter_map(|a| ix.families.get(&a.family).copied()).collect();
 
     let mut out = SessionSummary {
         session: session.id,
@@ -89,75 +83,35 @@ pub fn session_summary(records: &Records, tags: &TagList, session: &Session) -> 
         walk_ins: present.iter().filter(|a| a.walk_in).count(),
         ..SessionSummary::default()
     };
-    out.first_visits = present
-        .iter()
-        .filter(|a| {
-            ix.family_first
-                .get(&a.family)
-                .is_none_or(|d| *d >= session.date)
-        })
-        .count();
+    out.first_visits =
+        present.iter().filter(|a| ix.family_first.get(&a.family).is_none_or(|d| *d >= session.date)).count();
     let here: HashSet<Uuid> = present.iter().map(|a| a.family).collect();
     // A walk-in joins the group's list for the weeks after; today they were not expected.
     let walked_in: HashSet<Uuid> = present.iter().filter(|a| a.walk_in).map(|a| a.family).collect();
-    let expected: Vec<&Family> = records
-        .families
-        .iter()
-        .filter(|f| f.groups.contains(&session.group) && !walked_in.contains(&f.id))
-        .collect();
+    let expected: Vec<&Family> =
+        records.families.iter().filter(|f| f.groups.contains(&session.group) && !walked_in.contains(&f.id)).collect();
     out.expected = expected.len();
     out.expected_present = expected.iter().filter(|f| here.contains(&f.id)).count();
-    out.referred_present = families
-        .iter()
-        .filter(|f| f.referral.route != ReferralRoute::DropIn)
-        .count();
+    out.referred_present = families.iter().filter(|f| f.referral.route != ReferralRoute::DropIn).count();
 
-    out.referral_routes = present_only(ReferralRoute::ALL.iter().map(|r| {
-        (
-            r.label().to_string(),
-            families.iter().filter(|f| f.referral.route == *r).count(),
-        )
-    }));
-    out.hv_levels = present_only(HvLevel::ALL.iter().map(|l| {
-        (
-            l.label().to_string(),
-            families.iter().filter(|f| f.hv_level == *l).count(),
-        )
-    }));
+    out.referral_routes = present_only(
+        ReferralRoute::ALL
+            .iter()
+            .map(|r| (r.label().to_string(), families.iter().filter(|f| f.referral.route == *r).count())),
+    );
+    out.hv_levels = present_only(
+        HvLevel::ALL.iter().map(|l| (l.label().to_string(), families.iter().filter(|f| f.hv_level == *l).count())),
+    );
     let mut hoods: Vec<(String, usize)> = crate::domain::Neighbourhood::ALL
         .iter()
-        .map(|n| {
-            (
-                n.label().to_string(),
-                families
-                    .iter()
-                    .filter(|f| f.neighbourhood == Some(*n))
-                    .count(),
-            )
-        })
+        .map(|n| (n.label().to_string(), families.iter().filter(|f| f.neighbourhood == Some(*n)).count()))
         .collect();
-    hoods.push((
-        "Not recorded".into(),
-        families
-            .iter()
-            .filter(|f| f.neighbourhood.is_none())
-            .count(),
-    ));
+    hoods.push(("Not recorded".into(), families.iter().filter(|f| f.neighbourhood.is_none()).count()));
     out.neighbourhoods = present_only(hoods.into_iter());
 
-    let observed: Vec<_> = records
-        .observations
-        .iter()
-        .filter(|o| o.session == session.id && o.is_live())
-        .collect();
-    out.follow_ups = observed
-        .iter()
-        .filter(|o| o.concern() == Concern::FollowUp)
-        .count();
-    out.safeguarding = observed
-        .iter()
-        .filter(|o| o.concern() == Concern::Safeguarding)
-        .count();
+    let observed: Vec<_> = records.observations.iter().filter(|o| o.session == session.id && o.is_live()).collect();
+    out.follow_ups = observed.iter().filter(|o| o.concern() == Concern::FollowUp).count();
+    out.safeguarding = observed.iter().filter(|o| o.concern() == Concern::Safeguarding).count();
     out.signposting = present_only(staff_actions(tags, observed.iter().copied()).into_iter());
 
     out.weekly = weekly(records, &ix, session);
