@@ -35,6 +35,17 @@ pub const EVIL: &str = "Eve\u{1b}[2J\u{1b}]0;pwned\u{7}";
 /// The fixture's roster: one row per baby, twins as two rows of one family.
 /// Names as Luton's families write them; one name carries an escape sequence.
 pub fn roster_csv() -> String {
+    roster_csv_on(today())
+}
+
+/// The fixture's roster with every date moved by the distance from the fixture's
+/// today to `day`, so the babies are the same ages on `day` (for the real clock).
+pub fn roster_csv_on(day: NaiveDate) -> String {
+    let shift = day.signed_duration_since(today());
+    let moved = |dob: &str| {
+        let d = NaiveDate::parse_from_str(dob, "%d/%m/%Y").unwrap();
+        (d + shift).format("%d/%m/%Y").to_string()
+    };
     let rows: &[[&str; 7]] = &[
         // parent_name, parent_phone, baby_name, baby_dob, postcode, home_language, alerts
         ["Zoë Clarke", "07700 900111", "Ava", "02/05/2026", "LU3 1HB", "English", ""],
@@ -60,7 +71,9 @@ pub fn roster_csv() -> String {
     ])
     .unwrap();
     for r in rows {
+        let dob = moved(r[3]);
         let mut rec: Vec<&str> = r.to_vec();
+        rec[3] = &dob;
         rec.push(GROUP);
         w.write_record(&rec).unwrap();
     }
