@@ -224,7 +224,7 @@ fn clock(day: NaiveDate) -> FixedClock {
 }
 
 fn options(day: NaiveDate) -> Options {
-    Options { group: Some(GROUP.into()), date: Some(day), demo: false }
+    Options { group: Some(GROUP.into()), date: Some(day), demo: false, lock_after: 240 }
 }
 
 /// The app on today's session of the Central group, initials given.

@@ -61,7 +61,8 @@ pub fn data_dir(cli: &Cli) -> Result<PathBuf, Failure> {
 pub fn run(cli: Cli) -> Result<(), Failure> {
     let clock = SystemClock;
     if cli.demo {
-        let options = crate::tui::Options { group: cli.group.clone(), date: cli.date, demo: true, lock_after: cli.lock_after };
+        let options =
+            crate::tui::Options { group: cli.group.clone(), date: cli.date, demo: true, lock_after: cli.lock_after };
         let dir = tempfile::Builder::new()
             .prefix("thinkbaby-demo-")
             .tempdir()
@@ -73,10 +74,13 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         None => {
             let opening = match crate::passphrase::given(cli.passphrase_file.as_deref())? {
-                Some(pass) => crate::tui::Opening::Ready(Store::open_with(&dir, crate::store::Unlock::Passphrase(pass))?),
+                Some(pass) => {
+                    crate::tui::Opening::Ready(Store::open_with(&dir, crate::store::Unlock::Passphrase(pass))?)
+                }
                 None => crate::tui::Opening::Ask(dir.clone(), crate::passphrase::probe(&dir)?),
             };
-            let options = crate::tui::Options { group: cli.group, date: cli.date, demo: false, lock_after: cli.lock_after };
+            let options =
+                crate::tui::Options { group: cli.group, date: cli.date, demo: false, lock_after: cli.lock_after };
             crate::tui::run(opening, std::rc::Rc::new(clock), options)
         }
         Some(Command::Passwd { new_passphrase_file }) => {
@@ -142,9 +146,14 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                 None => {
                     let stdout = std::io::stdout();
                     let mut lock = stdout.lock();
-                    let counts = archive::export(&store, &mut lock)?;
-                    lock.flush().ok();
-                    counts
+                    match archive::export(&store, &mut lock) {
+                        Ok(counts) => counts,
+                        // The reader stopped reading (`| head`): that is its choice, not an error.
+                        Err(archive::ArchiveError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                            return Ok(());
+                        }
+                        Err(e) => return Err(e.into()),
+                    }
                 }
             };
             eprintln!("exported {counts}");
@@ -229,7 +238,10 @@ fn write_out(output: Option<&Path>, bytes: &[u8]) -> Result<(), Failure> {
         None => {
             let stdout = std::io::stdout();
             let mut lock = stdout.lock();
-            lock.write_all(bytes).and_then(|_| lock.flush()).map_err(|e| Failure::new(format!("cannot write: {e}")))
+            match lock.write_all(bytes).and_then(|_| lock.flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::new(format!("cannot write: {e}"))),
+                _ => Ok(()),
+            }
         }
     }
 }

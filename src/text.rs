@@ -2,7 +2,8 @@
 //! escape sequence in a name becomes a visible placeholder, never a command to
 //! the terminal. Widths are display widths, so Chinese names are cut cleanly.
 
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
 
 /// The placeholder shown for each control character.
 pub const PLACEHOLDER: char = '�';
@@ -25,14 +26,17 @@ pub fn clean_multiline(text: &str) -> String {
     text.split('\n').map(clean).collect::<Vec<_>>().join("\n")
 }
 
+/// Columns as ratatui places them: each grapheme cluster by its own width.
+/// (Measuring the whole string at once can differ for Bengali and other
+/// scripts, which would push the rest of a row out of line.)
 pub fn width(text: &str) -> usize {
-    text.width()
+    text.graphemes(true).map(|g| g.width()).sum()
 }
 
 /// Cuts `text` to at most `max` columns, ending with `…` when it was cut.
 pub fn fit(text: &str, max: usize) -> String {
     let text = clean(text);
-    if text.width() <= max {
+    if width(&text) <= max {
         return text;
     }
     if max == 0 {
@@ -40,13 +44,13 @@ pub fn fit(text: &str, max: usize) -> String {
     }
     let mut out = String::new();
     let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
+    for g in text.graphemes(true) {
+        let w = g.width();
         if used + w > max - 1 {
             break;
         }
         used += w;
-        out.push(c);
+        out.push_str(g);
     }
     out.push('…');
     out
@@ -55,7 +59,7 @@ pub fn fit(text: &str, max: usize) -> String {
 /// Pads or cuts to exactly `cols` columns.
 pub fn pad(text: &str, cols: usize) -> String {
     let mut s = fit(text, cols);
-    let w = s.width();
+    let w = width(&s);
     s.extend(std::iter::repeat_n(' ', cols.saturating_sub(w)));
     s
 }
@@ -83,5 +87,10 @@ mod tests {
         assert_eq!(fit("abc", 0), "");
         // Combining marks take no column.
         assert_eq!(width(&pad("Zoe\u{308}", 4)), 4);
+        // Bengali: measured cluster by cluster, as ratatui draws it.
+        let name = "সাদিয়া";
+        let by_cluster: usize = name.graphemes(true).map(|g| g.width()).sum();
+        assert_eq!(width(name), by_cluster);
+        assert_eq!(width(&pad(name, 12)), 12);
     }
 }

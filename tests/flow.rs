@@ -55,7 +55,7 @@ fn check_in_by_search() {
     let s = screen(&mut app);
     assert!(s.contains(" Find: zoe▏"), "{s}");
     let found = hits(&s);
-    assert!(found[0].contains("Zoë Clarke") && found[0].contains("Ava (6m)"), "{s}");
+    assert!(found[0].contains("Zoë Clarke") && found[0].contains("Ava 6m"), "{s}");
     enter(&mut app);
 
     let s = screen(&mut app);
@@ -580,7 +580,6 @@ fn help_lists_the_keys_of_the_key_map() {
 }
 
 #[test]
-#[ignore = "bug: at 80x24 the help cannot scroll (↓/j are not bound in Ctx::Help, so update_overlay never sees Down) and sentences longer than 63 characters are cut"]
 fn help_at_80x24_can_be_read_to_the_end() {
     let fx = Fixture::new();
     let mut app = fx.app();
@@ -892,7 +891,6 @@ fn no_color_means_no_colour_and_glyphs_carry_the_state() {
 }
 
 #[test]
-#[ignore = "bug: the family form's title (\"Edit <carer>\") is not passed through text::clean, so ratatui drops the ESC and BEL and no placeholder shows"]
 fn an_escape_sequence_in_a_form_title_shows_a_placeholder() {
     let fx = Fixture::new();
     let mut app = fx.app();
@@ -904,7 +902,6 @@ fn an_escape_sequence_in_a_form_title_shows_a_placeholder() {
 }
 
 #[test]
-#[ignore = "bug: the empty note form's placeholder is drawn in ratatui-textarea's default DarkGray even with NO_COLOR"]
 fn no_color_in_an_empty_note_form() {
     let fx = Fixture::new();
     let mut app = fx.app_with(Theme { color: false });

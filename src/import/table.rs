@@ -61,24 +61,14 @@ pub struct Table {
 pub fn read(bytes: &[u8], required: &[&str], optional: &[&str]) -> Result<Table, ImportError> {
     let text = std::str::from_utf8(bytes).map_err(|_| ImportError::NotUtf8)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| csv_error(&e))?
-        .iter()
-        .map(|h| h.trim().to_lowercase())
-        .collect();
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
+    let headers: Vec<String> =
+        reader.headers().map_err(|e| csv_error(&e))?.iter().map(|h| h.trim().to_lowercase()).collect();
     if headers.iter().all(|h| h.is_empty()) {
         return Err(ImportError::Empty(required.join(",")));
     }
-    let missing: Vec<String> = required
-        .iter()
-        .filter(|r| !headers.iter().any(|h| h == *r))
-        .map(|r| r.to_string())
-        .collect();
+    let missing: Vec<String> =
+        required.iter().filter(|r| !headers.iter().any(|h| h == *r)).map(|r| r.to_string()).collect();
     if !missing.is_empty() {
         return Err(ImportError::MissingColumns(missing));
     }
@@ -94,15 +84,22 @@ pub fn read(bytes: &[u8], required: &[&str], optional: &[&str]) -> Result<Table,
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
-        let fields = headers
-            .iter()
-            .zip(record.iter())
-            .map(|(h, v)| (h.clone(), v.to_string()))
-            .collect();
+        let line = record.position().map(|p| line_at(text, p.byte())).unwrap_or(0);
+        let fields = headers.iter().zip(record.iter()).map(|(h, v)| (h.clone(), v.to_string())).collect();
         rows.push(Row { line, fields });
     }
     Ok(Table { rows, ignored })
+}
+
+/// The line a record starts on, counted from its byte offset. The csv crate's
+/// own line count runs one short after CRLF line ends, which Excel writes
+/// (rust-csv#395), and facilitators look rows up by the numbers Excel shows.
+fn line_at(text: &str, byte: u64) -> u64 {
+    let at = (byte as usize).min(text.len());
+    let before = text.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() as u64;
+    // With CRLF the record's offset can point at the '\n' that ends the line before.
+    let on_newline = text.as_bytes().get(at) == Some(&b'\n');
+    1 + before + u64::from(on_newline)
 }
 
 fn csv_error(e: &csv::Error) -> ImportError {

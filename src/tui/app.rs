@@ -1,12 +1,12 @@
 //! The app: state, and `update`, which carries out one action. Whatever an
 //! action saves is committed (flushed and synced) before the screen says so.
 
+use super::Options;
 use super::action::{Action, Screen};
 use super::forms::{Field, Form, NoteForm, NotePart, Purpose};
 use super::keymap::{self, Ctx};
 use super::state::*;
 use super::theme::Theme;
-use super::Options;
 use crate::clock::{Clock, parse_date};
 use crate::domain::fold::{fold, postcode};
 use crate::domain::tags::TagList;
@@ -165,7 +165,7 @@ impl App {
     fn ask_initials(&mut self) {
         let form = Form::new(
             Purpose::Initials,
-            "Who is facilitating?",
+            "Who is facilitating today?",
             "Your initials go on every check-in and note you make today.",
             vec![Field::text("Initials", &self.initials.clone(), "e.g. AB", true)],
         );
@@ -227,7 +227,8 @@ impl App {
             .iter()
             .filter(|id| {
                 let f = &self.families[*id];
-                f.carers.iter().any(|c| fold(&c.name).contains(&filter)) || f.babies.iter().any(|b| fold(&b.name).contains(&filter))
+                f.carers.iter().any(|c| fold(&c.name).contains(&filter))
+                    || f.babies.iter().any(|b| fold(&b.name).contains(&filter))
             })
             .copied()
             .collect()
@@ -257,11 +258,8 @@ impl App {
     /// "Amina Begum with Aisha (7m)"
     pub fn who(&self, f: &Family) -> String {
         let today = self.today();
-        let babies: Vec<String> = f
-            .babies
-            .iter()
-            .map(|b| format!("{} ({})", b.name, age::age_on(b.dob, b.due, today)))
-            .collect();
+        let babies: Vec<String> =
+            f.babies.iter().map(|b| format!("{} ({})", b.name, age::age_on(b.dob, b.due, today))).collect();
         format!("{} with {}", f.first_carer(), babies.join(" & "))
     }
 
@@ -354,7 +352,8 @@ impl App {
         let under = self.overlay.take().map(Box::new);
         let mut input = super::unlock::masked();
         input.set_placeholder_text("passphrase");
-        self.overlay = Some(Overlay::Locked(Box::new(Locked { input, wrong: 0, retry_at: None, message: None, under })));
+        self.overlay =
+            Some(Overlay::Locked(Box::new(Locked { input, wrong: 0, retry_at: None, message: None, under })));
     }
 
     fn try_unlock(&mut self, mut l: Box<Locked>) {
@@ -439,7 +438,9 @@ impl App {
                     self.error(e.to_string());
                 }
             }
-            Action::Up | Action::Down | Action::Top | Action::Bottom | Action::PageUp | Action::PageDown => self.move_cursor(action),
+            Action::Up | Action::Down | Action::Top | Action::Bottom | Action::PageUp | Action::PageDown => {
+                self.move_cursor(action)
+            }
             _ if self.phase != Phase::Session => {}
             Action::Back => self.back(),
             Action::Filter => self.roster.filtering = true,
@@ -614,7 +615,8 @@ impl App {
     fn session_summary(&self) -> Result<Option<crate::report::summary::SessionSummary>, StoreError> {
         let Some(day) = &self.day else { return Ok(None) };
         let Some(session) = &day.session else { return Ok(None) };
-        let mut sessions: HashMap<Uuid, Session> = self.store.sessions_of(day.group.id)?.into_iter().map(|s| (s.id, s)).collect();
+        let mut sessions: HashMap<Uuid, Session> =
+            self.store.sessions_of(day.group.id)?.into_iter().map(|s| (s.id, s)).collect();
         let mut attendance: HashMap<(Uuid, Uuid), Attendance> = HashMap::new();
         for s in sessions.values() {
             for a in self.store.attendance_of_session(s.id)? {
@@ -794,8 +796,10 @@ impl App {
             },
             Overlay::Help { scroll } => match action {
                 Action::Back | Action::Help => {}
-                Action::Down => self.overlay = Some(Overlay::Help { scroll: scroll.saturating_add(1) }),
+                Action::Down => self.overlay = Some(Overlay::Help { scroll: scroll.saturating_add(1).min(400) }),
                 Action::Up => self.overlay = Some(Overlay::Help { scroll: scroll.saturating_sub(1) }),
+                Action::PageDown => self.overlay = Some(Overlay::Help { scroll: scroll.saturating_add(15).min(400) }),
+                Action::PageUp => self.overlay = Some(Overlay::Help { scroll: scroll.saturating_sub(15) }),
                 _ => self.overlay = Some(Overlay::Help { scroll }),
             },
             Overlay::Confirm(c, under) => match action {
@@ -890,7 +894,7 @@ impl App {
         let form = Form::new(
             Purpose::WalkIn,
             "Walk-in",
-            "A family not on the roster. Enter moves on; Enter on the last field saves and checks them in.",
+            "Enter moves on; Enter on the last field saves and checks them in.",
             vec![
                 Field::text("Carer's name", &name, "e.g. Amina Begum", true),
                 Field::text("Baby's name", "", "e.g. Aisha", true),
@@ -904,23 +908,40 @@ impl App {
 
     fn group_form(&mut self, id: Option<Uuid>) {
         let g = id.and_then(|id| self.groups.iter().find(|g| g.id == id)).cloned();
-        let hoods: Vec<String> = std::iter::once("-".to_string()).chain(Neighbourhood::ALL.iter().map(|n| n.label().to_string())).collect();
+        let hoods: Vec<String> =
+            std::iter::once("-".to_string()).chain(Neighbourhood::ALL.iter().map(|n| n.label().to_string())).collect();
         let hood = g.as_ref().and_then(|g| g.neighbourhood).map(|n| n as usize + 1).unwrap_or(0);
         let days: Vec<String> = (0..7u8)
             .map(|d| group::weekday_name(chrono::Weekday::try_from(d).unwrap_or(chrono::Weekday::Mon)).to_string())
             .collect();
-        let weekday = g.as_ref().map(|g| g.weekday as usize).unwrap_or(self.today().weekday().num_days_from_monday() as usize);
+        let weekday =
+            g.as_ref().map(|g| g.weekday as usize).unwrap_or(self.today().weekday().num_days_from_monday() as usize);
         let form = Form::new(
             Purpose::Group(id),
             if id.is_some() { "Edit group" } else { "New group" },
             "←/→ or Space change a choice. Enter on the last field saves.",
             vec![
                 Field::text("Name", g.as_ref().map(|g| g.name.as_str()).unwrap_or(""), "e.g. Central", true),
-                Field::text("Venue", g.as_ref().map(|g| g.venue.as_str()).unwrap_or(""), "e.g. Blenheim Crescent Church Hall, LU3 1HB", false),
+                Field::text(
+                    "Venue",
+                    g.as_ref().map(|g| g.venue.as_str()).unwrap_or(""),
+                    "e.g. Blenheim Crescent Church Hall, LU3 1HB",
+                    false,
+                ),
                 Field::choice("Neighbourhood", hoods, hood),
                 Field::choice("Day", days, weekday),
-                Field::text("Starts", &g.as_ref().map(|g| g.start.format("%H:%M").to_string()).unwrap_or("10:00".into()), "HH:MM", true),
-                Field::text("Ends", &g.as_ref().map(|g| g.end.format("%H:%M").to_string()).unwrap_or("11:30".into()), "HH:MM", true),
+                Field::text(
+                    "Starts",
+                    &g.as_ref().map(|g| g.start.format("%H:%M").to_string()).unwrap_or("10:00".into()),
+                    "HH:MM",
+                    true,
+                ),
+                Field::text(
+                    "Ends",
+                    &g.as_ref().map(|g| g.end.format("%H:%M").to_string()).unwrap_or("11:30".into()),
+                    "HH:MM",
+                    true,
+                ),
             ],
         );
         self.overlay = Some(Overlay::Form(Box::new(form)));
@@ -938,22 +959,40 @@ impl App {
         }
         for (i, b) in f.babies.iter().enumerate() {
             fields.push(Field::text(format!("Baby {} name", i + 1), &b.name, "", true));
-            fields.push(Field::text(format!("Baby {} born", i + 1), &b.dob.format("%d/%m/%Y").to_string(), "dd/mm/yyyy", true));
+            fields.push(Field::text(
+                format!("Baby {} born", i + 1),
+                &b.dob.format("%d/%m/%Y").to_string(),
+                "dd/mm/yyyy",
+                true,
+            ));
             let due = b.due.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default();
             fields.push(Field::text(format!("Baby {} due", i + 1), &due, "dd/mm/yyyy if born early", false));
         }
         fields.push(Field::text("Postcode", &f.postcode, "", false));
         fields.push(Field::text("Home language", &f.home_language, "", false));
         fields.push(Field::choice("Interpreter needed", yes_no(), f.interpreter as usize));
-        fields.push(Field::choice("Health visiting", labels(&HvLevel::ALL.iter().map(|h| h.label()).collect::<Vec<_>>()), f.hv_level as usize));
-        fields.push(Field::choice("Level of need", labels(&["-", "1", "2", "3", "4"]), f.need_level.unwrap_or(0) as usize));
+        fields.push(Field::choice(
+            "Health visiting",
+            labels(&HvLevel::ALL.iter().map(|h| h.label()).collect::<Vec<_>>()),
+            f.hv_level as usize,
+        ));
+        fields.push(Field::choice(
+            "Level of need",
+            labels(&["-", "1", "2", "3", "4"]),
+            f.need_level.unwrap_or(0) as usize,
+        ));
         fields.push(Field::choice("EHA in place", yes_no(), f.eha as usize));
         let consents = labels(&ConsentAnswer::ALL.iter().map(|c| c.label()).collect::<Vec<_>>());
         fields.push(Field::choice("Photo consent", consents.clone(), f.photos.answer as usize));
         fields.push(Field::choice("Data sharing consent", consents, f.data_sharing.answer as usize));
         let alerts: Vec<String> = f.alerts.iter().map(|a| format!("{}: {}", a.kind.label(), a.text)).collect();
         fields.push(Field::text("Alerts", &alerts.join("; "), "Allergy: peanuts; May not collect: ...", false));
-        let form = Form::new(Purpose::EditFamily(f.id), format!("Edit {}", f.first_carer()), "Saved as one change with Ctrl-S.", fields);
+        let form = Form::new(
+            Purpose::EditFamily(f.id),
+            format!("Edit {}", f.first_carer()),
+            "Saved as one change with Ctrl-S.",
+            fields,
+        );
         self.overlay = Some(Overlay::Form(Box::new(form)));
     }
 
@@ -972,7 +1011,8 @@ impl App {
     }
 
     fn save_initials(&mut self, form: &Form) -> Result<(), String> {
-        let initials: String = form.value("Initials").chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+        let initials: String =
+            form.value("Initials").chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
         if initials.is_empty() || initials.chars().count() > 4 || !initials.chars().all(char::is_alphabetic) {
             return Err("Initials are one to four letters, e.g. AB.".into());
         }
@@ -997,7 +1037,12 @@ impl App {
         let group = self.day.as_ref().map(|d| d.group.id);
         let family = Family {
             id: new_id(now),
-            carers: vec![Carer { id: new_id(now), name: carer, relationship: String::new(), phone: form.value("Phone") }],
+            carers: vec![Carer {
+                id: new_id(now),
+                name: carer,
+                relationship: String::new(),
+                phone: form.value("Phone"),
+            }],
             babies: vec![Baby { id: new_id(now), name: baby, dob, due: None, sex: None }],
             postcode: postcode(&form.value("Postcode")),
             neighbourhood: self.day.as_ref().and_then(|d| d.group.neighbourhood),
@@ -1013,9 +1058,11 @@ impl App {
             // Expected from next week on; today they are a walk-in.
             groups: group.into_iter().collect(),
             stamp: Stamp::new(now, device),
+            erased: None,
         };
         let session = self.session().map_err(|e| e.to_string())?;
-        let a = self.store.add_walk_in(&session, &family, &self.initials, now).map_err(|e| format!("Not saved: {e}"))?;
+        let a =
+            self.store.add_walk_in(&session, &family, &self.initials, now).map_err(|e| format!("Not saved: {e}"))?;
         let id = family.id;
         self.search.upsert(&family);
         self.families.insert(id, family.clone());
@@ -1035,7 +1082,8 @@ impl App {
             return Err("A group needs a name.".into());
         }
         let time = |label: &str| {
-            NaiveTime::parse_from_str(&form.value(label), "%H:%M").map_err(|_| format!("{label}: write the time as HH:MM, e.g. 10:00"))
+            NaiveTime::parse_from_str(&form.value(label), "%H:%M")
+                .map_err(|_| format!("{label}: write the time as HH:MM, e.g. 10:00"))
         };
         let (start, end) = (time("Starts")?, time("Ends")?);
         if end <= start {
@@ -1081,7 +1129,9 @@ impl App {
     }
 
     fn save_family(&mut self, form: &Form, id: Uuid) -> Result<(), String> {
-        let Some(mut f) = self.families.get(&id).cloned() else { return Err("That family is no longer in the store.".into()) };
+        let Some(mut f) = self.families.get(&id).cloned() else {
+            return Err("That family is no longer in the store.".into());
+        };
         let today = self.today();
         for (i, c) in f.carers.iter_mut().enumerate() {
             let name = form.value(&format!("Carer {} name", i + 1));
@@ -1098,12 +1148,17 @@ impl App {
                 return Err(format!("Baby {} needs a name.", i + 1));
             }
             b.name = name;
-            b.dob = parse_date(&form.value(&format!("Baby {} born", i + 1))).map_err(|e| format!("Baby {} born: {e}", i + 1))?;
+            b.dob = parse_date(&form.value(&format!("Baby {} born", i + 1)))
+                .map_err(|e| format!("Baby {} born: {e}", i + 1))?;
             if b.dob > today {
                 return Err(format!("Baby {}'s date of birth is after today.", i + 1));
             }
             let due = form.value(&format!("Baby {} due", i + 1));
-            b.due = if due.is_empty() { None } else { Some(parse_date(&due).map_err(|e| format!("Baby {} due: {e}", i + 1))?) };
+            b.due = if due.is_empty() {
+                None
+            } else {
+                Some(parse_date(&due).map_err(|e| format!("Baby {} due: {e}", i + 1))?)
+            };
         }
         f.postcode = postcode(&form.value("Postcode"));
         f.home_language = form.value("Home language");
@@ -1174,7 +1229,11 @@ impl App {
         };
         let result = match note.editing {
             Some(obs_id) => {
-                let existing = self.store.observations_of_family(note.family).ok().and_then(|l| l.into_iter().find(|o| o.id == obs_id));
+                let existing = self
+                    .store
+                    .observations_of_family(note.family)
+                    .ok()
+                    .and_then(|l| l.into_iter().find(|o| o.id == obs_id));
                 match existing {
                     Some(mut o) if note.changed() => {
                         o.revise(rev, self.store.device());
@@ -1197,6 +1256,7 @@ impl App {
                     revisions: vec![rev],
                     deleted: None,
                     stamp: Stamp::new(now, self.store.device()),
+                    erased: None,
                 };
                 self.store.save_observation(&o).map(|_| o)
             }),
@@ -1207,7 +1267,11 @@ impl App {
                     self.error(e.to_string());
                     return;
                 }
-                let flag = if o.concern() == Concern::Safeguarding { " — safeguarding concern: tell the safeguarding lead today" } else { "" };
+                let flag = if o.concern() == Concern::Safeguarding {
+                    " — safeguarding concern: tell the safeguarding lead today"
+                } else {
+                    ""
+                };
                 self.done(format!("✓ Note saved {}{flag}", self.now_hm()));
             }
             Err(e) => {

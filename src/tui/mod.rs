@@ -5,6 +5,7 @@
 
 pub mod action;
 pub mod app;
+pub mod backend;
 pub mod forms;
 pub mod keymap;
 pub mod screens;
@@ -38,11 +39,13 @@ pub enum Opening {
 
 pub fn run(opening: Opening, clock: Rc<dyn Clock>, options: Options) -> Result<(), Failure> {
     if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-        return Err(Failure::new("thinkbaby's screens need a terminal. Run it in a terminal window, or use a command (thinkbaby --help)."));
+        return Err(Failure::new(
+            "thinkbaby's screens need a terminal. Run it in a terminal window, or use a command (thinkbaby --help).",
+        ));
     }
     let theme = theme::Theme::from_env();
-    // ratatui::init restores the terminal on panic too.
-    let mut terminal = ratatui::init();
+    // Restores the terminal on panic too.
+    let mut terminal = backend::init().map_err(|e| Failure::new(format!("cannot use this terminal: {e}")))?;
     let result = (|| {
         let store = match opening {
             Opening::Ready(store) => store,
@@ -58,7 +61,7 @@ pub fn run(opening: Opening, clock: Rc<dyn Clock>, options: Options) -> Result<(
     result
 }
 
-fn event_loop(app: &mut app::App, terminal: &mut ratatui::DefaultTerminal) -> Result<(), Failure> {
+fn event_loop(app: &mut app::App, terminal: &mut backend::Term) -> Result<(), Failure> {
     let io = |e: std::io::Error| Failure::new(format!("the terminal stopped working: {e}"));
     let mut dirty = true;
     while !app.quit {

@@ -49,9 +49,17 @@ impl Theme {
         Style::new().add_modifier(Modifier::REVERSED)
     }
     pub fn key(&self) -> Style {
-        if self.color { Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD) } else { Style::new().add_modifier(Modifier::BOLD) }
+        if self.color {
+            Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)
+        } else {
+            Style::new().add_modifier(Modifier::BOLD)
+        }
     }
     pub fn header(&self) -> Style {
-        if self.color { Style::new().bg(Color::Blue).fg(Color::White) } else { Style::new().add_modifier(Modifier::REVERSED) }
+        if self.color {
+            Style::new().bg(Color::Blue).fg(Color::White)
+        } else {
+            Style::new().add_modifier(Modifier::REVERSED)
+        }
     }
 }

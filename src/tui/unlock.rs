@@ -6,7 +6,6 @@ use super::theme::Theme;
 use crate::commands::Failure;
 use crate::passphrase::{Kind, WHY};
 use crate::store::{Store, StoreError, Unlock};
-use ratatui::DefaultTerminal;
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -33,7 +32,12 @@ fn text(t: &TextArea<'_>) -> SecretString {
 }
 
 /// Asks until the store opens; None when the facilitator quits.
-pub fn run(terminal: &mut DefaultTerminal, dir: &Path, kind: Kind, theme: Theme) -> Result<Option<Store>, Failure> {
+pub fn run(
+    terminal: &mut super::backend::Term,
+    dir: &Path,
+    kind: Kind,
+    theme: Theme,
+) -> Result<Option<Store>, Failure> {
     let io = |e: std::io::Error| Failure::new(format!("the terminal stopped working: {e}"));
     let mut first = masked();
     let mut second = masked();
@@ -42,8 +46,12 @@ pub fn run(terminal: &mut DefaultTerminal, dir: &Path, kind: Kind, theme: Theme)
     let mut message: Option<String> = None;
     loop {
         let (title, lines) = match (kind, stage) {
-            (Kind::Existing, _) => (" Unlock thinkbaby ", vec![format!("Passphrase for the store in {}:", dir.display())]),
-            (Kind::New, 0) => (" Choose a passphrase ", vec![WHY.to_string(), String::new(), "New passphrase:".to_string()]),
+            (Kind::Existing, _) => {
+                (" Unlock thinkbaby ", vec![format!("Passphrase for the store in {}:", dir.display())])
+            }
+            (Kind::New, 0) => {
+                (" Choose a passphrase ", vec![WHY.to_string(), String::new(), "New passphrase:".to_string()])
+            }
             (Kind::New, _) => (" Choose a passphrase ", vec!["Type the same passphrase again:".to_string()]),
         };
         let field = if stage == 0 { &first } else { &second };
@@ -52,7 +60,8 @@ pub fn run(terminal: &mut DefaultTerminal, dir: &Path, kind: Kind, theme: Theme)
                 let area = f.area();
                 let w = area.width.min(72);
                 let h = area.height.min(14);
-                let r = Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h };
+                let r =
+                    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h };
                 f.render_widget(Clear, r);
                 let mut body: Vec<Line> = lines.iter().map(|l| Line::raw(crate::text::clean(l))).collect();
                 let dots = "•".repeat(field.lines().join("").chars().count());
@@ -75,7 +84,11 @@ pub fn run(terminal: &mut DefaultTerminal, dir: &Path, kind: Kind, theme: Theme)
             return Ok(None);
         }
         if k.code != KeyCode::Enter {
-            if stage == 0 { first.input(k) } else { second.input(k) };
+            if stage == 0 {
+                first.input(k)
+            } else {
+                second.input(k)
+            };
             continue;
         }
         match (kind, stage) {
@@ -104,7 +117,9 @@ pub fn run(terminal: &mut DefaultTerminal, dir: &Path, kind: Kind, theme: Theme)
                     let wait = delay(wrong);
                     message = Some(format!("Wrong passphrase. Wait {} s, then try again.", wait.as_secs()));
                     first = masked();
-                    terminal.draw(|f| f.render_widget(Paragraph::new(message.clone().unwrap_or_default()), f.area())).map_err(io)?;
+                    terminal
+                        .draw(|f| f.render_widget(Paragraph::new(message.clone().unwrap_or_default()), f.area()))
+                        .map_err(io)?;
                     std::thread::sleep(wait);
                     // Keys pressed while waiting are dropped, not taken as a new try.
                     while event::poll(Duration::ZERO).map_err(io)? {

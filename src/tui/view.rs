@@ -21,7 +21,8 @@ pub fn draw(app: &mut App, frame: &mut Frame) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let msg = format!("Make this window larger (at least {MIN_WIDTH}×{MIN_HEIGHT}) to use thinkbaby.");
-        frame.render_widget(Paragraph::new(fit(&msg, area.width as usize)), Rect { height: 1.min(area.height), ..area });
+        frame
+            .render_widget(Paragraph::new(fit(&msg, area.width as usize)), Rect { height: 1.min(area.height), ..area });
         return;
     }
     if let Some(Overlay::Locked(l)) = &app.overlay {
@@ -38,8 +39,12 @@ pub fn draw(app: &mut App, frame: &mut Frame) {
     .areas(area);
     header(app, frame, head);
     match app.phase {
-        Phase::Welcome => screens::welcome::draw(app, frame, Rect { y: tabs.y, height: tabs.height + body.height, ..body }),
-        Phase::Picker => screens::picker::draw(app, frame, Rect { y: tabs.y, height: tabs.height + body.height, ..body }),
+        Phase::Welcome => {
+            screens::welcome::draw(app, frame, Rect { y: tabs.y, height: tabs.height + body.height, ..body })
+        }
+        Phase::Picker => {
+            screens::picker::draw(app, frame, Rect { y: tabs.y, height: tabs.height + body.height, ..body })
+        }
         Phase::Session => {
             tab_bar(app, frame, tabs);
             match app.screen {
@@ -98,8 +103,9 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
             let concerns = day.notes.values().flatten().filter(|o| o.concern() != Concern::None).count();
             let left = day.attendance.values().filter(|a| !a.is_in()).count();
             let left = if left > 0 { format!(" ({left} left)") } else { String::new() };
+            // Fits 80 columns with two-digit counts.
             let counts = format!(
-                " Here {here}{left} of {expected} expected · adults {adults} · babies {babies} · first visits {first} · concerns {concerns}"
+                " Here {here} of {expected}{left} · adults {adults} · babies {babies} · first visits {first} · concerns {concerns}"
             );
             (top, counts)
         }
@@ -110,8 +116,14 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
     let right = format!("{demo}{who}");
     let room = w.saturating_sub(right.chars().count());
     let top_line = format!("{:<room$}{right}", fit(&top, room));
-    frame.render_widget(Paragraph::new(fit(&top_line, w)).style(app.theme.header().add_modifier(ratatui::style::Modifier::BOLD)), Rect { height: 1, ..area });
-    frame.render_widget(Paragraph::new(fit(&counts, w)).style(app.theme.header()), Rect { y: area.y + 1, height: 1, ..area });
+    frame.render_widget(
+        Paragraph::new(fit(&top_line, w)).style(app.theme.header().add_modifier(ratatui::style::Modifier::BOLD)),
+        Rect { height: 1, ..area },
+    );
+    frame.render_widget(
+        Paragraph::new(fit(&counts, w)).style(app.theme.header()),
+        Rect { y: area.y + 1, height: 1, ..area },
+    );
 }
 
 fn tab_bar(app: &App, frame: &mut Frame, area: Rect) {
@@ -159,6 +171,18 @@ pub fn centred(frame: &mut Frame, area: Rect, w: u16, h: u16) -> Rect {
     let h = h.min(area.height);
     let r = Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h };
     frame.render_widget(Clear, r);
+    // A wide character (李) whose right half falls under the box's left edge
+    // would be drawn half over the border: blank it.
+    if r.x > 0 {
+        let buf = frame.buffer_mut();
+        for y in r.y..r.y + r.height {
+            if let Some(cell) = buf.cell_mut((r.x - 1, y))
+                && crate::text::width(cell.symbol()) > 1
+            {
+                cell.set_symbol(" ");
+            }
+        }
+    }
     r
 }
 

@@ -16,7 +16,10 @@ pub enum Purpose {
 pub enum FieldKind {
     Text(Box<TextArea<'static>>),
     /// One of a few options, changed with ←/→ or Space.
-    Choice { options: Vec<String>, index: usize },
+    Choice {
+        options: Vec<String>,
+        index: usize,
+    },
 }
 
 #[derive(Debug)]

@@ -38,7 +38,8 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     for (i, id) in hits.iter().enumerate().skip(start).take(height) {
         let Some(f) = app.families.get(id) else { continue };
         let (g, gstyle) = super::roster::glyph(app, *id);
-        let babies: Vec<String> = f.babies.iter().map(|b| format!("{} ({})", b.name, age::age_on(b.dob, b.due, today))).collect();
+        let babies: Vec<String> =
+            f.babies.iter().map(|b| format!("{} {}", b.name, age::age_on(b.dob, b.due, today))).collect();
         let extra = [f.postcode.as_str(), f.carers.first().map(|c| c.phone.as_str()).unwrap_or("")]
             .iter()
             .filter(|s| !s.is_empty())

@@ -58,7 +58,10 @@ fn details(app: &App, f: &Family, w: usize) -> Vec<Line<'static>> {
     }
     let lang = if f.home_language.is_empty() { "-".to_string() } else { f.home_language.clone() };
     let interp = if f.interpreter { " (interpreter needed)" } else { "" };
-    l.push(Line::raw(fit(&format!("   {}  ·  language {lang}{interp}", if f.postcode.is_empty() { "no postcode" } else { &f.postcode }), w)));
+    l.push(Line::raw(fit(
+        &format!("   {}  ·  language {lang}{interp}", if f.postcode.is_empty() { "no postcode" } else { &f.postcode }),
+        w,
+    )));
     let need = f.need_level.map(|n| format!("level {n}")).unwrap_or("level -".into());
     let referred = f.referral.date.map(|d| format!(" on {}", d.format("%d/%m/%Y"))).unwrap_or_default();
     l.push(Line::raw(fit(
@@ -70,7 +73,10 @@ fn details(app: &App, f: &Family, w: usize) -> Vec<Line<'static>> {
         ),
         w,
     )));
-    l.push(Line::raw(fit(&format!("   consent: photos {} · data sharing {}", f.photos.answer, f.data_sharing.answer), w)));
+    l.push(Line::raw(fit(
+        &format!("   consent: photos {} · data sharing {}", f.photos.answer, f.data_sharing.answer),
+        w,
+    )));
     for a in &f.alerts {
         l.push(Line::styled(fit(&format!("   ! {}: {}", a.kind, a.text), w), t.alert()));
     }
@@ -92,14 +98,19 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let mut dates = HashSet::new();
     for a in &attendance {
         let session = app.store.session(a.session).ok().flatten();
-        let group = session.as_ref().and_then(|s| app.groups.iter().find(|g| g.id == s.group)).map(|g| g.name.clone()).unwrap_or_default();
+        let group = session
+            .as_ref()
+            .and_then(|s| app.groups.iter().find(|g| g.id == s.group))
+            .map(|g| g.name.clone())
+            .unwrap_or_default();
         if let Some(s) = &session {
             dates.insert(s.date);
         }
         let when = app.clock.local(a.checked_in);
         let out = a.checked_out.map(|o| format!("-{}", app.clock.local(o).format("%H:%M"))).unwrap_or_default();
         let walk = if a.walk_in { " walk-in" } else { "" };
-        let text = format!("   {}  attended {} {}{out}{walk}", when.format("%d/%m/%Y"), clean(&group), when.format("%H:%M"));
+        let text =
+            format!("   {}  attended {} {}{out}{walk}", when.format("%d/%m/%Y"), clean(&group), when.format("%H:%M"));
         entries.push((a.checked_in, Line::raw(fit(&text, w))));
     }
     for o in &notes {
@@ -130,7 +141,11 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     lines.push(Line::raw(""));
     let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     lines.push(Line::styled(
-        format!(" History ({}, {}), newest first", plural(attendance.len(), "visit", "visits"), plural(notes.len(), "note", "notes")),
+        format!(
+            " History ({}, {}), newest first",
+            plural(attendance.len(), "visit", "visits"),
+            plural(notes.len(), "note", "notes")
+        ),
         t.title(),
     ));
     if entries.is_empty() {
@@ -148,7 +163,9 @@ mod tests {
     fn chart_marks_weeks_attended_and_names_months_without_overlap() {
         let today = NaiveDate::from_ymd_opt(2026, 11, 19).unwrap();
         let dates: HashSet<NaiveDate> =
-            [NaiveDate::from_ymd_opt(2026, 11, 19).unwrap(), NaiveDate::from_ymd_opt(2026, 11, 5).unwrap()].into_iter().collect();
+            [NaiveDate::from_ymd_opt(2026, 11, 19).unwrap(), NaiveDate::from_ymd_opt(2026, 11, 5).unwrap()]
+                .into_iter()
+                .collect();
         let (bars, months) = week_chart(&dates, today);
         assert_eq!(bars.chars().count(), WEEKS as usize);
         assert!(bars.ends_with("█·█"), "{bars}");

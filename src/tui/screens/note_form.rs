@@ -14,7 +14,9 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 pub fn draw(app: &App, frame: &mut Frame, area: Rect, note: &NoteForm) {
     let t = &app.theme;
     let r = centred(frame, area, area.width, area.height);
-    let block = Block::default().borders(Borders::ALL).title(fit(&format!(" {} ", note.title), r.width.saturating_sub(4) as usize));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(fit(&format!(" {} ", note.title), r.width.saturating_sub(4) as usize));
     let inner = block.inner(r);
     frame.render_widget(block, r);
     let tag_rows = (app.tags.tags.len() as u16).div_ceil(if inner.width >= 100 { 3 } else { 2 });
@@ -36,13 +38,18 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, note: &NoteForm) {
     // The text box: ratatui-textarea draws and wraps it; shown text is cleaned on save/display.
     let mut text = note.text.clone();
     text.set_block(Block::default().borders(Borders::TOP).title(" Note ").border_style(focus_style(NotePart::Text)));
+    text.set_placeholder_style(t.dim());
     if note.part != NotePart::Text {
         text.set_cursor_style(Style::new());
     }
     frame.render_widget(&text, text_area);
     frame.render_widget(
         Paragraph::new(Line::styled(
-            if note.part == NotePart::Tags { "─ Tags: press a letter to toggle ─" } else { "─ Tags (Tab to choose) ─" },
+            if note.part == NotePart::Tags {
+                "─ Tags: press a letter to toggle ─"
+            } else {
+                "─ Tags (Tab to choose) ─"
+            },
             focus_style(NotePart::Tags),
         )),
         tags_head,
@@ -66,12 +73,18 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, note: &NoteForm) {
     let concern_style = if note.concern == Concern::Safeguarding { t.alert() } else { focus_style(NotePart::Concern) };
     let mut spans = vec![
         Span::styled("Concern: ", focus_style(NotePart::Concern)),
-        Span::styled(if note.part == NotePart::Concern { format!("◀ {} ▶", note.concern) } else { note.concern.to_string() }, concern_style),
+        Span::styled(
+            if note.part == NotePart::Concern { format!("◀ {} ▶", note.concern) } else { note.concern.to_string() },
+            concern_style,
+        ),
     ];
     if note.babies.len() > 1 {
         spans.push(Span::styled("   Baby: ", focus_style(NotePart::Baby)));
         let b = note.baby_label();
-        spans.push(Span::styled(if note.part == NotePart::Baby { format!("◀ {b} ▶") } else { b }, focus_style(NotePart::Baby)));
+        spans.push(Span::styled(
+            if note.part == NotePart::Baby { format!("◀ {b} ▶") } else { b },
+            focus_style(NotePart::Baby),
+        ));
     }
     if note.editing.is_some() {
         let why = crate::tui::state::input_text(&note.why);

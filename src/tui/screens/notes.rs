@@ -26,7 +26,8 @@ pub fn note_lines<'a>(app: &App, o: &Observation, selected: bool, revisions: boo
         .and_then(|b| app.families.get(&o.family).and_then(|f| f.baby(b)))
         .map(|b| format!(" · about {}", b.name))
         .unwrap_or_default();
-    let edited = if o.revisions.len() > 1 { format!(" · edited ({} versions)", o.revisions.len()) } else { String::new() };
+    let edited =
+        if o.revisions.len() > 1 { format!(" · edited ({} versions)", o.revisions.len()) } else { String::new() };
     let head = format!("{} {when} · {}{baby}{edited}", if selected { "▶" } else { " " }, clean(&o.author));
     let mut lines = vec![Line::from(vec![
         Span::styled(fit(&head, w.saturating_sub(18)), if selected { t.selected() } else { t.title() }),

@@ -19,7 +19,14 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     for (i, g) in app.groups.iter().enumerate() {
         let mark = if g.meets_on(today) { "today" } else { "" };
         let venue = if g.venue.is_empty() { "(no venue yet: e to edit)".to_string() } else { g.venue.clone() };
-        let text = format!(" {} {:<14} {:<6} {}  {}", if i == app.picker.selected { "▶" } else { " " }, fit(&g.name, 14), mark, g.when(), venue);
+        let text = format!(
+            " {} {:<14} {:<6} {}  {}",
+            if i == app.picker.selected { "▶" } else { " " },
+            fit(&g.name, 14),
+            mark,
+            g.when(),
+            venue
+        );
         let style = if i == app.picker.selected { t.selected() } else { ratatui::style::Style::new() };
         lines.push(Line::styled(fit(&text, w), style));
     }

@@ -14,7 +14,10 @@ pub fn confirm(app: &App, frame: &mut Frame, area: Rect, question: &str) {
     let w = (width(question) as u16 + 6).min(area.width);
     let r = centred(frame, area, w.max(30), 5);
     let block = Block::default().borders(Borders::ALL).title(" Are you sure? ");
-    let lines = vec![Line::raw(""), Line::styled(format!(" {}", fit(question, r.width.saturating_sub(4) as usize)), app.theme.title())];
+    let lines = vec![
+        Line::raw(""),
+        Line::styled(format!(" {}", fit(question, r.width.saturating_sub(4) as usize)), app.theme.title()),
+    ];
     frame.render_widget(Paragraph::new(lines).block(block), r);
 }
 
@@ -59,13 +62,20 @@ pub fn form(app: &App, frame: &mut Frame, area: Rect, form: &Form) {
         let label = format!("{marker}{}{req} ", crate::text::pad(&f.label, label_w));
         let room_v = inner_w.saturating_sub(width(&label));
         let mut spans = vec![Span::styled(label, if focused { t.title() } else { t.dim() })];
-        spans.push(Span::styled(fit(&value, room_v), if focused { t.selected() } else { ratatui::style::Style::new() }));
+        spans
+            .push(Span::styled(fit(&value, room_v), if focused { t.selected() } else { ratatui::style::Style::new() }));
         if !placeholder.is_empty() {
             spans.push(Span::styled(fit(&format!(" {placeholder}"), room_v.saturating_sub(width(&value))), t.dim()));
         }
         lines.push(Line::from(spans));
     }
-    let block = Block::default().borders(Borders::ALL).title(format!(" {} · Ctrl-S saves · Esc cancels ", form.title));
+    let keys = if form.purpose == crate::tui::forms::Purpose::Initials {
+        "Enter saves"
+    } else {
+        "Ctrl-S saves · Esc cancels"
+    };
+    let title = fit(&format!(" {} · {keys} ", form.title), r.width.saturating_sub(2) as usize);
+    let block = Block::default().borders(Borders::ALL).title(title);
     frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), r);
 }
 

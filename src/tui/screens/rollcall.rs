@@ -21,7 +21,10 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, r: &RollCall) {
     } else if missing == 0 {
         format!(" ✓ All {} people accounted for ({adults} adults, {babies} babies).", r.people.len())
     } else {
-        format!(" {missing} STILL MISSING of {} ({adults} adults, {babies} babies). Space marks each person.", r.people.len())
+        format!(
+            " {missing} STILL MISSING of {} ({adults} adults, {babies} babies). Space marks each person.",
+            r.people.len()
+        )
     };
     let mut lines = vec![Line::styled(fit(&head, w), if missing == 0 { t.ok() } else { t.alert() }), Line::raw("")];
     let room = rect.height.saturating_sub(4) as usize;
@@ -29,7 +32,13 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, r: &RollCall) {
     for (i, p) in r.people.iter().enumerate().skip(start).take(room) {
         let mark = if p.accounted { "[✓]" } else { "[ ]" };
         let text = format!(" {mark} {}", p.label);
-        let style = if i == r.cursor.selected { t.selected() } else if p.accounted { t.dim() } else { ratatui::style::Style::new() };
+        let style = if i == r.cursor.selected {
+            t.selected()
+        } else if p.accounted {
+            t.dim()
+        } else {
+            ratatui::style::Style::new()
+        };
         lines.push(Line::styled(fit(&text, w), style));
     }
     let block = Block::default().borders(Borders::ALL).title(format!(" Roll call · {missing} missing · Esc closes "));

@@ -72,9 +72,20 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let filter = input_text(&app.roster.filter);
     let top = if app.roster.filtering || !filter.is_empty() {
         let cursor = if app.roster.filtering { "▏" } else { "" };
-        format!(" Filter: {filter}{cursor}   ({} of {})", rows.len(), app.day.as_ref().map(|d| d.roster.len()).unwrap_or(0))
+        format!(
+            " Filter: {filter}{cursor}   ({} of {})",
+            rows.len(),
+            app.day.as_ref().map(|d| d.roster.len()).unwrap_or(0)
+        )
     } else {
-        format!(" {}{}{}{}{}", pad("  Carer", cw + 3), pad("Baby", bw + 1), pad("Flags", fw + 1), pad("In", tw), pad("Notes", nw))
+        format!(
+            " {}{}{}{}{}",
+            pad("  Carer", cw + 3),
+            pad("Baby", bw + 1),
+            pad("Flags", fw + 1),
+            pad("In", tw),
+            pad("Notes", nw)
+        )
     };
     lines.push(Line::styled(crate::text::fit(&top, w), t.title()));
     let height = area.height.saturating_sub(1) as usize;
@@ -92,7 +103,8 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     for (i, id) in rows.iter().enumerate().skip(start).take(height) {
         let Some(f) = app.families.get(id) else { continue };
         let (g, gstyle) = glyph(app, *id);
-        let babies: Vec<String> = f.babies.iter().map(|b| format!("{} {}", b.name, age::age_on(b.dob, b.due, today))).collect();
+        let babies: Vec<String> =
+            f.babies.iter().map(|b| format!("{} {}", b.name, age::age_on(b.dob, b.due, today))).collect();
         let a = app.day.as_ref().and_then(|d| d.attendance.get(id));
         let time = a.map(|a| app.clock.local(a.checked_in).format("%H:%M").to_string()).unwrap_or_default();
         let notes = app.day.as_ref().and_then(|d| d.notes.get(id)).map(|n| n.len().to_string()).unwrap_or_default();

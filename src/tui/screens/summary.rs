@@ -31,7 +31,8 @@ fn breakdown<'a>(app: &App, title: &str, rows: &[(String, usize)], w: usize) -> 
     let max = rows.iter().map(|r| r.1).max().unwrap_or(0);
     let label_w = 20.min(w.saturating_sub(10));
     for (label, n) in rows {
-        let b = bar(*n, max, w.saturating_sub(label_w + 8).min(16));
+        // Room for "   label nnn " and a gap before the next column.
+        let b = bar(*n, max, w.saturating_sub(label_w + 11).min(16));
         out.push(Line::raw(fit(&format!("   {} {n:>3} {b}", pad(label, label_w)), w)));
     }
     out
@@ -40,11 +41,15 @@ fn breakdown<'a>(app: &App, title: &str, rows: &[(String, usize)], w: usize) -> 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
     let Some(s) = &app.summary else {
-        frame.render_widget(Paragraph::new(" Nobody has been checked in today yet, so there is nothing to sum up."), area);
+        frame.render_widget(
+            Paragraph::new(" Nobody has been checked in today yet, so there is nothing to sum up."),
+            area,
+        );
         return;
     };
     let w = area.width as usize;
-    let [top, middle, chart] = Layout::vertical([Constraint::Length(4), Constraint::Min(3), Constraint::Length(4)]).areas(area);
+    let [top, middle, chart] =
+        Layout::vertical([Constraint::Length(4), Constraint::Min(3), Constraint::Length(4)]).areas(area);
     let head = vec![
         Line::from(vec![
             Span::styled(" Present: ", t.title()),
@@ -59,7 +64,10 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         )),
         Line::from(vec![
             Span::raw("   concerns: "),
-            Span::styled(format!("{} safeguarding", s.safeguarding), if s.safeguarding > 0 { t.alert() } else { t.dim() }),
+            Span::styled(
+                format!("{} safeguarding", s.safeguarding),
+                if s.safeguarding > 0 { t.alert() } else { t.dim() },
+            ),
             Span::raw(format!(", {} to follow up", s.follow_ups)),
         ]),
     ];
@@ -82,14 +90,26 @@ fn weekly<'a>(app: &App, s: &SessionSummary, w: usize) -> Vec<Line<'a>> {
     let cells: String = s
         .weekly
         .iter()
-        .map(|(_, n)| if max == 0 || *n == 0 { '·' } else { ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'][(n * 8).div_ceil(max).clamp(1, 8) - 1] })
+        .map(|(_, n)| {
+            if max == 0 || *n == 0 {
+                '·'
+            } else {
+                ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'][(n * 8).div_ceil(max).clamp(1, 8) - 1]
+            }
+        })
         .collect();
     let first = s.weekly.first().map(|x| x.0.format("%-d %b").to_string()).unwrap_or_default();
     let last = s.weekly.last().map(|x| x.0.format("%-d %b").to_string()).unwrap_or_default();
     vec![
-        Line::styled(format!(" Families a week at this group, last {} weeks (most: {max})", s.weekly.len()), app.theme.title()),
+        Line::styled(
+            format!(" Families a week at this group, last {} weeks (most: {max})", s.weekly.len()),
+            app.theme.title(),
+        ),
         Line::styled(fit(&format!("   {cells}"), w), app.theme.here()),
-        Line::styled(fit(&format!("   {first:<w2$}{last}", w2 = s.weekly.len().saturating_sub(last.len()).max(1)), w), app.theme.dim()),
+        Line::styled(
+            fit(&format!("   {first:<w2$}{last}", w2 = s.weekly.len().saturating_sub(last.len()).max(1)), w),
+            app.theme.dim(),
+        ),
     ]
 }
 
