@@ -308,6 +308,7 @@ fn history(store: &Store, clock: &dyn Clock, rng: &mut Lcg, groups: &[(&Group, [
             }],
             deleted: None,
             stamp: Stamp::new(written, device),
+            erased: None,
         };
         change.put_observation(&o);
     }

@@ -134,6 +134,7 @@ mod tests {
             alerts: vec![],
             groups: vec![],
             stamp: Stamp::new(now, Uuid::nil()),
+            erased: None,
         }
     }
 

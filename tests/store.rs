@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use thinkbaby::clock::{Clock, FixedClock};
 use thinkbaby::domain::*;
 use thinkbaby::store::keys::{self, TreeId};
-use thinkbaby::store::migrate::FamilyV1;
+use thinkbaby::store::migrate::{FamilyV1, ObservationV2};
 use thinkbaby::store::{Change, META_DEVICE, META_SCHEMA, Store, StoreError, check, codec};
 use uuid::Uuid;
 
@@ -64,6 +64,7 @@ fn family(n: u128, carer: &str, baby: &str, dob: NaiveDate, now: DateTime<Utc>, 
         alerts: vec![Alert { kind: AlertKind::Allergy, text: "peanuts".into() }],
         groups: vec![],
         stamp: Stamp::new(now, device),
+        erased: None,
     }
 }
 
@@ -104,6 +105,7 @@ fn observation(id: Uuid, s: &Session, f: &Family, at: DateTime<Utc>, device: Uui
         }],
         deleted: None,
         stamp: Stamp::new(at, device),
+        erased: None,
     }
 }
 
@@ -331,7 +333,8 @@ fn write_schema1_fixture() {
             c.put_raw(TreeId::Attendance, keys::attendance(a.session, a.family), v1(a));
             c.put_raw(TreeId::AttendanceByFamily, keys::attendance_by_family(a.family, a.session), vec![]);
         }
-        c.put_raw(TreeId::Observations, keys::observation(r.note.family, r.note.session, r.note.id), v1(&r.note));
+        let note = ObservationV2::from_current(&r.note);
+        c.put_raw(TreeId::Observations, keys::observation(r.note.family, r.note.session, r.note.id), v1(&note));
         let staff = Staff { initials: "JH".into(), name: "Jess Holloway".into(), stamp: r.central.stamp.clone() };
         c.put_raw(TreeId::Staff, keys::staff("JH"), v1(&staff));
         store.commit(c).unwrap();
@@ -364,7 +367,8 @@ fn a_schema_1_store_is_migrated_when_opened() {
         assert_eq!(codec::header(&raw).unwrap().schema, 1);
     }
     let store = reopen(dir.path());
-    assert_eq!(store.meta::<u8>(META_SCHEMA).unwrap(), Some(2));
+    // Schema 1 to 2 (groups from attendance) and 2 to 3 (erasure), in one open.
+    assert_eq!(store.meta::<u8>(META_SCHEMA).unwrap(), Some(codec::SCHEMA));
     assert_eq!(store.device(), Uuid::from_u128(FIXTURE_DEVICE));
     assert_eq!(store.meta::<String>(b"initials").unwrap().as_deref(), Some("JH"));
 
@@ -387,11 +391,13 @@ fn a_schema_1_store_is_migrated_when_opened() {
     let report = check::run(&store).unwrap();
     assert!(report.ok(), "{:?}", report.problems);
 
-    // Every stored value is now schema 2, and a second open does nothing more.
+    assert!(a.erased.is_none() && store.audit().unwrap().is_empty());
+
+    // Every stored value is now the current schema, and a second open does nothing more.
     for t in TreeId::ALL.into_iter().filter(|t| !t.is_index()) {
         for item in store.raw(t) {
             let (k, v) = item.unwrap();
-            assert_eq!(codec::header(&v).unwrap().schema, 2, "{} {}", t.name(), keys::show(&k));
+            assert_eq!(codec::header(&v).unwrap().schema, codec::SCHEMA, "{} {}", t.name(), keys::show(&k));
         }
     }
     drop(store);

@@ -571,6 +571,7 @@ pub fn generate(store: &Store, p: &Params) -> Result<Summary, StoreError> {
             alerts,
             groups: vec![summary.groups[gi].id],
             stamp: Stamp::new(created, device),
+            erased: None,
         };
         // Visits: the first, then each later week with a chance, until the baby
         // is a year old or the family stops coming.
@@ -695,6 +696,7 @@ fn observation(
         revisions: vec![first.clone()],
         deleted: None,
         stamp: Stamp::new(when, device),
+        erased: None,
     };
     if rng.u32(..20) == 0 {
         let mut second = first;
@@ -753,6 +755,7 @@ pub fn add_heavy_family(store: &Store, summary: &Summary, count: usize, seed: u6
         alerts: vec![],
         groups: vec![group],
         stamp: Stamp::new(created, device),
+        erased: None,
     };
     let mut change = Change::default();
     change.put_family(&family);

@@ -1,5 +1,5 @@
 use super::stamp::Stamp;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use uuid::Uuid;
@@ -158,22 +158,52 @@ pub struct Family {
     /// The groups this family is expected at.
     pub groups: Vec<Uuid>,
     pub stamp: Stamp,
+    /// Set when the family's personal data was erased (schema 3): the record stays,
+    /// anonymous, so that attendance counts and session totals stay right.
+    pub erased: Option<Erasure>,
+}
+
+/// What is shown in place of an erased family's names.
+pub const ERASED: &str = "(erased)";
+
+/// When, by whom and why personal data was erased (a family, or an observation's text).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Erasure {
+    #[serde(with = "super::wire::moment")]
+    pub at: DateTime<Utc>,
+    /// Initials of who erased it, or "command line".
+    pub by: String,
+    pub why: String,
 }
 
 impl Family {
-    /// "Amina Begum" or "Amina Begum & Tariq Begum".
+    /// "Amina Begum" or "Amina Begum & Tariq Begum"; "(erased)" for an erased family.
     pub fn carer_names(&self) -> String {
+        if self.is_erased() {
+            return ERASED.to_string();
+        }
         let names: Vec<&str> = self.carers.iter().map(|c| c.name.as_str()).collect();
         names.join(" & ")
     }
 
     pub fn first_carer(&self) -> &str {
+        if self.is_erased() {
+            return ERASED;
+        }
         self.carers.first().map(|c| c.name.as_str()).unwrap_or("(no carer)")
     }
 
     pub fn baby_names(&self) -> String {
+        if self.is_erased() {
+            return ERASED.to_string();
+        }
         let names: Vec<&str> = self.babies.iter().map(|b| b.name.as_str()).collect();
         names.join(" & ")
+    }
+
+    /// True when the family's personal data was erased.
+    pub fn is_erased(&self) -> bool {
+        self.erased.is_some()
     }
 
     pub fn baby(&self, id: Uuid) -> Option<&Baby> {

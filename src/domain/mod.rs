@@ -2,6 +2,7 @@
 
 pub mod age;
 pub mod attendance;
+pub mod audit;
 pub mod family;
 pub mod fold;
 pub mod group;
@@ -11,9 +12,10 @@ pub mod tags;
 pub mod wire;
 
 pub use attendance::Attendance;
+pub use audit::{AuditAction, AuditEntry};
 pub use family::{
-    Alert, AlertKind, Baby, Carer, Consent, ConsentAnswer, Family, HvLevel, Neighbourhood,
-    Referral, ReferralRoute, Sex,
+    Alert, AlertKind, Baby, Carer, Consent, ConsentAnswer, ERASED, Erasure, Family, HvLevel, Neighbourhood, Referral,
+    ReferralRoute, Sex,
 };
 pub use group::{Group, Session, Staff};
 pub use observation::{Concern, Observation, Revision, Tombstone};

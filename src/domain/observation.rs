@@ -1,4 +1,4 @@
-use super::family::choice;
+use super::family::{Erasure, choice};
 use super::stamp::Stamp;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -49,6 +49,9 @@ pub struct Observation {
     pub revisions: Vec<Revision>,
     pub deleted: Option<Tombstone>,
     pub stamp: Stamp,
+    /// Set when the family was erased (schema 3): every revision's text, follow-up
+    /// and reason are blank; tags and concern levels stay, for the figures.
+    pub erased: Option<Erasure>,
 }
 
 impl Observation {

@@ -341,6 +341,7 @@ fn new_family(r: &RosterRow, now: DateTime<Utc>, device: Uuid) -> Family {
         alerts: r.alerts.clone(),
         groups: Vec::new(),
         stamp: Stamp::new(now, device),
+        erased: None,
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::codec;
 use super::keys::{self, TreeId};
-use crate::domain::{Attendance, Family, Group, Observation, Session, Staff};
+use crate::domain::{Attendance, AuditEntry, Family, Group, Observation, Session, Staff};
 use serde::Serialize;
 
 #[derive(Debug, Clone)]
@@ -90,6 +90,11 @@ impl Change {
 
     pub fn put_observation(&mut self, o: &Observation) {
         self.put(TreeId::Observations, keys::observation(o.family, o.session, o.id), o);
+    }
+
+    /// Adds an entry to the audit trail, in the same commit as the change it records.
+    pub fn audit(&mut self, e: &AuditEntry) {
+        self.put(TreeId::Audit, keys::audit(e.family, e.id), e);
     }
 
     pub fn put_staff(&mut self, s: &Staff) {

@@ -15,7 +15,7 @@ use std::borrow::Cow;
 /// The first byte of every stored value.
 pub const FORMAT: u8 = 0xB1;
 /// The schema this program writes. Bump it with a migration.
-pub const SCHEMA: u8 = 2;
+pub const SCHEMA: u8 = 3;
 /// The payload is in the clear (the demo, tests, and values that must be read
 /// before the key is known).
 pub const CIPHER_NONE: u8 = 0;
@@ -28,10 +28,7 @@ pub const HEADER_LEN: usize = 3;
 const LIMIT: usize = 16 * 1024 * 1024;
 
 fn config() -> impl bincode::config::Config {
-    bincode::config::standard()
-        .with_little_endian()
-        .with_variable_int_encoding()
-        .with_limit::<LIMIT>()
+    bincode::config::standard().with_little_endian().with_variable_int_encoding().with_limit::<LIMIT>()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,12 +69,7 @@ pub fn decode<T: DeserializeOwned>(tree: &str, key: &[u8], bytes: &[u8]) -> Resu
     decode_schema(tree, key, bytes, SCHEMA)
 }
 
-pub fn decode_schema<T: DeserializeOwned>(
-    tree: &str,
-    key: &[u8],
-    bytes: &[u8],
-    schema: u8,
-) -> Result<T, StoreError> {
+pub fn decode_schema<T: DeserializeOwned>(tree: &str, key: &[u8], bytes: &[u8], schema: u8) -> Result<T, StoreError> {
     let h = header(bytes).ok_or_else(|| damaged(tree, key, "the value is too short"))?;
     if h.format != FORMAT {
         return Err(damaged(tree, key, format!("unknown format byte {:#04x}", h.format)));
@@ -89,8 +81,8 @@ pub fn decode_schema<T: DeserializeOwned>(
         return Err(damaged(tree, key, format!("schema {} where {} was expected", h.schema, schema)));
     }
     let payload = &bytes[HEADER_LEN..];
-    let (value, used) = bincode::serde::decode_from_slice::<T, _>(payload, config())
-        .map_err(|e| damaged(tree, key, e.to_string()))?;
+    let (value, used) =
+        bincode::serde::decode_from_slice::<T, _>(payload, config()).map_err(|e| damaged(tree, key, e.to_string()))?;
     if used != payload.len() {
         return Err(damaged(tree, key, format!("{} bytes left over", payload.len() - used)));
     }
@@ -128,9 +120,9 @@ pub fn unseal<'a>(tree: &str, key: &[u8], bytes: &'a [u8], dk: Option<&DataKey>)
         CIPHER_XCHACHA => {
             let dk = dk.ok_or_else(|| damaged(tree, key, "the value is encrypted and this store has no key"))?;
             let head = [h.format, h.schema, h.cipher];
-            let clear = dk
-                .open(&aad(tree, key, &head), &bytes[HEADER_LEN..])
-                .map_err(|_| damaged(tree, key, "it cannot be unsealed: it was altered, or moved from another record"))?;
+            let clear = dk.open(&aad(tree, key, &head), &bytes[HEADER_LEN..]).map_err(|_| {
+                damaged(tree, key, "it cannot be unsealed: it was altered, or moved from another record")
+            })?;
             let mut out = vec![h.format, h.schema, CIPHER_NONE];
             out.extend_from_slice(&clear);
             Ok(Cow::Owned(out))
@@ -171,7 +163,7 @@ mod tests {
         };
         assert_eq!(
             hex(&encode(&g)),
-            "b1020010000000000000000000000000000000010743656e7472616c0448616c6c010003fb5802fbb202\
+            "b1030010000000000000000000000000000000010743656e7472616c0448616c6c010003fb5802fbb202\
              fd00b586e643030000fd00b586e64303000010000000000000000000000000000000de"
         );
         let back: Group = decode("groups", &[1], &encode(&g)).unwrap();
@@ -194,7 +186,7 @@ mod tests {
         };
         assert_eq!(
             hex(&encode(&a)),
-            "b10200100000000000000000000000000000000210000000000000000000000000000000\
+            "b10300100000000000000000000000000000000210000000000000000000000000000000\
              03fd00b586e643030000000110000000000000000000000000000000040001024142\
              fd00b586e643030000fd00b586e64303000010000000000000000000000000000000de"
         );
@@ -209,10 +201,73 @@ mod tests {
             due: Some(NaiveDate::from_ymd_opt(2026, 3, 30).unwrap()),
             sex: Some(Sex::Female),
         };
+        assert_eq!(hex(&encode(&b)), "b103001000000000000000000000000000000005045a6fc3abfcb692160001fcf29216000100");
+    }
+
+    /// Schema 3's family: `erased` last, after the stamp.
+    #[test]
+    fn golden_bytes_family() {
+        let t = Utc.with_ymd_and_hms(2026, 11, 19, 10, 4, 0).unwrap();
+        let mut f = Family {
+            id: Uuid::from_u128(6),
+            carers: vec![Carer {
+                id: Uuid::from_u128(7),
+                name: "Zoë".into(),
+                relationship: "Mum".into(),
+                phone: "07".into(),
+            }],
+            babies: vec![],
+            postcode: "LU3".into(),
+            neighbourhood: Some(Neighbourhood::North),
+            home_language: "".into(),
+            interpreter: false,
+            referral: Referral { route: ReferralRoute::Midwife, date: None, referrer: "".into() },
+            hv_level: HvLevel::UniversalPlus,
+            need_level: Some(2),
+            eha: true,
+            data_sharing: Consent::not_asked(),
+            photos: Consent { answer: ConsentAnswer::No, date: None },
+            alerts: vec![],
+            groups: vec![Uuid::from_u128(1)],
+            stamp: stamp(),
+            erased: None,
+        };
         assert_eq!(
-            hex(&encode(&b)),
-            "b102001000000000000000000000000000000005045a6fc3abfcb692160001fcf29216000100"
+            hex(&encode(&f)),
+            "b10300100000000000000000000000000000000601100000000000000000000000000000\
+             0007045a6fc3ab034d756d02303700034c55330102000002000002010201000002000001\
+             1000000000000000000000000000000001fd00b586e643030000fd00b586e64303000010\
+             000000000000000000000000000000de00"
         );
+        // Erased: the same bytes up to the stamp, then Some(at, by, why).
+        let none = hex(&encode(&f));
+        f.erased = Some(Erasure { at: t, by: "AB".into(), why: "asked".into() });
+        assert_eq!(hex(&encode(&f)), format!("{}01fd00b586e6430300000241420561736b6564", &none[..none.len() - 2]));
+        let back: Family = decode("families", &[6], &encode(&f)).unwrap();
+        assert_eq!(back, f);
+    }
+
+    #[test]
+    fn golden_bytes_audit_entry() {
+        let t = Utc.with_ymd_and_hms(2026, 11, 19, 10, 4, 0).unwrap();
+        let e = AuditEntry {
+            id: Uuid::from_u128(8),
+            family: Uuid::from_u128(6),
+            at: t,
+            by: "AB".into(),
+            action: AuditAction::FamilyErased,
+            what: "erased".into(),
+            why: "asked".into(),
+            device: Uuid::from_u128(0xDE),
+        };
+        assert_eq!(
+            hex(&encode(&e)),
+            "b10300100000000000000000000000000000000810000000000000000000000000000000\
+             06fd00b586e64303000002414208066572617365640561736b6564100000000000000000\
+             00000000000000de"
+        );
+        let back: AuditEntry = decode("audit", &[6], &encode(&e)).unwrap();
+        assert_eq!(back, e);
     }
 
     #[test]

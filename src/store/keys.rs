@@ -16,10 +16,12 @@ pub enum TreeId {
     Observations,
     Staff,
     Meta,
+    /// Append-only: family id ‖ entry id (schema 3).
+    Audit,
 }
 
 impl TreeId {
-    pub const ALL: [TreeId; 9] = [
+    pub const ALL: [TreeId; 10] = [
         TreeId::Families,
         TreeId::Groups,
         TreeId::Sessions,
@@ -29,6 +31,7 @@ impl TreeId {
         TreeId::Observations,
         TreeId::Staff,
         TreeId::Meta,
+        TreeId::Audit,
     ];
 
     pub fn name(self) -> &'static str {
@@ -42,6 +45,7 @@ impl TreeId {
             TreeId::Observations => "observations",
             TreeId::Staff => "staff",
             TreeId::Meta => "meta",
+            TreeId::Audit => "audit",
         }
     }
 
@@ -90,6 +94,10 @@ pub fn observation(family: Uuid, session: Uuid, obs: Uuid) -> Vec<u8> {
     cat(&[family.as_bytes(), session.as_bytes(), obs.as_bytes()])
 }
 
+pub fn audit(family: Uuid, entry: Uuid) -> Vec<u8> {
+    cat(&[family.as_bytes(), entry.as_bytes()])
+}
+
 pub fn staff(initials: &str) -> Vec<u8> {
     // Initials are staff identifiers, not family data.
     initials.as_bytes().to_vec()
@@ -97,9 +105,7 @@ pub fn staff(initials: &str) -> Vec<u8> {
 
 /// The id stored in bytes `at..at+16` of a key.
 pub fn uuid_at(key: &[u8], at: usize) -> Option<Uuid> {
-    key.get(at..at + 16)
-        .and_then(|b| <[u8; 16]>::try_from(b).ok())
-        .map(Uuid::from_bytes)
+    key.get(at..at + 16).and_then(|b| <[u8; 16]>::try_from(b).ok()).map(Uuid::from_bytes)
 }
 
 /// Keys in reports and errors: hex, since keys are ids and never names.

@@ -63,8 +63,13 @@ pub struct Store {
     device: Uuid,
     /// The data key; None for a clear store.
     key: Option<crypto::DataKey>,
+    /// Who the audit trail names for changes made through this store.
+    actor: std::sync::Mutex<String>,
     _lock: lock::DirLock,
 }
+
+/// Who the audit trail names until the facilitator's initials are known.
+pub const COMMAND_LINE: &str = "command line";
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -89,19 +94,32 @@ impl Store {
         for t in TreeId::ALL {
             trees.push(db.open_tree(t.name()).map_err(|e| sled_damaged(dir, e))?);
         }
-        let log = File::options()
-            .read(true)
-            .write(true)
-            .open(dir.join("db"))
-            .map_err(|e| StoreError::io(dir, e))?;
-        let mut store = Store { db, trees, log, dir: dir.to_path_buf(), device: Uuid::nil(), key: None, _lock: lock };
+        let log = File::options().read(true).write(true).open(dir.join("db")).map_err(|e| StoreError::io(dir, e))?;
+        let mut store = Store {
+            db,
+            trees,
+            log,
+            dir: dir.to_path_buf(),
+            device: Uuid::nil(),
+            key: None,
+            actor: std::sync::Mutex::new(COMMAND_LINE.to_string()),
+            _lock: lock,
+        };
         store.unlock(unlock)?;
         store.prepare()?;
         Ok(store)
     }
 
+    /// The wrapped data key, read under the schema its header names: it is read
+    /// before an older store is migrated.
     fn keyring(&self) -> Result<Option<crypto::Keyring>, StoreError> {
-        self.get(TreeId::Meta, META_KEYRING)
+        match self.tree(TreeId::Meta).get(META_KEYRING).map_err(|e| self.read_error(e))? {
+            Some(bytes) => {
+                let written = codec::header(&bytes).map_or(codec::SCHEMA, |h| h.schema);
+                codec::decode_schema(TreeId::Meta.name(), META_KEYRING, &bytes, written).map(Some)
+            }
+            None => Ok(None),
+        }
     }
 
     /// Unwraps the data key, or makes one for a store that has none yet.
@@ -153,8 +171,13 @@ impl Store {
 
     /// Rewraps the data key under a new passphrase: one atomic write, so a
     /// program killed half-way leaves either the old or the new passphrase working.
-    pub fn change_passphrase(&self, old: &secrecy::SecretString, new: &secrecy::SecretString) -> Result<(), StoreError> {
-        let ring = self.keyring()?.ok_or_else(|| StoreError::Refused("this store has no passphrase to change".into()))?;
+    pub fn change_passphrase(
+        &self,
+        old: &secrecy::SecretString,
+        new: &secrecy::SecretString,
+    ) -> Result<(), StoreError> {
+        let ring =
+            self.keyring()?.ok_or_else(|| StoreError::Refused("this store has no passphrase to change".into()))?;
         let key = ring.unlock(old).map_err(|_| StoreError::WrongPassphrase)?;
         check_new_passphrase(new)?;
         let new_ring = ring.rewrap(&key, new).map_err(|_| no_random())?;
@@ -200,6 +223,25 @@ impl Store {
         self.device
     }
 
+    /// Names who makes the changes from now on, in the audit trail: the TUI calls
+    /// it with the facilitator's initials. Until then it is "command line".
+    pub fn set_actor(&self, initials: &str) {
+        let who = initials.trim();
+        let who = if who.is_empty() { COMMAND_LINE } else { who };
+        match self.actor.lock() {
+            Ok(mut a) => *a = who.to_string(),
+            Err(poisoned) => *poisoned.into_inner() = who.to_string(),
+        }
+    }
+
+    /// Who the audit trail names for the next change.
+    pub fn actor(&self) -> String {
+        match self.actor.lock() {
+            Ok(a) => a.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
     pub(crate) fn tree(&self, t: TreeId) -> &sled::Tree {
         &self.trees[t.index()]
     }
@@ -226,7 +268,9 @@ impl Store {
         let mut values: Vec<Option<Vec<u8>>> = Vec::with_capacity(change.len());
         for op in change.ops() {
             values.push(match (&op.value, &self.key) {
-                (Some(v), Some(dk)) if !stays_clear(op.tree, &op.key) => Some(codec::seal(op.tree.name(), &op.key, v, dk)?),
+                (Some(v), Some(dk)) if !stays_clear(op.tree, &op.key) => {
+                    Some(codec::seal(op.tree.name(), &op.key, v, dk)?)
+                }
                 (v, _) => v.clone(),
             });
         }
@@ -273,11 +317,7 @@ impl Store {
 
     /// Every key under `prefix` (for index trees).
     pub fn keys(&self, t: TreeId, prefix: &[u8]) -> Result<Vec<Vec<u8>>, StoreError> {
-        self.tree(t)
-            .scan_prefix(prefix)
-            .keys()
-            .map(|k| k.map(|k| k.to_vec()).map_err(|e| self.read_error(e)))
-            .collect()
+        self.tree(t).scan_prefix(prefix).keys().map(|k| k.map(|k| k.to_vec()).map_err(|e| self.read_error(e))).collect()
     }
 
     /// Entries as clear bytes (unsealed, not decoded), for `check` and migrations.

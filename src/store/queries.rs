@@ -2,7 +2,7 @@
 
 use super::keys::{self, TreeId};
 use super::{Store, StoreError};
-use crate::domain::{Attendance, Family, Group, Observation, Session, Staff, fold::fold};
+use crate::domain::{Attendance, AuditEntry, Family, Group, Observation, Session, Staff, fold::fold};
 use chrono::NaiveDate;
 use uuid::Uuid;
 
@@ -103,5 +103,18 @@ impl Store {
 
     pub fn staff(&self) -> Result<Vec<Staff>, StoreError> {
         self.scan(TreeId::Staff, &[])
+    }
+
+    /// A family's audit trail, oldest first (entry ids are time-ordered, and in
+    /// the order they were written within a millisecond).
+    pub fn audit_of_family(&self, family: Uuid) -> Result<Vec<AuditEntry>, StoreError> {
+        self.scan(TreeId::Audit, family.as_bytes())
+    }
+
+    /// The whole audit trail, oldest first.
+    pub fn audit(&self) -> Result<Vec<AuditEntry>, StoreError> {
+        let mut all: Vec<AuditEntry> = self.scan(TreeId::Audit, &[])?;
+        all.sort_by_key(|e| e.id);
+        Ok(all)
     }
 }
