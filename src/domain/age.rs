@@ -60,10 +60,7 @@ pub fn whole_months(from: NaiveDate, to: NaiveDate) -> u32 {
     if estimate > 0 && from.checked_add_months(Months::new(estimate)).is_some_and(|d| d <= to) {
         months = estimate;
     }
-    while from
-        .checked_add_months(Months::new(months + 1))
-        .is_some_and(|d| d <= to)
-    {
+    while from.checked_add_months(Months::new(months + 1)).is_some_and(|d| d <= to) {
         months += 1;
     }
     months
@@ -72,11 +69,7 @@ pub fn whole_months(from: NaiveDate, to: NaiveDate) -> u32 {
 fn unit_between(from: NaiveDate, to: NaiveDate) -> AgeUnit {
     let days = to.signed_duration_since(from).num_days().max(0);
     let weeks = days / 7;
-    if weeks <= WEEKS_UNTIL {
-        AgeUnit::Weeks(weeks)
-    } else {
-        AgeUnit::Months(whole_months(from, to))
-    }
+    if weeks <= WEEKS_UNTIL { AgeUnit::Weeks(weeks) } else { AgeUnit::Months(whole_months(from, to)) }
 }
 
 /// The age of a baby born on `dob`, due on `due` (if known), seen on `today`.

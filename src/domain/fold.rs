@@ -38,11 +38,7 @@ pub fn digits(text: &str) -> String {
 
 /// A postcode in one canonical form: upper case, one space before the inward code.
 pub fn postcode(text: &str) -> String {
-    let compact: String = text
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(|c| c.to_uppercase())
-        .collect();
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).flat_map(|c| c.to_uppercase()).collect();
     if compact.len() > 3 && compact.is_ascii() {
         let (outward, inward) = compact.split_at(compact.len() - 3);
         format!("{outward} {inward}")

@@ -32,12 +32,7 @@ impl Group {
 
     /// "Thursdays 10:00-11:30"
     pub fn when(&self) -> String {
-        format!(
-            "{}s {}-{}",
-            weekday_name(self.weekday()),
-            self.start.format("%H:%M"),
-            self.end.format("%H:%M")
-        )
+        format!("{}s {}-{}", weekday_name(self.weekday()), self.start.format("%H:%M"), self.end.format("%H:%M"))
     }
 }
 

@@ -26,10 +26,6 @@ impl Stamp {
 
 /// A new time-ordered id (UUIDv7), unique across laptops.
 pub fn new_id(now: DateTime<Utc>) -> Uuid {
-    let ts = uuid::Timestamp::from_unix(
-        uuid::NoContext,
-        now.timestamp().max(0) as u64,
-        now.timestamp_subsec_nanos(),
-    );
+    let ts = uuid::Timestamp::from_unix(uuid::NoContext, now.timestamp().max(0) as u64, now.timestamp_subsec_nanos());
     Uuid::new_v7(ts)
 }

@@ -101,7 +101,8 @@ mod tests {
 
     #[test]
     fn duplicate_hotkeys_are_refused() {
-        let text = "[[tag]]\nid='a'\nlabel='A'\ndomain='D'\nhotkey='x'\n[[tag]]\nid='b'\nlabel='B'\ndomain='D'\nhotkey='X'\n";
+        let text =
+            "[[tag]]\nid='a'\nlabel='A'\ndomain='D'\nhotkey='x'\n[[tag]]\nid='b'\nlabel='B'\ndomain='D'\nhotkey='X'\n";
         assert!(TagList::parse(text).unwrap_err().contains("hotkey 'X'"));
     }
 }

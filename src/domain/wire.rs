@@ -20,14 +20,10 @@ pub mod moment {
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
         if d.is_human_readable() {
             let text = String::deserialize(d)?;
-            DateTime::parse_from_rfc3339(&text)
-                .map(|t| t.with_timezone(&Utc))
-                .map_err(D::Error::custom)
+            DateTime::parse_from_rfc3339(&text).map(|t| t.with_timezone(&Utc)).map_err(D::Error::custom)
         } else {
             let ms = i64::deserialize(d)?;
-            Utc.timestamp_millis_opt(ms)
-                .single()
-                .ok_or_else(|| D::Error::custom("timestamp out of range"))
+            Utc.timestamp_millis_opt(ms).single().ok_or_else(|| D::Error::custom("timestamp out of range"))
         }
     }
 }
@@ -54,11 +50,7 @@ pub mod date {
     use chrono::Datelike;
 
     pub fn serialize<S: Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
-        if s.is_human_readable() {
-            s.collect_str(&d.format("%Y-%m-%d"))
-        } else {
-            s.serialize_i32(d.num_days_from_ce())
-        }
+        if s.is_human_readable() { s.collect_str(&d.format("%Y-%m-%d")) } else { s.serialize_i32(d.num_days_from_ce()) }
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
@@ -67,8 +59,7 @@ pub mod date {
             NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(D::Error::custom)
         } else {
             let days = i32::deserialize(d)?;
-            NaiveDate::from_num_days_from_ce_opt(days)
-                .ok_or_else(|| D::Error::custom("date out of range"))
+            NaiveDate::from_num_days_from_ce_opt(days).ok_or_else(|| D::Error::custom("date out of range"))
         }
     }
 }
@@ -108,8 +99,7 @@ pub mod clock_time {
             NaiveTime::parse_from_str(&text, "%H:%M").map_err(D::Error::custom)
         } else {
             let m = u16::deserialize(d)? as u32;
-            NaiveTime::from_hms_opt(m / 60, m % 60, 0)
-                .ok_or_else(|| D::Error::custom("time of day out of range"))
+            NaiveTime::from_hms_opt(m / 60, m % 60, 0).ok_or_else(|| D::Error::custom("time of day out of range"))
         }
     }
 }

@@ -98,7 +98,9 @@ pub enum ArchiveError {
     Version(u32),
     #[error("the archive has errors; nothing was imported:\n{}", .0.join("\n"))]
     Lines(Vec<String>),
-    #[error("the store is not empty: an archive can only be imported into an empty data folder.\nChoose a new folder with --data-dir.")]
+    #[error(
+        "the store is not empty: an archive can only be imported into an empty data folder.\nChoose a new folder with --data-dir."
+    )]
     NotEmpty,
 }
 
@@ -112,7 +114,8 @@ pub fn import(store: &Store, input: &mut dyn BufRead) -> Result<Counts, ArchiveE
         Some(l) => l.map_err(ArchiveError::Io)?,
         None => return Err(ArchiveError::NotArchive),
     };
-    let head: Head = serde_json::from_str(first.trim_start_matches('\u{feff}')).map_err(|_| ArchiveError::NotArchive)?;
+    let head: Head =
+        serde_json::from_str(first.trim_start_matches('\u{feff}')).map_err(|_| ArchiveError::NotArchive)?;
     if head.format != FORMAT {
         return Err(ArchiveError::NotArchive);
     }

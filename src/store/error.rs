@@ -13,7 +13,9 @@ pub enum StoreError {
         dir.display()
     )]
     Damaged { dir: PathBuf, detail: String },
-    #[error("a stored {tree} record (key {key}) cannot be read: {reason}.\nRun `thinkbaby check` to list every damaged record.")]
+    #[error(
+        "a stored {tree} record (key {key}) cannot be read: {reason}.\nRun `thinkbaby check` to list every damaged record."
+    )]
     Decode { tree: String, key: String, reason: String },
     #[error("could not save: {0}. Nothing was saved; try again.")]
     Write(String),

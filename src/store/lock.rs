@@ -14,12 +14,8 @@ pub struct DirLock {
 
 pub fn acquire(dir: &Path) -> Result<DirLock, StoreError> {
     let path = dir.join(LOCK_FILE);
-    let file = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|e| StoreError::io(dir, e))?;
+    let file =
+        File::options().create(true).truncate(false).write(true).open(&path).map_err(|e| StoreError::io(dir, e))?;
     match file.try_lock() {
         Ok(()) => Ok(DirLock { _file: file }),
         Err(TryLockError::WouldBlock) => Err(StoreError::Locked(dir.to_path_buf())),

@@ -7,7 +7,13 @@ use uuid::Uuid;
 
 impl Store {
     /// The group's session on `day`, made (and committed) if there is none yet.
-    pub fn open_session(&self, group: Uuid, day: NaiveDate, initials: &str, now: DateTime<Utc>) -> Result<Session, StoreError> {
+    pub fn open_session(
+        &self,
+        group: Uuid,
+        day: NaiveDate,
+        initials: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Session, StoreError> {
         if let Some(mut s) = self.session_on(group, day)? {
             if !initials.is_empty() && !s.facilitators.iter().any(|f| f == initials) {
                 s.facilitators.push(initials.to_string());
@@ -51,7 +57,13 @@ impl Store {
     }
 
     /// A walk-in: the new family and its check-in, in one commit.
-    pub fn add_walk_in(&self, session: &Session, family: &Family, by: &str, now: DateTime<Utc>) -> Result<Attendance, StoreError> {
+    pub fn add_walk_in(
+        &self,
+        session: &Session,
+        family: &Family,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Attendance, StoreError> {
         let mut a = new_attendance(session, family, by, now, self.device());
         a.walk_in = true;
         let mut c = Change::default();
