@@ -287,14 +287,17 @@ fn check_passes_a_clean_store_and_names_a_damaged_value() {
         let mut c = Change::default();
         c.put_raw(TreeId::Families, key.clone(), b"\xb1\x02\x00not a family at all".to_vec());
         store.commit(c).unwrap();
-        assert_eq!(check::run(&store).unwrap().problems.len(), 1);
+        assert!(!check::run(&store).unwrap().ok());
     }
     settle();
     let (stdout, stderr) = expect(thinkbaby(&data).arg("check"), 1);
     let problems: Vec<&str> = stdout.lines().filter(|l| l.starts_with("problem: ")).collect();
-    assert_eq!(problems.len(), 1, "{stdout}");
+    // The damaged value comes first, named by tree and key. (Records that point at
+    // the family may be reported after it.)
+    assert!(!problems.is_empty(), "{stdout}");
     assert!(problems[0].contains("families") && problems[0].contains(&keys::show(&key)), "{stdout}");
-    assert!(stderr.starts_with("1 problem found."), "{stderr}");
+    let count = format!("{} problem{} found.", problems.len(), if problems.len() == 1 { "" } else { "s" });
+    assert!(stderr.starts_with(&count), "{stderr}");
     assert!(stderr.lines().count() <= 2, "{stderr}");
 
     // Reading the damaged record elsewhere is a plain error that names it, not a panic.
