@@ -325,7 +325,7 @@ fn errors_a_user_can_cause_are_one_or_two_plain_lines() {
             1,
             "not a thinkbaby archive",
         ),
-        ("UK date for --date", vec!["--date".as_ref(), "31/12/2026".as_ref()], 2, "YYYY-MM-DD"),
+        ("no such day, UK order", vec!["--date".as_ref(), "31/02/2026".as_ref()], 2, "not a date"),
         ("no such day", vec!["--date".as_ref(), "2026-02-30".as_ref()], 2, "not a date"),
         ("no date", vec!["--date".as_ref(), "tomorrow".as_ref()], 2, "not a date"),
     ];
