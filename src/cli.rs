@@ -34,7 +34,7 @@ pub struct Cli {
     pub group: Option<String>,
 
     /// The session's date (default: today)
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
     pub date: Option<NaiveDate>,
 
     #[command(subcommand)]
@@ -164,6 +164,6 @@ fn parse_any_date(text: &str) -> Result<NaiveDate, String> {
 }
 
 fn parse_day(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("\"{text}\" is not a date: write it as YYYY-MM-DD, for example 2026-11-19"))
+    // The same forms as everywhere else: dd/mm/yyyy or yyyy-mm-dd.
+    crate::clock::parse_date(text)
 }

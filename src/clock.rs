@@ -75,7 +75,7 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     }
     NaiveDate::parse_from_str(t, "%d/%m/%Y")
         .or_else(|_| NaiveDate::parse_from_str(t, "%Y-%m-%d"))
-        .map_err(|_| format!("\"{t}\" is not a date: write it as dd/mm/yyyy, for example 07/03/2026"))
+        .map_err(|_| format!("\"{t}\" is not a date: write dd/mm/yyyy, e.g. 07/03/2026"))
         .and_then(|d| {
             if d.format("%Y").to_string().len() == 4 && (1900..=2200).contains(&chrono::Datelike::year(&d)) {
                 Ok(d)

@@ -43,6 +43,8 @@ pub enum Action {
     UndoCheckIn,
     RollCall,
     Mark,
+    /// Start the roll call again with nobody marked.
+    Restart,
     WalkIn,
     NewNote,
     EditNote,

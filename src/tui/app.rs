@@ -59,6 +59,10 @@ pub struct App {
     pub status: Option<Status>,
     /// Worked out when the Summary screen opens.
     pub summary: Option<crate::report::summary::SessionSummary>,
+    /// Who the roll call has accounted for, kept when it is closed and reopened.
+    pub roll_marks: HashSet<Uuid>,
+    /// Set by the view: the window is below the minimum size.
+    pub too_small: bool,
     /// When the last key was pressed, for the idle lock.
     pub last_key: chrono::DateTime<chrono::Utc>,
     pub quit: bool,
@@ -98,6 +102,8 @@ impl App {
             focus: None,
             status: None,
             summary: None,
+            too_small: false,
+            roll_marks: HashSet::new(),
             last_key: chrono::DateTime::<chrono::Utc>::MIN_UTC,
             quit: false,
         };
@@ -185,6 +191,8 @@ impl App {
         let mut ids: HashSet<Uuid> =
             self.families.values().filter(|f| f.groups.contains(&day.group.id)).map(|f| f.id).collect();
         ids.extend(day.attendance.keys().copied());
+        // Families with a note today stay listed even if their check-in was undone.
+        ids.extend(day.roster.iter().filter(|id| day.notes.contains_key(*id)).copied());
         if let Some(s) = &day.session {
             for id in &ids {
                 let notes: Vec<Observation> =
@@ -323,6 +331,10 @@ impl App {
         self.tick();
         self.last_key = self.clock.now();
         if let Some(a) = self.route(ev) {
+            // Nothing is done blind: with the window too small, only quitting works.
+            if self.too_small && a != Action::Quit {
+                return;
+            }
             self.update(a);
         }
     }
@@ -389,13 +401,13 @@ impl App {
     // ---- messages ----------------------------------------------------------------
 
     fn done(&mut self, text: String) {
-        self.status = Some(Status { kind: StatusKind::Done, text });
+        self.status = Some(Status { kind: StatusKind::Done, text, alert: None });
     }
     fn info(&mut self, text: impl Into<String>) {
-        self.status = Some(Status { kind: StatusKind::Info, text: text.into() });
+        self.status = Some(Status { kind: StatusKind::Info, text: text.into(), alert: None });
     }
     fn error(&mut self, text: impl Into<String>) {
-        self.status = Some(Status { kind: StatusKind::Error, text: text.into() });
+        self.status = Some(Status { kind: StatusKind::Error, text: text.into(), alert: None });
     }
 
     fn now_hm(&self) -> String {
@@ -404,8 +416,28 @@ impl App {
 
     // ---- update ------------------------------------------------------------------
 
+    /// Unsaved typing that quitting would lose.
+    fn unsaved(&self) -> bool {
+        match &self.overlay {
+            Some(Overlay::Note(n)) => n.changed(),
+            Some(Overlay::Form(f)) => f.purpose != Purpose::Initials && f.has_typing(),
+            Some(Overlay::Locked(l)) => l.under.as_deref().is_some_and(|o| match o {
+                Overlay::Note(n) => n.changed(),
+                Overlay::Form(f) => f.purpose != Purpose::Initials && f.has_typing(),
+                _ => false,
+            }),
+            _ => false,
+        }
+    }
+
     pub fn update(&mut self, action: Action) {
         if action == Action::Quit {
+            if self.unsaved() && !self.is_locked() {
+                let under = self.overlay.take();
+                let question = "Quit? What you are typing has not been saved. (y/n)".to_string();
+                self.overlay = Some(Overlay::Confirm(Confirm { question, on_yes: Pending::Quit }, Box::new(under)));
+                return;
+            }
             self.quit = true;
             return;
         }
@@ -634,6 +666,9 @@ impl App {
                 }
                 attendance.insert((a.session, a.family), a);
             }
+        }
+        // Every note written today, also about families not checked in.
+        for id in day.notes.keys() {
             observations.extend(self.store.observations_at(*id, session.id)?);
         }
         let records = crate::report::Records {
@@ -687,10 +722,15 @@ impl App {
         }
         let result = self.session().and_then(|s| self.store.check_in(&s, &family, &self.initials, self.clock.now()));
         match result {
-            Ok(Some(a)) => {
-                self.day_mut().attendance.insert(id, a);
-                self.ensure_on_roster(id);
+            Ok(Some(_)) => {
+                // Reloading works out "first visit" afresh, for families from
+                // other groups too.
+                if let Err(e) = self.reload_day() {
+                    self.error(e.to_string());
+                    return;
+                }
                 self.done(format!("✓ {} checked in {}", self.who(&family), self.now_hm()));
+                self.show_alerts(&family);
                 if self.screen == Screen::CheckIn {
                     self.clear_search();
                 }
@@ -700,20 +740,22 @@ impl App {
         }
     }
 
+    /// Alerts (allergy, who may not collect) under the message, at the moment of check-in.
+    fn show_alerts(&mut self, family: &Family) {
+        if family.alerts.is_empty() {
+            return;
+        }
+        let alerts: Vec<String> = family.alerts.iter().map(|a| format!("{}: {}", a.kind, a.text)).collect();
+        if let Some(s) = self.status.as_mut() {
+            s.alert = Some(format!("! {}", alerts.join(" · ")));
+        }
+    }
+
     fn day_mut(&mut self) -> &mut Day {
         // Only called with a session open.
         self.day.as_mut().expect("a session is open")
     }
 
-    fn ensure_on_roster(&mut self, id: Uuid) {
-        if let Some(day) = self.day.as_mut()
-            && !day.roster.contains(&id)
-        {
-            day.roster.push(id);
-            let families = &self.families;
-            day.roster.sort_by_cached_key(|i| fold(families.get(i).map(|f| f.first_carer()).unwrap_or("")));
-        }
-    }
 
     fn check_out_highlighted(&mut self) {
         let Some(id) = self.highlighted() else { return };
@@ -771,11 +813,13 @@ impl App {
             let Some(a) = day.attendance.get(id).filter(|a| a.is_in()) else { continue };
             let Some(f) = self.families.get(id) else { continue };
             for c in f.carers.iter().filter(|c| a.carers.contains(&c.id)) {
-                people.push(Person { family: f.id, label: c.name.clone(), baby: false, accounted: false });
+                let accounted = self.roll_marks.contains(&c.id);
+                people.push(Person { family: f.id, id: c.id, label: c.name.clone(), baby: false, accounted });
             }
             for b in f.babies.iter().filter(|b| a.babies.contains(&b.id)) {
                 let label = format!("{} ({}), baby of {}", b.name, age::age_on(b.dob, b.due, today), f.first_carer());
-                people.push(Person { family: f.id, label, baby: true, accounted: false });
+                let accounted = self.roll_marks.contains(&b.id);
+                people.push(Person { family: f.id, id: b.id, label, baby: true, accounted });
             }
         }
         self.overlay = Some(Overlay::RollCall(RollCall { people, cursor: ListCursor::new() }));
@@ -803,9 +847,11 @@ impl App {
                 _ => self.overlay = Some(Overlay::Help { scroll }),
             },
             Overlay::Confirm(c, under) => match action {
+                Action::Quit if c.on_yes == Pending::Quit => self.quit = true,
                 Action::Yes => match c.on_yes {
                     Pending::UndoCheckIn(id) => self.undo(id),
                     Pending::DiscardNote | Pending::DiscardForm => self.info("Discarded; nothing was saved."),
+                    Pending::Quit => self.quit = true,
                 },
                 Action::No => self.overlay = *under,
                 _ => self.overlay = Some(Overlay::Confirm(c, under)),
@@ -815,11 +861,27 @@ impl App {
                 Action::Mark => {
                     if let Some(p) = r.people.get_mut(r.cursor.selected) {
                         p.accounted = !p.accounted;
-                        // Move on, so a run of Space presses works down the list.
                         if p.accounted {
-                            r.cursor.step(1, r.people.len());
+                            self.roll_marks.insert(p.id);
+                            // On to the next person still missing, so a run of Space
+                            // presses works down the list and the missing are never hidden.
+                            let n = r.people.len();
+                            let at = r.cursor.selected;
+                            if let Some(next) = (1..n).map(|i| (at + i) % n).find(|i| !r.people[*i].accounted) {
+                                r.cursor.selected = next;
+                            }
+                        } else {
+                            self.roll_marks.remove(&p.id);
                         }
                     }
+                    self.overlay = Some(Overlay::RollCall(r));
+                }
+                Action::Restart => {
+                    self.roll_marks.clear();
+                    for p in &mut r.people {
+                        p.accounted = false;
+                    }
+                    r.cursor = ListCursor::new();
                     self.overlay = Some(Overlay::RollCall(r));
                 }
                 Action::Up | Action::Down | Action::Top | Action::Bottom | Action::PageUp | Action::PageDown => {
@@ -898,7 +960,7 @@ impl App {
             vec![
                 Field::text("Carer's name", &name, "e.g. Amina Begum", true),
                 Field::text("Baby's name", "", "e.g. Aisha", true),
-                Field::text("Baby's date of birth", "", "dd/mm/yyyy", true),
+                Field::date("Baby's date of birth", "", "dd/mm/yyyy", true),
                 Field::text("Phone", "", "optional", false),
                 Field::text("Postcode", "", "optional", false),
             ],
@@ -966,7 +1028,7 @@ impl App {
                 true,
             ));
             let due = b.due.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default();
-            fields.push(Field::text(format!("Baby {} due", i + 1), &due, "dd/mm/yyyy if born early", false));
+            fields.push(Field::date(format!("Baby {} due", i + 1), &due, "dd/mm/yyyy if born early", false));
         }
         fields.push(Field::text("Postcode", &f.postcode, "", false));
         fields.push(Field::text("Home language", &f.home_language, "", false));
@@ -1004,7 +1066,11 @@ impl App {
             Purpose::EditFamily(id) => self.save_family(&form, id),
         };
         if let Err(why) = result {
-            // The form stays open with everything typed, and says what to fix.
+            // The form stays open with everything typed, says what to fix, and
+            // puts the cursor on the field the message names.
+            if let Some(i) = form.fields.iter().position(|f| why.starts_with(&f.label)) {
+                form.focus = i;
+            }
             form.error = Some(why);
             self.overlay = Some(Overlay::Form(form));
         }
@@ -1064,15 +1130,15 @@ impl App {
         let a =
             self.store.add_walk_in(&session, &family, &self.initials, now).map_err(|e| format!("Not saved: {e}"))?;
         let id = family.id;
+        let _ = a;
         self.search.upsert(&family);
         self.families.insert(id, family.clone());
-        self.day_mut().attendance.insert(id, a);
-        self.ensure_on_roster(id);
+        self.reload_day().map_err(|e| e.to_string())?;
         self.focus = Some(id);
         if self.screen == Screen::CheckIn {
             self.clear_search();
         }
-        self.done(format!("+ {} (walk-in) checked in {}", self.who(&family), self.now_hm()));
+        self.done(format!("+ {} checked in {} as a walk-in", self.who(&family), self.now_hm()));
         Ok(())
     }
 
@@ -1221,7 +1287,7 @@ impl App {
             tags: note.tags.clone(),
             text: body,
             concern: note.concern,
-            follow_up: String::new(),
+            follow_up: if note.concern == Concern::None { String::new() } else { input_text(&note.follow_up).trim().to_string() },
             baby: note.baby,
             by: self.initials.clone(),
             at: now,

@@ -25,6 +25,8 @@ pub enum StatusKind {
 pub struct Status {
     pub kind: StatusKind,
     pub text: String,
+    /// A family's alerts, shown on a second line at check-in.
+    pub alert: Option<String>,
 }
 
 /// A single-line text box.
@@ -99,6 +101,8 @@ pub struct NotesState {
 #[derive(Debug, Clone)]
 pub struct Person {
     pub family: Uuid,
+    /// The carer's or baby's id: marks are kept by it while the program runs.
+    pub id: Uuid,
     pub label: String,
     pub baby: bool,
     pub accounted: bool,
@@ -122,6 +126,7 @@ pub enum Pending {
     UndoCheckIn(Uuid),
     DiscardNote,
     DiscardForm,
+    Quit,
 }
 
 #[derive(Debug)]

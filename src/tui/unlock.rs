@@ -95,6 +95,7 @@ pub fn run(
             (Kind::New, 0) => {
                 if first.lines().join("").chars().count() < crate::store::crypto::MIN_PASSPHRASE {
                     message = Some("At least 12 characters, please: a few words you will remember.".into());
+                    first = masked();
                 } else {
                     message = None;
                     stage = 1;

@@ -19,8 +19,9 @@ pub const MIN_HEIGHT: u16 = 16;
 
 pub fn draw(app: &mut App, frame: &mut Frame) {
     let area = frame.area();
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        let msg = format!("Make this window larger (at least {MIN_WIDTH}×{MIN_HEIGHT}) to use thinkbaby.");
+    app.too_small = area.width < MIN_WIDTH || area.height < MIN_HEIGHT;
+    if app.too_small {
+        let msg = format!("Window too small: make it at least {MIN_WIDTH}×{MIN_HEIGHT}.");
         frame
             .render_widget(Paragraph::new(fit(&msg, area.width as usize)), Rect { height: 1.min(area.height), ..area });
         return;
@@ -29,11 +30,12 @@ pub fn draw(app: &mut App, frame: &mut Frame) {
         screens::popup::locked(app, frame, area, l);
         return;
     }
+    let status_lines = if app.status.as_ref().is_some_and(|s| s.alert.is_some()) { 2 } else { 1 };
     let [head, tabs, body, status, foot] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Length(1),
         Constraint::Min(3),
-        Constraint::Length(1),
+        Constraint::Length(status_lines),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -51,7 +53,7 @@ pub fn draw(app: &mut App, frame: &mut Frame) {
                 Screen::Roster => screens::roster::draw(app, frame, body),
                 Screen::CheckIn => screens::checkin::draw(app, frame, body),
                 Screen::Notes => screens::notes::draw(app, frame, body),
-                Screen::Family => screens::family::draw(app, frame, body),
+                Screen::Family => app.family_scroll = screens::family::draw(app, frame, body),
                 Screen::Summary => screens::summary::draw(app, frame, body),
             }
         }
@@ -86,44 +88,56 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
     frame.render_widget(Paragraph::new("").style(t.header()), area);
     let w = area.width as usize;
-    let (top, counts) = match &app.day {
+    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let demo = if app.options.demo { "DEMO " } else { "" };
+    let (top, right, counts) = match &app.day {
         Some(day) => {
             let venue = if day.group.venue.is_empty() { String::new() } else { format!(" · {}", day.group.venue) };
-            let top = format!(" {}{} · {}", day.group.name, venue, day.date.format("%a %-d %b %Y"));
-            let here = day.attendance.len();
-            // A walk-in joins the group's list for next week; today it was not expected.
+            let top = format!(" {} · {}{}", day.date.format("%a %-d %b %Y"), day.group.name, venue);
+            // In the building now; those who left are counted apart.
+            let inside: Vec<_> = day.attendance.values().filter(|a| a.is_in()).collect();
+            let left = day.attendance.len() - inside.len();
+            let walk_ins = day.attendance.values().filter(|a| a.walk_in).count();
+            // A walk-in joins the group's list for next week; today they were not expected.
             let expected = app
                 .families
                 .values()
                 .filter(|f| f.groups.contains(&day.group.id) && !day.attendance.get(&f.id).is_some_and(|a| a.walk_in))
                 .count();
-            let adults: usize = day.attendance.values().map(|a| a.carers.len()).sum();
-            let babies: usize = day.attendance.values().map(|a| a.babies.len()).sum();
+            let came = day.attendance.values().filter(|a| !a.walk_in).count();
+            let adults: usize = inside.iter().map(|a| a.carers.len()).sum();
+            let babies: usize = inside.iter().map(|a| a.babies.len()).sum();
             let first = day.attendance.keys().filter(|id| app.is_first_visit(**id)).count();
             let concerns = day.notes.values().flatten().filter(|o| o.concern() != Concern::None).count();
-            let left = day.attendance.values().filter(|a| !a.is_in()).count();
-            let left = if left > 0 { format!(" ({left} left)") } else { String::new() };
-            // Fits 80 columns with two-digit counts.
-            let counts = format!(
-                " Here {here} of {expected}{left} · adults {adults} · babies {babies} · first visits {first} · concerns {concerns}"
-            );
-            (top, counts)
+            let right = format!("{} · {} · {demo}{} ", plural(adults, "adult", "adults"), plural(babies, "baby", "babies"), app.initials);
+            // Most urgent first; counts of nought are left out, so they fit 80 columns.
+            let mut parts = vec![format!("Here {}", inside.len())];
+            if expected > 0 {
+                parts.push(format!("{came} of {expected} expected"));
+            }
+            if concerns > 0 {
+                parts.push(plural(concerns, "concern", "concerns"));
+            }
+            if walk_ins > 0 {
+                parts.push(plural(walk_ins, "walk-in", "walk-ins"));
+            }
+            if first > 0 {
+                parts.push(plural(first, "first visit", "first visits"));
+            }
+            if left > 0 {
+                parts.push(format!("{left} left"));
+            }
+            (top, right, format!(" {}", parts.join(" · ")))
         }
-        None => (" thinkbaby · Think Baby groups".to_string(), String::new()),
+        None => (" thinkbaby · Think Baby groups".to_string(), format!("{demo}{} ", app.initials), String::new()),
     };
-    let who = if app.initials.is_empty() { String::new() } else { format!("{} ", app.initials) };
-    let demo = if app.options.demo { "DEMO " } else { "" };
-    let right = format!("{demo}{who}");
-    let room = w.saturating_sub(right.chars().count());
-    let top_line = format!("{:<room$}{right}", fit(&top, room));
+    let room = w.saturating_sub(crate::text::width(&right) + 1);
+    let top_line = format!("{} {right}", crate::text::pad(&top, room));
     frame.render_widget(
-        Paragraph::new(fit(&top_line, w)).style(app.theme.header().add_modifier(ratatui::style::Modifier::BOLD)),
+        Paragraph::new(fit(&top_line, w)).style(t.header().add_modifier(ratatui::style::Modifier::BOLD)),
         Rect { height: 1, ..area },
     );
-    frame.render_widget(
-        Paragraph::new(fit(&counts, w)).style(app.theme.header()),
-        Rect { y: area.y + 1, height: 1, ..area },
-    );
+    frame.render_widget(Paragraph::new(fit(&counts, w)).style(t.header()), Rect { y: area.y + 1, height: 1, ..area });
 }
 
 fn tab_bar(app: &App, frame: &mut Frame, area: Rect) {
@@ -146,7 +160,14 @@ fn status_line(app: &App, frame: &mut Frame, area: Rect) {
         StatusKind::Info => Style::new(),
         StatusKind::Error => app.theme.error(),
     };
-    frame.render_widget(Paragraph::new(fit(&format!(" {}", s.text), area.width as usize)).style(style), area);
+    let w = area.width as usize;
+    frame.render_widget(Paragraph::new(fit(&format!(" {}", s.text), w)).style(style), Rect { height: 1, ..area });
+    if let Some(alert) = &s.alert
+        && area.height > 1
+    {
+        let line = Rect { y: area.y + 1, height: 1, ..area };
+        frame.render_widget(Paragraph::new(fit(&format!(" {alert}"), w)).style(app.theme.alert()), line);
+    }
 }
 
 fn footer(app: &App, frame: &mut Frame, area: Rect) {

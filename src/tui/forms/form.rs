@@ -27,18 +27,40 @@ pub struct Field {
     pub label: String,
     pub kind: FieldKind,
     pub required: bool,
+    /// Checked when Enter leaves the field, so a mistake is caught where it was made.
+    pub check: Option<fn(&str) -> Result<(), String>>,
 }
 
 impl Field {
     pub fn text(label: impl Into<String>, value: &str, placeholder: &str, required: bool) -> Field {
         let mut area = line_input(placeholder);
         area.insert_str(value);
-        Field { label: label.into(), kind: FieldKind::Text(Box::new(area)), required }
+        Field { label: label.into(), kind: FieldKind::Text(Box::new(area)), required, check: None }
+    }
+
+    /// A date field (`dd/mm/yyyy`), checked on Enter; may be left empty unless required.
+    pub fn date(label: impl Into<String>, value: &str, placeholder: &str, required: bool) -> Field {
+        let mut f = Field::text(label, value, placeholder, required);
+        f.check = Some(|v: &str| if v.trim().is_empty() { Ok(()) } else { crate::clock::parse_date(v).map(|_| ()) });
+        f
+    }
+
+    /// The text before and after the cursor, for drawing the caret where it is.
+    pub fn split_at_cursor(&self) -> (String, String) {
+        match &self.kind {
+            FieldKind::Text(t) => {
+                let line = t.lines().first().cloned().unwrap_or_default();
+                let col = t.cursor().1;
+                let cut = line.char_indices().nth(col).map(|(i, _)| i).unwrap_or(line.len());
+                (line[..cut].to_string(), line[cut..].to_string())
+            }
+            FieldKind::Choice { .. } => (self.value(), String::new()),
+        }
     }
 
     pub fn choice(label: impl Into<String>, options: Vec<String>, index: usize) -> Field {
         let index = index.min(options.len().saturating_sub(1));
-        Field { label: label.into(), kind: FieldKind::Choice { options, index }, required: false }
+        Field { label: label.into(), kind: FieldKind::Choice { options, index }, required: false, check: None }
     }
 
     pub fn value(&self) -> String {
@@ -108,9 +130,19 @@ impl Form {
     pub fn key(&mut self, ev: KeyEvent) -> FormKey {
         let last = self.focus + 1 == self.fields.len();
         let Some(field) = self.fields.get_mut(self.focus) else { return FormKey::Handled };
+        if ev.code == KeyCode::Enter
+            && let Some(check) = field.check
+            && let Err(why) = check(&field.value())
+        {
+            self.error = Some(format!("{}: {why}", field.label));
+            return FormKey::Handled;
+        }
         match (&mut field.kind, ev.code) {
             (_, KeyCode::Enter) if last => return FormKey::Submit,
-            (_, KeyCode::Enter) => self.next(),
+            (_, KeyCode::Enter) => {
+                self.error = None;
+                self.next()
+            }
             (FieldKind::Choice { options, index }, KeyCode::Right | KeyCode::Char(' ')) => {
                 *index = (*index + 1) % options.len().max(1);
             }

@@ -10,6 +10,8 @@ pub enum NotePart {
     Tags,
     Concern,
     Baby,
+    /// What will be done about a concern (only with a concern).
+    FollowUp,
     /// Why a saved note was changed (edits only).
     Why,
 }
@@ -27,9 +29,10 @@ pub struct NoteForm {
     /// The family's babies, for twins: (id, name).
     pub babies: Vec<(Uuid, String)>,
     pub why: TextArea<'static>,
+    pub follow_up: TextArea<'static>,
     pub part: NotePart,
     pub error: Option<String>,
-    original: (String, Vec<String>, Concern, Option<Uuid>),
+    original: (String, Vec<String>, Concern, Option<Uuid>, String),
 }
 
 impl NoteForm {
@@ -38,16 +41,18 @@ impl NoteForm {
         text.set_wrap_mode(WrapMode::WordOrGlyph);
         text.set_placeholder_text("What did you see? (Tab: tags, concern, baby)");
         text.set_cursor_line_style(ratatui::style::Style::default());
+        let mut follow_up = line_input("what will be done, by whom");
         let (tags, concern, baby) = match existing {
             Some(o) => {
                 let r = o.current();
                 text.insert_str(crate::text::clean_multiline(&r.text));
+                follow_up.insert_str(crate::text::clean(&r.follow_up));
                 (r.tags.clone(), r.concern, r.baby)
             }
             // One baby: the note is about that baby.
             None => (vec![], Concern::None, if babies.len() == 1 { Some(babies[0].0) } else { None }),
         };
-        let original = (input_text(&text), tags.clone(), concern, baby);
+        let original = (input_text(&text), tags.clone(), concern, baby, input_text(&follow_up));
         NoteForm {
             family,
             editing: existing.map(|o| o.id),
@@ -58,6 +63,7 @@ impl NoteForm {
             baby,
             babies,
             why: line_input("why it changed, e.g. added detail"),
+            follow_up,
             part: NotePart::Text,
             error: None,
             original,
@@ -66,6 +72,9 @@ impl NoteForm {
 
     pub fn parts(&self) -> Vec<NotePart> {
         let mut p = vec![NotePart::Text, NotePart::Tags, NotePart::Concern];
+        if self.concern != Concern::None {
+            p.push(NotePart::FollowUp);
+        }
         if self.babies.len() > 1 {
             p.push(NotePart::Baby);
         }
@@ -87,8 +96,14 @@ impl NoteForm {
     }
 
     pub fn changed(&self) -> bool {
-        (self.body(), &self.tags, self.concern, self.baby)
-            != (self.original.0.trim_end().to_string(), &self.original.1, self.original.2, self.original.3)
+        (self.body(), &self.tags, self.concern, self.baby, input_text(&self.follow_up))
+            != (
+                self.original.0.trim_end().to_string(),
+                &self.original.1,
+                self.original.2,
+                self.original.3,
+                self.original.4.clone(),
+            )
     }
 
     pub fn toggle_tag(&mut self, id: &str) {
@@ -116,6 +131,11 @@ impl NoteForm {
             NotePart::Why => {
                 if ev.code != KeyCode::Enter {
                     self.why.input(ev);
+                }
+            }
+            NotePart::FollowUp => {
+                if ev.code != KeyCode::Enter {
+                    self.follow_up.input(ev);
                 }
             }
             NotePart::Tags => {
@@ -149,5 +169,55 @@ impl NoteForm {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::crossterm::event::KeyModifiers;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn tab_reaches_follow_up_and_why() {
+        let at = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
+        let rev = crate::domain::Revision {
+            tags: vec![],
+            text: "first".into(),
+            concern: Concern::None,
+            follow_up: String::new(),
+            baby: None,
+            by: "AB".into(),
+            at,
+            why: String::new(),
+        };
+        let o = Observation {
+            id: Uuid::nil(),
+            family: Uuid::nil(),
+            session: Uuid::nil(),
+            author: "AB".into(),
+            at,
+            revisions: vec![rev],
+            deleted: None,
+            erased: None,
+            stamp: crate::domain::Stamp::new(at, Uuid::nil()),
+        };
+        let tags = TagList::built_in();
+        let mut n = NoteForm::new(Uuid::nil(), "t".into(), vec![(Uuid::nil(), "Ava".into())], Some(&o));
+        assert_eq!(n.parts(), [NotePart::Text, NotePart::Tags, NotePart::Concern, NotePart::Why]);
+        n.next(1);
+        n.next(1);
+        assert_eq!(n.part, NotePart::Concern);
+        n.key(key(KeyCode::Right), &tags);
+        assert_eq!(n.concern, Concern::FollowUp);
+        n.next(1);
+        assert_eq!(n.part, NotePart::FollowUp);
+        n.next(1);
+        assert_eq!(n.part, NotePart::Why);
+        n.next(1);
+        assert_eq!(n.part, NotePart::Text);
     }
 }

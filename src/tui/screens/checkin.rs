@@ -33,24 +33,28 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let selected = app.checkin.cursor.selected.min(hits.len().saturating_sub(1));
     let start = selected.saturating_sub(height.saturating_sub(1));
     let today = app.today();
-    let name_w = w.saturating_sub(4) * 45 / 100;
-    let rest_w = w.saturating_sub(4 + name_w + 1);
+    // Aligned columns: carers, babies, group, postcode, phone; alerts marked `!`.
+    let rest = w.saturating_sub(3 + 2 + 10 + 9 + 14);
+    let (name_w, baby_w) = (rest / 2, rest - rest / 2);
     for (i, id) in hits.iter().enumerate().skip(start).take(height) {
         let Some(f) = app.families.get(id) else { continue };
         let (g, gstyle) = super::roster::glyph(app, *id);
-        let babies: Vec<String> =
-            f.babies.iter().map(|b| format!("{} {}", b.name, age::age_on(b.dob, b.due, today))).collect();
-        let extra = [f.postcode.as_str(), f.carers.first().map(|c| c.phone.as_str()).unwrap_or("")]
-            .iter()
-            .filter(|s| !s.is_empty())
-            .copied()
-            .collect::<Vec<_>>()
-            .join("  ");
+        let babies: Vec<String> = f.babies.iter().map(|b| format!("{} {}", b.name, age::age_on(b.dob, b.due, today))).collect();
+        let group = f.groups.iter().find_map(|g| app.groups.iter().find(|x| x.id == *g)).map(|g| g.name.as_str()).unwrap_or("");
+        let phone = f.carers.first().map(|c| c.phone.as_str()).unwrap_or("");
+        let alert = if f.alerts.is_empty() { "  " } else { "! " };
         let mut spans = vec![
             Span::styled(format!(" {g} "), gstyle),
+            Span::styled(alert, t.alert()),
             Span::raw(pad(&f.carer_names(), name_w)),
             Span::raw(" "),
-            Span::raw(pad(&format!("{}  {}", babies.join(", "), extra), rest_w)),
+            Span::raw(pad(&babies.join(", "), baby_w.saturating_sub(1))),
+            Span::raw(" "),
+            Span::raw(pad(group, 9)),
+            Span::raw(" "),
+            Span::raw(pad(&f.postcode, 8)),
+            Span::raw(" "),
+            Span::raw(pad(phone, 13)),
         ];
         if i == selected {
             spans = spans.into_iter().map(|s| s.patch_style(t.selected())).collect();

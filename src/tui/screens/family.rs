@@ -47,14 +47,19 @@ fn details(app: &App, f: &Family, w: usize) -> Vec<Line<'static>> {
     let t = &app.theme;
     let today = app.today();
     let mut l = vec![Line::styled(fit(&format!(" {}", f.carer_names()), w), t.title())];
+    // A safeguarding concern is the first thing to see, not a line in the history.
+    for o in app.notes_of(f.id).iter().filter(|o| o.concern() == crate::domain::Concern::Safeguarding) {
+        let when = app.clock.local(o.at).format("%d/%m/%Y");
+        l.push(Line::styled(format!("   ! Safeguarding concern raised {when} by {}", clean(&o.author)), t.alert()));
+    }
     for c in &f.carers {
         let rel = if c.relationship.is_empty() { String::new() } else { format!(" ({})", c.relationship) };
-        l.push(Line::raw(fit(&format!("   {}{rel}  {}", c.name, c.phone), w)));
+        l.push(Line::raw(clean(&format!("   {}{rel}  {}", c.name, c.phone))));
     }
     for b in &f.babies {
         let a = age::age_on(b.dob, b.due, today);
         let due = b.due.map(|d| format!(", due {}", d.format("%d/%m/%Y"))).unwrap_or_default();
-        l.push(Line::raw(fit(&format!("   baby {}  born {}{due}  {a}", b.name, b.dob.format("%d/%m/%Y")), w)));
+        l.push(Line::raw(clean(&format!("   baby {}  born {}{due}  {a}", b.name, b.dob.format("%d/%m/%Y")))));
     }
     let lang = if f.home_language.is_empty() { "-".to_string() } else { f.home_language.clone() };
     let interp = if f.interpreter { " (interpreter needed)" } else { "" };
@@ -78,16 +83,17 @@ fn details(app: &App, f: &Family, w: usize) -> Vec<Line<'static>> {
         w,
     )));
     for a in &f.alerts {
-        l.push(Line::styled(fit(&format!("   ! {}: {}", a.kind, a.text), w), t.alert()));
+        l.push(Line::styled(clean(&format!("   ! {}: {}", a.kind, a.text)), t.alert()));
     }
     l
 }
 
-pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
+/// Draws the screen; returns the scroll actually used (never past the last page).
+pub fn draw(app: &App, frame: &mut Frame, area: Rect) -> u16 {
     let w = area.width as usize;
     let Some(f) = app.focus.and_then(|id| app.families.get(&id)) else {
         frame.render_widget(Paragraph::new(" Choose a family on the roster (1) first."), area);
-        return;
+        return 0;
     };
     let t = &app.theme;
     let mut lines = details(app, f, w);
@@ -152,7 +158,12 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         lines.push(Line::raw("   Nothing yet."));
     }
     lines.extend(entries.into_iter().map(|(_, l)| l));
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((app.family_scroll, 0)), area);
+    let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
+    // Scroll no further than the last page.
+    let last = (paragraph.line_count(area.width) as u16).saturating_sub(area.height);
+    let scroll = app.family_scroll.min(last);
+    frame.render_widget(paragraph.scroll((scroll, 0)), area);
+    scroll
 }
 
 #[cfg(test)]

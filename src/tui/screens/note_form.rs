@@ -31,7 +31,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, note: &NoteForm) {
     let w = inner.width as usize;
     let m = match &note.error {
         Some(e) => Line::styled(fit(&format!("✗ {e}"), w), t.error()),
-        None => Line::styled(fit("Tab moves: text → tags → concern → baby. Ctrl-S saves.", w), t.dim()),
+        None => Line::styled(fit("Tab moves between the parts: text, tags, concern, and more. Ctrl-S saves.", w), t.dim()),
     };
     frame.render_widget(Paragraph::new(m), msg);
     let focus_style = |part: NotePart| if note.part == part { t.title() } else { t.dim() };
@@ -64,7 +64,8 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, note: &NoteForm) {
             if let Some(tag) = app.tags.tags.get(c * rows + row) {
                 let on = note.tags.contains(&tag.id);
                 let text = format!("{} {} {}", if on { "[✓]" } else { "[ ]" }, tag.hotkey, tag.label);
-                spans.push(Span::styled(crate::text::pad(&text, col_w), if on { t.ok() } else { Style::new() }));
+                let cell = format!("{} ", crate::text::pad(&text, col_w.saturating_sub(1)));
+                spans.push(Span::styled(cell, if on { t.ok() } else { Style::new() }));
             }
         }
         lines.push(Line::from(spans));
@@ -85,6 +86,11 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, note: &NoteForm) {
             if note.part == NotePart::Baby { format!("◀ {b} ▶") } else { b },
             focus_style(NotePart::Baby),
         ));
+    }
+    if note.concern != Concern::None {
+        let f = crate::tui::state::input_text(&note.follow_up);
+        spans.push(Span::styled("   Follow-up: ", focus_style(NotePart::FollowUp)));
+        spans.push(Span::raw(if note.part == NotePart::FollowUp { format!("{f}▏") } else { f }));
     }
     if note.editing.is_some() {
         let why = crate::tui::state::input_text(&note.why);

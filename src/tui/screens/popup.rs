@@ -23,13 +23,14 @@ pub fn confirm(app: &App, frame: &mut Frame, area: Rect, question: &str) {
 
 pub fn form(app: &App, frame: &mut Frame, area: Rect, form: &Form) {
     let t = &app.theme;
-    let h = (form.fields.len() as u16 + 6).min(area.height);
+    let h = (form.fields.len() as u16 + 7).min(area.height);
     let r = centred(frame, area, 72, h);
     let inner_w = r.width.saturating_sub(2) as usize;
     let label_w = form.fields.iter().map(|f| width(&f.label)).max().unwrap_or(10).min(24);
     let mut lines = vec![Line::styled(fit(&format!(" {}", form.intro), inner_w), t.dim())];
+    // The error may take two lines; it is never cut, since it says what to do.
     match &form.error {
-        Some(e) => lines.push(Line::styled(fit(&format!(" ✗ {e}"), inner_w), t.error())),
+        Some(e) => lines.push(Line::styled(crate::text::clean(&format!(" ✗ {e}")), t.error())),
         None => lines.push(Line::raw("")),
     }
     // Scroll so the focused field is visible in a tall form on a short screen.
@@ -42,10 +43,9 @@ pub fn form(app: &App, frame: &mut Frame, area: Rect, form: &Form) {
         let value = match &f.kind {
             FieldKind::Text(area) => {
                 let v = input_text(area);
-                if v.is_empty() && !focused {
-                    String::new()
-                } else if focused {
-                    format!("{v}▏")
+                if focused {
+                    let (before, after) = f.split_at_cursor();
+                    format!("{before}▏{after}")
                 } else {
                     v
                 }

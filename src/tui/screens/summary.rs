@@ -52,7 +52,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         Layout::vertical([Constraint::Length(4), Constraint::Min(3), Constraint::Length(4)]).areas(area);
     let head = vec![
         Line::from(vec![
-            Span::styled(" Present: ", t.title()),
+            Span::styled(" Came today: ", t.title()),
             Span::raw(format!("{} families, {} adults, {} babies", s.families, s.adults, s.babies)),
         ]),
         Line::raw(fit(
