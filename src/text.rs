@@ -17,7 +17,8 @@ pub fn clean(text: &str) -> String {
     text.chars().map(|c| if is_unsafe(c) { PLACEHOLDER } else { c }).collect()
 }
 
-fn is_unsafe(c: char) -> bool {
+/// A character a terminal could act on: C0 and C1 controls, DEL, bidi overrides.
+pub fn is_unsafe(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 

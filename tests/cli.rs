@@ -254,7 +254,7 @@ fn an_archive_round_trip_gives_the_same_bytes() {
 
     let (a_bytes, b_bytes) = (std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
     assert!(a_bytes.len() > 10_000, "{} bytes", a_bytes.len());
-    assert!(text(&a_bytes).starts_with("{\"format\":\"thinkbaby-archive\",\"version\":1}\n"));
+    assert!(text(&a_bytes).starts_with("{\"format\":\"thinkbaby-archive\",\"version\":2}\n"));
     assert!(a_bytes == b_bytes, "export, import, export gives the same bytes");
     let (to_screen, _) = expect(thinkbaby(&second).arg("export"), 0);
     assert!(to_screen.as_bytes() == a_bytes, "export to the screen writes the same archive");

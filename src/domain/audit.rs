@@ -67,6 +67,22 @@ impl AuditEntry {
         self.why = why.into();
         self
     }
+
+    /// "Checked in: Central session on 19/11/2026" and, when there is a reason,
+    /// " (why: ...)". Stored text: clean it before it reaches a terminal.
+    pub fn describe(&self) -> String {
+        let mut out = self.action.label().to_string();
+        if !self.what.is_empty() {
+            out.push_str(": ");
+            out.push_str(&self.what);
+        }
+        if !self.why.is_empty() {
+            out.push_str(" (why: ");
+            out.push_str(&self.why);
+            out.push(')');
+        }
+        out
+    }
 }
 
 /// Entry ids are UUIDv7 from one counter per program, so the entries written in

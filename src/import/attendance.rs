@@ -9,6 +9,7 @@
 //! family already recorded at a session is left as it is, so importing a sheet
 //! twice adds nothing the second time.
 
+use super::Origin;
 use super::table::{self, ImportError, Row, RowError};
 use crate::clock::parse_date;
 use crate::domain::fold::{digits, fold};
@@ -209,11 +210,11 @@ pub fn plan(
     bytes: &[u8],
     known: Known,
     today: NaiveDate,
-    now: DateTime<Utc>,
-    device: Uuid,
+    origin: Origin,
     by: &str,
     to_utc: &dyn Fn(NaiveDateTime) -> DateTime<Utc>,
 ) -> Result<(Change, Summary), ImportError> {
+    let (now, device) = (origin.now, origin.device);
     let t = table::read(bytes, REQUIRED, OPTIONAL)?;
     let mut rows = Vec::new();
     let mut errors = Vec::new();
@@ -283,6 +284,12 @@ pub fn plan(
             stamp: Stamp::new(now, device),
         };
         change.put_attendance(&a);
+        let group_name = group.map_or("(unknown group)", |g| g.name.as_str());
+        change.audit(&AuditEntry::new(family, AuditAction::CheckedIn, now, origin.by, device).what(format!(
+            "from sign-in sheet {}: {group_name} session on {}",
+            origin.source,
+            m.date.format("%d/%m/%Y")
+        )));
         summary.attendances_added += 1;
     }
     Ok((change, summary))
@@ -296,11 +303,25 @@ pub fn import(
     now: DateTime<Utc>,
     to_utc: &dyn Fn(NaiveDateTime) -> DateTime<Utc>,
 ) -> Result<Summary, ImportError> {
+    import_from(store, bytes, "file", today, now, to_utc)
+}
+
+/// As [`import`], naming the file (`source`) in each check-in's audit entry.
+pub fn import_from(
+    store: &Store,
+    bytes: &[u8],
+    source: &str,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+    to_utc: &dyn Fn(NaiveDateTime) -> DateTime<Utc>,
+) -> Result<Summary, ImportError> {
     let (families, groups, sessions, attendance) =
         (store.families()?, store.groups()?, store.sessions()?, store.all_attendance()?);
     let by: String = store.meta(crate::store::META_INITIALS).ok().flatten().unwrap_or_default();
     let known = Known { families: &families, groups: &groups, sessions: &sessions, attendance: &attendance };
-    let (change, summary) = plan(bytes, known, today, now, store.device(), &by, to_utc)?;
+    let actor = store.actor();
+    let origin = Origin::of(store, &actor, source, now);
+    let (change, summary) = plan(bytes, known, today, origin, &by, to_utc)?;
     store.commit(change)?;
     Ok(summary)
 }

@@ -3,8 +3,10 @@
 //! row is wrong, every wrong row is reported and nothing is imported. The import
 //! is one commit, and importing a file twice adds nothing the second time.
 
+use super::Origin;
 use super::table::{self, ImportError, Row, RowError, yes_no};
 use crate::clock::parse_date;
+use crate::domain::audit;
 use crate::domain::fold::{digits, fold, postcode};
 use crate::domain::*;
 use crate::store::{Change, Store};
@@ -151,7 +153,14 @@ fn check_row(row: &Row, today: NaiveDate) -> Result<RosterRow, Vec<String>> {
             ));
         }
     }
-    fn choice<T>(row: &Row, col: &str, parse: fn(&str) -> Option<T>, accepted: String, default: T, why: &mut Vec<String>) -> T {
+    fn choice<T>(
+        row: &Row,
+        col: &str,
+        parse: fn(&str) -> Option<T>,
+        accepted: String,
+        default: T,
+        why: &mut Vec<String>,
+    ) -> T {
         let v = row.get(col);
         if v.is_empty() {
             return default;
@@ -161,10 +170,13 @@ fn check_row(row: &Row, today: NaiveDate) -> Result<RosterRow, Vec<String>> {
             default
         })
     }
-    let referral_route = choice(row, "referral_route", ReferralRoute::parse, ReferralRoute::accepted(), ReferralRoute::DropIn, &mut why);
+    let referral_route =
+        choice(row, "referral_route", ReferralRoute::parse, ReferralRoute::accepted(), ReferralRoute::DropIn, &mut why);
     let hv_level = choice(row, "hv_level", HvLevel::parse, HvLevel::accepted(), HvLevel::Unknown, &mut why);
-    let photos = choice(row, "photo_consent", ConsentAnswer::parse, "yes, no".into(), ConsentAnswer::NotAsked, &mut why);
-    let data_sharing = choice(row, "data_sharing_consent", ConsentAnswer::parse, "yes, no".into(), ConsentAnswer::NotAsked, &mut why);
+    let photos =
+        choice(row, "photo_consent", ConsentAnswer::parse, "yes, no".into(), ConsentAnswer::NotAsked, &mut why);
+    let data_sharing =
+        choice(row, "data_sharing_consent", ConsentAnswer::parse, "yes, no".into(), ConsentAnswer::NotAsked, &mut why);
     let flag = |col: &str, why: &mut Vec<String>| match yes_no(row.get(col)) {
         Ok(v) => v.unwrap_or(false),
         Err(e) => {
@@ -221,10 +233,9 @@ pub fn parse_alerts(text: &str) -> Vec<Alert> {
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(|part| match part.split_once(':') {
-            Some((kind, rest)) if AlertKind::parse(kind).is_some() => Alert {
-                kind: AlertKind::parse(kind).unwrap_or(AlertKind::Other),
-                text: rest.trim().to_string(),
-            },
+            Some((kind, rest)) if AlertKind::parse(kind).is_some() => {
+                Alert { kind: AlertKind::parse(kind).unwrap_or(AlertKind::Other), text: rest.trim().to_string() }
+            }
             _ => Alert { kind: AlertKind::Other, text: part.to_string() },
         })
         .collect()
@@ -242,9 +253,9 @@ pub fn plan(
     existing_families: &[Family],
     existing_groups: &[Group],
     default_group: Option<&str>,
-    now: DateTime<Utc>,
-    device: Uuid,
+    origin: Origin,
 ) -> (Change, Summary) {
+    let (now, device) = (origin.now, origin.device);
     let mut summary = Summary { ignored_columns: ignored, ..Summary::default() };
     let mut groups: HashMap<String, Uuid> = existing_groups.iter().map(|g| (fold(&g.name), g.id)).collect();
     let mut new_groups: Vec<Group> = Vec::new();
@@ -253,8 +264,12 @@ pub fn plan(
     let mut changed: Vec<bool> = Vec::new();
     for f in existing_families {
         let carer = f.carers.first();
-        let key = family_key(carer.map(|c| c.name.as_str()).unwrap_or(""), carer.map(|c| c.phone.as_str()).unwrap_or(""));
-        by_key.entry(key).or_insert(families.len());
+        let key =
+            family_key(carer.map(|c| c.name.as_str()).unwrap_or(""), carer.map(|c| c.phone.as_str()).unwrap_or(""));
+        // An erased family has no name or phone to match: a row like theirs is a new family.
+        if !f.is_erased() {
+            by_key.entry(key).or_insert(families.len());
+        }
         families.push(f.clone());
         changed.push(false);
     }
@@ -309,10 +324,21 @@ pub fn plan(
     for g in &new_groups {
         change.put_group(g);
     }
-    for (f, c) in families.iter().zip(&changed) {
-        if *c {
-            change.put_family(f);
+    for (i, (f, c)) in families.iter().zip(&changed).enumerate() {
+        if !*c {
+            continue;
         }
+        change.put_family(f);
+        let entry = match existing_families.get(i) {
+            None => AuditEntry::new(f.id, AuditAction::FamilyAdded, now, origin.by, device)
+                .what(format!("added from roster {}", origin.source)),
+            Some(old) => AuditEntry::new(f.id, AuditAction::FamilyChanged, now, origin.by, device).what(format!(
+                "changed by roster import {}: {}",
+                origin.source,
+                audit::family_changes(old, f).join(", ")
+            )),
+        };
+        change.audit(&entry);
     }
     (change, summary)
 }
@@ -361,9 +387,29 @@ fn new_group(name: &str, now: DateTime<Utc>, device: Uuid) -> Group {
 }
 
 /// Reads, checks and imports a roster file in one commit.
-pub fn import(store: &Store, bytes: &[u8], default_group: Option<&str>, now: DateTime<Utc>, today: NaiveDate) -> Result<Summary, ImportError> {
+pub fn import(
+    store: &Store,
+    bytes: &[u8],
+    default_group: Option<&str>,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+) -> Result<Summary, ImportError> {
+    import_from(store, bytes, "file", default_group, now, today)
+}
+
+/// As [`import`], naming the file (`source`) in each family's audit entry.
+pub fn import_from(
+    store: &Store,
+    bytes: &[u8],
+    source: &str,
+    default_group: Option<&str>,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+) -> Result<Summary, ImportError> {
     let (rows, ignored) = parse(bytes, today)?;
-    let (change, summary) = plan(&rows, ignored, &store.families()?, &store.groups()?, default_group, now, store.device());
+    let by = store.actor();
+    let origin = Origin::of(store, &by, source, now);
+    let (change, summary) = plan(&rows, ignored, &store.families()?, &store.groups()?, default_group, origin);
     store.commit(change)?;
     Ok(summary)
 }

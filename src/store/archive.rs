@@ -5,12 +5,16 @@
 
 use super::keys::TreeId;
 use super::{Change, Store, StoreError};
-use crate::domain::{Attendance, Family, Group, Observation, Session, Staff};
+use crate::domain::{Attendance, AuditEntry, Family, Group, Observation, Session, Staff};
 use serde::{Deserialize, Serialize};
 use std::io::{BufRead, Write};
 
 pub const FORMAT: &str = "thinkbaby-archive";
-pub const VERSION: u32 = 1;
+/// 2 adds audit entries and the erasure marks on families and notes. Version 1
+/// archives still import: they have neither, and read as nothing erased.
+pub const VERSION: u32 = 2;
+/// The oldest version `import` reads.
+pub const OLDEST: u32 = 1;
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Head {
@@ -28,6 +32,8 @@ pub enum Entry {
     Family(Family),
     Attendance(Attendance),
     Observation(Observation),
+    /// The audit trail travels with the records it is about.
+    Audit(AuditEntry),
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -38,14 +44,15 @@ pub struct Counts {
     pub families: usize,
     pub attendance: usize,
     pub observations: usize,
+    pub audit: usize,
 }
 
 impl std::fmt::Display for Counts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} families, {} groups, {} sessions, {} attendances, {} observations, {} staff",
-            self.families, self.groups, self.sessions, self.attendance, self.observations, self.staff
+            "{} families, {} groups, {} sessions, {} attendances, {} observations, {} staff, {} audit entries",
+            self.families, self.groups, self.sessions, self.attendance, self.observations, self.staff, self.audit
         )
     }
 }
@@ -77,13 +84,36 @@ pub fn export(store: &Store, out: &mut dyn Write) -> Result<Counts, ArchiveError
         line(out, &Entry::Observation(o))?;
         counts.observations += 1;
     }
+    for e in store.audit()? {
+        line(out, &Entry::Audit(e))?;
+        counts.audit += 1;
+    }
     out.flush().map_err(ArchiveError::Io)?;
     Ok(counts)
 }
 
 fn line<T: Serialize>(out: &mut dyn Write, value: &T) -> Result<(), ArchiveError> {
-    serde_json::to_writer(&mut *out, value).map_err(|e| ArchiveError::Io(e.into()))?;
+    let mut ser = serde_json::Serializer::with_formatter(&mut *out, TerminalSafe);
+    value.serialize(&mut ser).map_err(|e| ArchiveError::Io(e.into()))?;
     out.write_all(b"\n").map_err(ArchiveError::Io)
+}
+
+/// Compact JSON in which no string can act on a terminal: serde_json escapes
+/// C0 controls (ESC among them) itself; this also escapes DEL, the C1 controls
+/// (U+009B is a one-character CSI to some terminals) and the bidi overrides, as
+/// `\uXXXX`. The archive is still plain JSON and reads back the same.
+struct TerminalSafe;
+
+impl serde_json::ser::Formatter for TerminalSafe {
+    fn write_string_fragment<W: ?Sized + Write>(&mut self, w: &mut W, fragment: &str) -> std::io::Result<()> {
+        let mut rest = fragment;
+        while let Some((at, c)) = rest.char_indices().find(|(_, c)| crate::text::is_unsafe(*c)) {
+            w.write_all(&rest.as_bytes()[..at])?;
+            write!(w, "\\u{:04x}", c as u32)?;
+            rest = &rest[at + c.len_utf8()..];
+        }
+        w.write_all(rest.as_bytes())
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -119,7 +149,7 @@ pub fn import(store: &Store, input: &mut dyn BufRead) -> Result<Counts, ArchiveE
     if head.format != FORMAT {
         return Err(ArchiveError::NotArchive);
     }
-    if head.version != VERSION {
+    if !(OLDEST..=VERSION).contains(&head.version) {
         return Err(ArchiveError::Version(head.version));
     }
     let mut change = Change::default();
@@ -155,6 +185,10 @@ pub fn import(store: &Store, input: &mut dyn BufRead) -> Result<Counts, ArchiveE
             Ok(Entry::Observation(o)) => {
                 change.put_observation(&o);
                 counts.observations += 1;
+            }
+            Ok(Entry::Audit(e)) => {
+                change.audit(&e);
+                counts.audit += 1;
             }
             Err(e) => errors.push(format!("line {number}: {e}")),
         }

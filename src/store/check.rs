@@ -4,7 +4,7 @@
 use super::codec;
 use super::keys::{self, TreeId};
 use super::{META_DEVICE, META_EVALUATION_KEY, META_INITIALS, META_KEYRING, META_SCHEMA, Store, StoreError};
-use crate::domain::{Attendance, Family, Group, Observation, Session, Staff};
+use crate::domain::{Attendance, AuditEntry, Family, Group, Observation, Session, Staff};
 use serde::de::DeserializeOwned;
 use std::collections::{BTreeMap, HashSet};
 use uuid::Uuid;
@@ -42,6 +42,7 @@ pub fn run(store: &Store) -> Result<Report, StoreError> {
     let attendance = decode_all::<Attendance>(store, TreeId::Attendance, &mut r)?;
     let observations = decode_all::<Observation>(store, TreeId::Observations, &mut r)?;
     decode_all::<Staff>(store, TreeId::Staff, &mut r)?;
+    let audit = decode_all::<AuditEntry>(store, TreeId::Audit, &mut r)?;
     for item in store.raw(TreeId::Meta) {
         let (k, v) = item?;
         *r.counts.entry("meta").or_default() += 1;
@@ -115,6 +116,17 @@ pub fn run(store: &Store) -> Result<Report, StoreError> {
         }
         if !session_ids.contains(&o.session) {
             problem(format!("observations: record {} names a missing session", o.id));
+        }
+    }
+    // A family whose record is damaged is reported above; its audit entries still have a family.
+    let family_keys: HashSet<Uuid> =
+        store.keys(TreeId::Families, &[])?.iter().filter_map(|k| keys::uuid_at(k, 0)).collect();
+    for (k, e) in &audit {
+        if *k != keys::audit(e.family, e.id) {
+            problem(format!("audit: entry {} is stored under key {}", e.id, keys::show(k)));
+        }
+        if !family_keys.contains(&e.family) {
+            problem(format!("audit: entry {} ({}) names a missing family {}", e.id, e.action, e.family));
         }
     }
     check_index(store, TreeId::SessionsByGroup, &expected_by_group, &mut r.problems, &mut r.counts)?;

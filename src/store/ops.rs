@@ -1,6 +1,8 @@
 //! What a facilitator does, as commits: each returns only after its change is on disk.
 
+use super::keys::{self, TreeId};
 use super::{Change, Store, StoreError};
+use crate::domain::audit;
 use crate::domain::*;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
@@ -46,12 +48,15 @@ impl Store {
         by: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<Attendance>, StoreError> {
+        refuse_erased(family)?;
         if self.attendance(session.id, family.id)?.is_some() {
             return Ok(None);
         }
         let a = new_attendance(session, family, by, now, self.device());
         let mut c = Change::default();
         c.put_attendance(&a);
+        let what = format!("{}{}", if a.walk_in { "walk-in, " } else { "" }, self.session_words(session)?);
+        c.audit(&self.audit_entry(family.id, AuditAction::CheckedIn, now, by).what(what));
         self.commit(c)?;
         Ok(Some(a))
     }
@@ -64,11 +69,15 @@ impl Store {
         by: &str,
         now: DateTime<Utc>,
     ) -> Result<Attendance, StoreError> {
+        refuse_erased(family)?;
         let mut a = new_attendance(session, family, by, now, self.device());
         a.walk_in = true;
         let mut c = Change::default();
         c.put_family(family);
         c.put_attendance(&a);
+        let words = self.session_words(session)?;
+        c.audit(&self.audit_entry(family.id, AuditAction::FamilyAdded, now, by).what(format!("walk-in, {words}")));
+        c.audit(&self.audit_entry(family.id, AuditAction::CheckedIn, now, by).what(format!("walk-in, {words}")));
         self.commit(c)?;
         Ok(a)
     }
@@ -79,6 +88,8 @@ impl Store {
         out.stamp.touch(now, self.device());
         let mut c = Change::default();
         c.put_attendance(&out);
+        let what = self.attendance_words(a)?;
+        c.audit(&self.audit_entry(a.family, AuditAction::CheckedOut, now, "").what(what));
         self.commit(c)?;
         Ok(out)
     }
@@ -87,12 +98,30 @@ impl Store {
     pub fn undo_check_in(&self, a: &Attendance) -> Result<(), StoreError> {
         let mut c = Change::default();
         c.remove_attendance(a);
+        let what = self.attendance_words(a)?;
+        let entry = self.audit_entry(a.family, AuditAction::CheckInUndone, Utc::now(), "");
+        c.audit(&entry.what(what).why("check-in taken back"));
         self.commit(c)
     }
 
+    /// Saves a family; the audit trail names the fields that changed (never
+    /// their values). An erased family cannot be filled in again.
     pub fn save_family(&self, f: &Family) -> Result<(), StoreError> {
         let mut c = Change::default();
         c.put_family(f);
+        match self.family(f.id)? {
+            None => {
+                c.audit(&self.audit_entry(f.id, AuditAction::FamilyAdded, f.stamp.updated, "").what("family added"));
+            }
+            Some(old) => {
+                refuse_erased(&old)?;
+                let changes = audit::family_changes(&old, f);
+                if !changes.is_empty() {
+                    let entry = self.audit_entry(f.id, AuditAction::FamilyChanged, f.stamp.updated, "");
+                    c.audit(&entry.what(changes.join(", ")));
+                }
+            }
+        }
         self.commit(c)
     }
 
@@ -102,11 +131,58 @@ impl Store {
         self.commit(c)
     }
 
+    /// Saves an observation: new, edited (a revision added) or deleted (a
+    /// tombstone set), each with its audit entry in the same commit.
     pub fn save_observation(&self, o: &Observation) -> Result<(), StoreError> {
+        let old: Option<Observation> = self.get(TreeId::Observations, &keys::observation(o.family, o.session, o.id))?;
+        // A new note, or a change to an erased one, for an erased family: refused.
+        if (old.is_none() || old.as_ref().is_some_and(|old| old.erased.is_some()))
+            && let Some(f) = self.family(o.family)?
+        {
+            refuse_erased(&f)?;
+        }
         let mut c = Change::default();
         c.put_observation(o);
+        if let Some((action, what, why)) = audit::observation_change(old.as_ref(), o) {
+            let (at, by) = match action {
+                AuditAction::NoteAdded => (o.at, o.author.as_str()),
+                AuditAction::NoteDeleted => o.deleted.as_ref().map_or((o.stamp.updated, ""), |t| (t.at, t.by.as_str())),
+                AuditAction::NoteEdited => (o.current().at, o.current().by.as_str()),
+                _ => (o.stamp.updated, ""),
+            };
+            c.audit(&self.audit_entry(o.family, action, at, by).what(what).why(why));
+        }
         self.commit(c)
     }
+
+    /// An audit entry by `by`, or by whoever `set_actor` named when `by` is empty.
+    pub fn audit_entry(&self, family: Uuid, action: AuditAction, at: DateTime<Utc>, by: &str) -> AuditEntry {
+        let who = if by.trim().is_empty() { self.actor() } else { by.trim().to_string() };
+        AuditEntry::new(family, action, at, &who, self.device())
+    }
+
+    /// "Central session on 19/11/2026": a group's name and a date, no personal data.
+    fn session_words(&self, s: &Session) -> Result<String, StoreError> {
+        let group = self.group(s.group)?.map(|g| g.name).unwrap_or_else(|| "(unknown group)".into());
+        Ok(format!("{group} session on {}", s.date.format("%d/%m/%Y")))
+    }
+
+    fn attendance_words(&self, a: &Attendance) -> Result<String, StoreError> {
+        match self.session(a.session)? {
+            Some(s) => self.session_words(&s),
+            None => Ok(format!("session {}", a.session)),
+        }
+    }
+}
+
+/// Nothing new is written about an erased family: if they come back, they are a new family.
+fn refuse_erased(f: &Family) -> Result<(), StoreError> {
+    if f.is_erased() {
+        return Err(StoreError::Refused(
+            "this family's personal data was erased: if they come back, add them as a new family".into(),
+        ));
+    }
+    Ok(())
 }
 
 fn new_attendance(session: &Session, family: &Family, by: &str, now: DateTime<Utc>, device: Uuid) -> Attendance {
