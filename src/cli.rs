@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+use uuid::Uuid;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -86,6 +87,60 @@ pub enum Command {
     },
     /// Read every record and check every index; exits 1 if anything is wrong
     Check,
+    /// The audit trail: who added or changed a family, checked it in or out, or
+    /// wrote, edited, deleted or erased a note, when, and why; oldest first
+    Audit {
+        /// Only this family's entries (its id, as `export` and `audit` show it)
+        #[arg(long, value_name = "ID")]
+        family: Option<Uuid>,
+    },
+    /// Erase a family's personal data (names, contacts, dates of birth, note text),
+    /// keeping an anonymous record so that attendance counts stay right
+    #[command(
+        after_help = "Example:\n  thinkbaby erase 0192f7a0-5b1e-7c3d-9a4b-1f2e3d4c5b6a --reason \"asked to be forgotten\""
+    )]
+    Erase {
+        /// The family's id (as `export` and `audit` show it)
+        #[arg(value_name = "FAMILY_ID")]
+        family: Uuid,
+        /// Why: it goes in the audit trail
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+        /// Erase a family with a safeguarding note too (only when your safeguarding lead agrees)
+        #[arg(long)]
+        override_safeguarding: bool,
+    },
+    /// Erase every family with no attendance, note or change since DATE, listing them first
+    Purge {
+        /// The date (dd/mm/yyyy or yyyy-mm-dd): families last seen before it are erased
+        #[arg(long, value_name = "DATE", value_parser = parse_any_date)]
+        inactive_before: NaiveDate,
+        /// Only list the families; erase nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Why: it goes in the audit trail of each family
+        #[arg(long, value_name = "TEXT", required_unless_present = "dry_run")]
+        reason: Option<String>,
+        /// Erase families with a safeguarding note too (only when your safeguarding lead agrees)
+        #[arg(long)]
+        override_safeguarding: bool,
+    },
+    /// Write every record to FILE, sealed with the store's passphrase (age encryption)
+    Backup {
+        /// The backup file (written beside, then renamed: an older backup stays whole until then)
+        file: PathBuf,
+        /// Seal it with the passphrase in the first line of FILE instead of the store's
+        #[arg(long, value_name = "FILE")]
+        backup_passphrase_file: Option<PathBuf>,
+    },
+    /// Fill an empty data folder from a backup; the new store takes the passphrase given
+    Restore {
+        /// The backup file
+        file: PathBuf,
+        /// The backup's passphrase, if it differs from the one given for the new store
+        #[arg(long, value_name = "FILE")]
+        backup_passphrase_file: Option<PathBuf>,
+    },
     /// Change the store's passphrase (the data stays sealed under the same key)
     Passwd {
         /// Read the new passphrase from the first line of FILE instead of asking

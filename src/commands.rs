@@ -83,21 +83,55 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                 crate::tui::Options { group: cli.group, date: cli.date, demo: false, lock_after: cli.lock_after };
             crate::tui::run(opening, std::rc::Rc::new(clock), options)
         }
+        Some(Command::Audit { family }) => {
+            let store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
+            write_out(None, crate::protect::audit(&store, family, &clock)?.as_bytes())
+        }
+        Some(Command::Erase { family, reason, override_safeguarding }) => {
+            let store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
+            print!("{}", crate::protect::erase(&store, family, &reason, override_safeguarding, &clock)?);
+            Ok(())
+        }
+        Some(Command::Purge { inactive_before, dry_run, reason, override_safeguarding }) => {
+            let store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
+            let said = crate::protect::purge(
+                &store,
+                inactive_before,
+                dry_run,
+                reason.as_deref(),
+                override_safeguarding,
+                &clock,
+            )?;
+            print!("{said}");
+            Ok(())
+        }
+        Some(Command::Backup { file, backup_passphrase_file }) => {
+            let pass = cli.passphrase_file.as_deref();
+            eprint!("{}", crate::protect::backup(&dir, pass, &file, backup_passphrase_file.as_deref())?);
+            Ok(())
+        }
+        Some(Command::Restore { file, backup_passphrase_file }) => {
+            let pass = cli.passphrase_file.as_deref();
+            eprint!("{}", crate::protect::restore(&dir, pass, &file, backup_passphrase_file.as_deref())?);
+            Ok(())
+        }
         Some(Command::Passwd { new_passphrase_file }) => {
             crate::passphrase::change(&dir, cli.passphrase_file.as_deref(), new_passphrase_file.as_deref())
         }
         Some(Command::Import(Import::Roster { file, group })) => {
             let bytes = read_file(&file)?;
             let store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
-            let summary = roster::import(&store, &bytes, group.as_deref(), clock.now(), clock.today())?;
-            println!("{summary}");
+            let name = file_name(&file);
+            let summary = roster::import_from(&store, &bytes, &name, group.as_deref(), clock.now(), clock.today())?;
+            println!("{}", crate::text::clean_multiline(&summary.to_string()));
             Ok(())
         }
         Some(Command::Import(Import::Attendance { file })) => {
             let bytes = read_file(&file)?;
             let store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
-            let summary = attendance::import(&store, &bytes, clock.today(), clock.now(), &local_to_utc)?;
-            println!("{summary}");
+            let name = file_name(&file);
+            let summary = attendance::import_from(&store, &bytes, &name, clock.today(), clock.now(), &local_to_utc)?;
+            println!("{}", crate::text::clean_multiline(&summary.to_string()));
             Ok(())
         }
         Some(Command::Import(Import::Archive { file })) => {
@@ -297,6 +331,11 @@ fn missing(path: &Path, e: std::io::Error) -> Failure {
     } else {
         Failure::new(format!("cannot read {}: {e}", path.display()))
     }
+}
+
+/// The file's name without its folder, for the audit trail.
+fn file_name(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>, Failure> {

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod domain;
 pub mod import;
 pub mod passphrase;
+pub mod protect;
 pub mod report;
 pub mod search;
 pub mod store;

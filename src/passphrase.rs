@@ -57,8 +57,14 @@ fn prompt(label: &str) -> Result<SecretString, Failure> {
 
 /// Opens the store for a command, asking for the passphrase if none was given.
 pub fn open_store(dir: &Path, file: Option<&Path>) -> Result<Store, Failure> {
+    open_store_keeping(dir, file).map(|(store, _)| store)
+}
+
+/// As [`open_store`], and gives back the passphrase that opened it (a backup is
+/// sealed under it).
+pub fn open_store_keeping(dir: &Path, file: Option<&Path>) -> Result<(Store, SecretString), Failure> {
     if let Some(pass) = given(file)? {
-        return Ok(Store::open_with(dir, Unlock::Passphrase(pass))?);
+        return Ok((Store::open_with(dir, Unlock::Passphrase(pass.clone()))?, pass));
     }
     if !std::io::stdin().is_terminal() {
         return Err(Failure::new(format!(
@@ -66,17 +72,14 @@ pub fn open_store(dir: &Path, file: Option<&Path>) -> Result<Store, Failure> {
             dir.display()
         )));
     }
-    match probe(dir)? {
-        Kind::Existing => {
-            let pass = prompt(&format!("Passphrase for the store in {}: ", dir.display()))?;
-            Ok(Store::open_with(dir, Unlock::Passphrase(pass))?)
-        }
+    let pass = match probe(dir)? {
+        Kind::Existing => prompt(&format!("Passphrase for the store in {}: ", dir.display()))?,
         Kind::New => {
             eprintln!("{WHY}");
-            let pass = choose()?;
-            Ok(Store::open_with(dir, Unlock::Passphrase(pass))?)
+            choose()?
         }
-    }
+    };
+    Ok((Store::open_with(dir, Unlock::Passphrase(pass.clone()))?, pass))
 }
 
 /// A new passphrase, typed twice.

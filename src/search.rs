@@ -52,7 +52,11 @@ fn haystack(f: &Family) -> String {
 
 impl SearchIndex {
     pub fn new(families: &[Family]) -> Self {
-        let mut index = SearchIndex { entries: Vec::with_capacity(families.len()), matcher: Matcher::new(Config::DEFAULT), last: None };
+        let mut index = SearchIndex {
+            entries: Vec::with_capacity(families.len()),
+            matcher: Matcher::new(Config::DEFAULT),
+            last: None,
+        };
         for f in families {
             index.entries.push(Self::entry(f));
         }
@@ -119,8 +123,19 @@ mod tests {
         let now = Utc.with_ymd_and_hms(2026, 11, 19, 10, 0, 0).unwrap();
         Family {
             id: new_id(now),
-            carers: vec![Carer { id: new_id(now), name: carer.into(), relationship: String::new(), phone: phone.into() }],
-            babies: vec![Baby { id: new_id(now), name: baby.into(), dob: NaiveDate::from_ymd_opt(2026, 5, 1).unwrap(), due: None, sex: None }],
+            carers: vec![Carer {
+                id: new_id(now),
+                name: carer.into(),
+                relationship: String::new(),
+                phone: phone.into(),
+            }],
+            babies: vec![Baby {
+                id: new_id(now),
+                name: baby.into(),
+                dob: NaiveDate::from_ymd_opt(2026, 5, 1).unwrap(),
+                due: None,
+                sex: None,
+            }],
             postcode: postcode.into(),
             neighbourhood: None,
             home_language: String::new(),

@@ -136,7 +136,8 @@ fn attendance(
         let ages: Vec<String> = a
             .babies
             .iter()
-            .filter_map(|b| f.and_then(|f| f.baby(*b)))
+            // An erased family's dates of birth are gone: no ages.
+            .filter_map(|b| f.filter(|f| !f.is_erased()).and_then(|f| f.baby(*b)))
             .map(|b| weeks_on(b.dob, s.date).to_string())
             .collect();
         rec.extend([
@@ -189,7 +190,8 @@ fn observations(
         let mut rec = vec![day(s.date), safe(ix.group_name(s.group))];
         rec.extend(who(f, o.family, pseudo));
         if pseudo.is_some() {
-            rec.push(baby.map(|b| weeks_on(b.dob, s.date).to_string()).unwrap_or_default());
+            let known = baby.filter(|_| f.is_some_and(|f| !f.is_erased()));
+            rec.push(known.map(|b| weeks_on(b.dob, s.date).to_string()).unwrap_or_default());
         } else {
             rec.push(baby.map(|b| safe(&b.name)).unwrap_or_default());
             rec.push(clock.local(o.at).format("%H:%M").to_string());
@@ -296,8 +298,10 @@ fn families(
         let rec: Vec<String> = match pseudo {
             Some(p) => {
                 let ages: Vec<String> = match first {
-                    Some(d) => f.babies.iter().filter(|b| b.dob <= d).map(|b| weeks_on(b.dob, d).to_string()).collect(),
-                    None => vec![],
+                    Some(d) if !f.is_erased() => {
+                        f.babies.iter().filter(|b| b.dob <= d).map(|b| weeks_on(b.dob, d).to_string()).collect()
+                    }
+                    _ => vec![],
                 };
                 vec![
                     p.family(f.id),
@@ -323,7 +327,11 @@ fn families(
                     &f.carers.iter().map(|c| c.phone.as_str()).filter(|p| !p.is_empty()).collect::<Vec<_>>().join("; "),
                 ),
                 safe(&f.baby_names()),
-                f.babies.iter().map(|b| day(b.dob)).collect::<Vec<_>>().join("; "),
+                if f.is_erased() {
+                    String::new()
+                } else {
+                    f.babies.iter().map(|b| day(b.dob)).collect::<Vec<_>>().join("; ")
+                },
                 safe(&f.postcode),
                 f.neighbourhood.map(|n| n.label().to_string()).unwrap_or_default(),
                 safe(&f.home_language),

@@ -317,6 +317,11 @@ fn first_age(ix: &Index, attended: &[(&Attendance, &Session)]) -> FirstAge {
         let Some(family) = ix.families.get(&a.family) else {
             continue;
         };
+        // An erased family's dates of birth are gone: its babies are left out of
+        // the age figures (and counted nowhere else differently).
+        if family.is_erased() {
+            continue;
+        }
         for b in &a.babies {
             if ix.baby_first.get(b) != Some(&s.date) || !counted.insert(*b) {
                 continue;

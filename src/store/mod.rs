@@ -3,10 +3,12 @@
 //! flushes sled and syncs its log file, and only then returns.
 
 pub mod archive;
+pub mod backup;
 pub mod change;
 pub mod check;
 pub mod codec;
 pub mod crypto;
+mod erase;
 mod error;
 pub mod keys;
 pub mod lock;
@@ -15,6 +17,7 @@ mod ops;
 mod queries;
 
 pub use change::Change;
+pub use erase::{Erased, Inactive};
 pub use error::StoreError;
 pub use keys::TreeId;
 

@@ -1,0 +1,194 @@
+//! The data-protection commands: `audit`, `erase`, `purge`, `backup` and
+//! `restore`. Every stored string they print goes through `text::clean`.
+
+use crate::clock::Clock;
+use crate::commands::Failure;
+use crate::domain::{AuditEntry, Family};
+use crate::passphrase;
+use crate::store::{Store, archive, backup, crypto};
+use crate::text::clean;
+use chrono::NaiveDate;
+use secrecy::{ExposeSecret, SecretString};
+use std::path::Path;
+use uuid::Uuid;
+
+impl From<backup::BackupError> for Failure {
+    fn from(e: backup::BackupError) -> Self {
+        match e {
+            backup::BackupError::Archive(a) => a.into(),
+            other => Failure::new(other.to_string()),
+        }
+    }
+}
+
+/// One audit entry as a line: when (the laptop's time), who, which family, what.
+pub fn audit_line(e: &AuditEntry, clock: &dyn Clock) -> String {
+    format!(
+        "{}  {}  family {}  {}",
+        clock.local(e.at).format("%d/%m/%Y %H:%M"),
+        clean(&e.by),
+        e.family,
+        clean(&e.describe())
+    )
+}
+
+/// `thinkbaby audit [--family ID]`: the trail, oldest first.
+pub fn audit(store: &Store, family: Option<Uuid>, clock: &dyn Clock) -> Result<String, Failure> {
+    let entries = match family {
+        Some(id) => {
+            if store.family(id)?.is_none() && store.audit_of_family(id)?.is_empty() {
+                return Err(Failure::new(format!("there is no family {id}")));
+            }
+            store.audit_of_family(id)?
+        }
+        None => store.audit()?,
+    };
+    let mut out = String::new();
+    for e in &entries {
+        out.push_str(&audit_line(e, clock));
+        out.push('\n');
+    }
+    if entries.is_empty() {
+        out.push_str("no audit entries yet\n");
+    }
+    Ok(out)
+}
+
+/// "Zoë Clarke (Ava)": a family as a facilitator knows it, safe for a terminal.
+fn known_as(f: &Family) -> String {
+    clean(&format!("{} ({})", f.carer_names(), f.baby_names()))
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// `thinkbaby erase FAMILY_ID --reason TEXT [--override-safeguarding]`.
+pub fn erase(
+    store: &Store,
+    family: Uuid,
+    reason: &str,
+    override_safeguarding: bool,
+    clock: &dyn Clock,
+) -> Result<String, Failure> {
+    let before = store.family(family)?.map(|f| known_as(&f)).unwrap_or_default();
+    let done = store.erase_family(family, reason, override_safeguarding, clock.now())?;
+    let mut out = format!(
+        "erased family {family} {before}: names, contacts, dates of birth and the text of {} removed; \
+         attendance and figures kept\n",
+        plural(done.notes, "note", "notes")
+    );
+    if done.safeguarding > 0 {
+        out.push_str(&format!(
+            "{} erased with --override-safeguarding\n",
+            plural(done.safeguarding, "safeguarding note", "safeguarding notes")
+        ));
+    }
+    Ok(out)
+}
+
+/// `thinkbaby purge --inactive-before DATE [--dry-run] --reason TEXT`: lists the
+/// families first, then erases each (a safeguarding family only with the override).
+pub fn purge(
+    store: &Store,
+    before: NaiveDate,
+    dry_run: bool,
+    reason: Option<&str>,
+    override_safeguarding: bool,
+    clock: &dyn Clock,
+) -> Result<String, Failure> {
+    let list = store.inactive_families(before)?;
+    let since = before.format("%d/%m/%Y");
+    if list.is_empty() {
+        return Ok(format!("no family is without attendance, notes or changes since {since}: nothing to erase\n"));
+    }
+    let mut out =
+        format!("{} with no attendance, note or change since {since}:\n", plural(list.len(), "family", "families"));
+    let mut skipped = 0;
+    for i in &list {
+        let held = i.safeguarding > 0 && !override_safeguarding;
+        skipped += usize::from(held);
+        out.push_str(&format!(
+            "  {}  {}  last active {}{}\n",
+            i.family.id,
+            known_as(&i.family),
+            i.last_active.format("%d/%m/%Y"),
+            if held {
+                format!("  skipped: {}", plural(i.safeguarding, "safeguarding note", "safeguarding notes"))
+            } else {
+                String::new()
+            }
+        ));
+    }
+    if dry_run {
+        out.push_str("dry run: nothing was erased\n");
+        return Ok(out);
+    }
+    let reason = reason.unwrap_or("").trim();
+    if reason.is_empty() {
+        return Err(Failure {
+            message: "say why with --reason TEXT: it goes in each family's audit trail".into(),
+            code: 2,
+        });
+    }
+    print!("{out}");
+    out.clear();
+    let mut erased = 0;
+    for i in list.iter().filter(|i| i.safeguarding == 0 || override_safeguarding) {
+        store.erase_family(i.family.id, reason, override_safeguarding, clock.now())?;
+        erased += 1;
+    }
+    out.push_str(&format!("erased {}", plural(erased, "family", "families")));
+    if skipped > 0 {
+        out.push_str(&format!(
+            "; kept {} with safeguarding notes (--override-safeguarding erases them too, if your safeguarding lead agrees)",
+            plural(skipped, "family", "families")
+        ));
+    }
+    out.push('\n');
+    Ok(out)
+}
+
+/// A passphrase from `--backup-passphrase-file`, held to the store's rules.
+fn backup_passphrase(file: &Path) -> Result<SecretString, Failure> {
+    let pass = passphrase::given(Some(file))?.ok_or_else(|| Failure::new("the backup passphrase file is empty"))?;
+    if pass.expose_secret().chars().count() < crypto::MIN_PASSPHRASE {
+        return Err(Failure::new(format!(
+            "the backup passphrase must be at least {} characters",
+            crypto::MIN_PASSPHRASE
+        )));
+    }
+    Ok(pass)
+}
+
+/// `thinkbaby backup FILE [--backup-passphrase-file F]`.
+pub fn backup(
+    dir: &Path,
+    pass_file: Option<&Path>,
+    file: &Path,
+    backup_pass: Option<&Path>,
+) -> Result<String, Failure> {
+    let chosen = backup_pass.map(backup_passphrase).transpose()?;
+    let (store, pass) = passphrase::open_store_keeping(dir, pass_file)?;
+    let counts = backup::write(&store, file, chosen.unwrap_or(pass))?;
+    Ok(format!("backed up {counts}\nto {}, sealed with a passphrase\n", file.display()))
+}
+
+/// `thinkbaby restore FILE`: fills an empty data folder.
+pub fn restore(
+    dir: &Path,
+    pass_file: Option<&Path>,
+    file: &Path,
+    backup_pass: Option<&Path>,
+) -> Result<String, Failure> {
+    if !file.is_file() {
+        return Err(Failure::new(format!("there is no file {}: check the name and the folder", file.display())));
+    }
+    let chosen = backup_pass.map(|p| passphrase::given(Some(p))).transpose()?.flatten();
+    let (store, pass) = passphrase::open_store_keeping(dir, pass_file)?;
+    if !store.is_empty()? {
+        return Err(archive::ArchiveError::NotEmpty.into());
+    }
+    let counts = backup::restore(&store, file, chosen.unwrap_or(pass))?;
+    Ok(format!("restored {counts}\ninto {}\n", dir.display()))
+}

@@ -1,0 +1,96 @@
+//! Sealed backups: the portable archive (see `archive.rs`), encrypted with age
+//! under a passphrase (scrypt), so a backup on a memory stick gives nothing away.
+//! A backup is written to a temporary file beside its name, synced, then renamed:
+//! a program killed half-way leaves the previous backup as it was.
+
+use super::archive::{self, ArchiveError, Counts};
+use super::{Store, StoreError};
+use secrecy::SecretString;
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum BackupError {
+    #[error(transparent)]
+    Archive(#[from] ArchiveError),
+    #[error("cannot write the backup {}: {source}", path.display())]
+    Write { path: PathBuf, source: std::io::Error },
+    #[error("cannot read the backup {}: {source}", path.display())]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error(
+        "the backup {} does not open with this passphrase: give the one it was sealed with (--backup-passphrase-file FILE)",
+        .0.display()
+    )]
+    WrongPassphrase(PathBuf),
+    #[error("{} is not a thinkbaby backup (an age-encrypted archive): {reason}", path.display())]
+    NotBackup { path: PathBuf, reason: String },
+}
+
+impl From<StoreError> for BackupError {
+    fn from(e: StoreError) -> Self {
+        BackupError::Archive(ArchiveError::Store(e))
+    }
+}
+
+/// Writes every record of `store` to `path`, sealed under `pass`.
+pub fn write(store: &Store, path: &Path, pass: SecretString) -> Result<Counts, BackupError> {
+    let cannot = |source: std::io::Error| BackupError::Write { path: path.to_path_buf(), source };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "backup".into());
+    let temp =
+        tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".tmp").tempfile_in(&dir).map_err(cannot)?;
+    let encryptor = age::Encryptor::with_user_passphrase(pass);
+    let mut sealed = encryptor.wrap_output(BufWriter::new(temp.as_file())).map_err(cannot)?;
+    let counts = match archive::export(store, &mut sealed) {
+        Ok(c) => c,
+        Err(ArchiveError::Io(e)) => return Err(cannot(e)),
+        Err(e) => return Err(e.into()),
+    };
+    let mut buffered = sealed.finish().map_err(cannot)?;
+    buffered.flush().map_err(cannot)?;
+    drop(buffered);
+    temp.as_file().sync_all().map_err(cannot)?;
+    temp.persist(path).map_err(|e| cannot(e.error))?;
+    // The rename is durable once the folder itself is synced (where the OS allows it).
+    if let Ok(d) = File::open(&dir) {
+        let _ = d.sync_all();
+    }
+    Ok(counts)
+}
+
+/// Fills the empty `store` from the backup at `path`, opened with `pass`.
+pub fn restore(store: &Store, path: &Path, pass: SecretString) -> Result<Counts, BackupError> {
+    if !store.is_empty()? {
+        return Err(ArchiveError::NotEmpty.into());
+    }
+    let file = File::open(path).map_err(|source| BackupError::Read { path: path.to_path_buf(), source })?;
+    let decryptor = age::Decryptor::new_buffered(BufReader::new(file)).map_err(|e| match e {
+        age::DecryptError::Io(source) => BackupError::Read { path: path.to_path_buf(), source },
+        other => BackupError::NotBackup { path: path.to_path_buf(), reason: other.to_string() },
+    })?;
+    if !decryptor.is_scrypt() {
+        return Err(BackupError::NotBackup {
+            path: path.to_path_buf(),
+            reason: "it is not sealed with a passphrase".into(),
+        });
+    }
+    let identity = age::scrypt::Identity::new(pass);
+    let reader = decryptor.decrypt(std::iter::once(&identity as &dyn age::Identity)).map_err(|e| match e {
+        age::DecryptError::NoMatchingKeys | age::DecryptError::DecryptionFailed => {
+            BackupError::WrongPassphrase(path.to_path_buf())
+        }
+        age::DecryptError::Io(source) => BackupError::Read { path: path.to_path_buf(), source },
+        other => BackupError::NotBackup { path: path.to_path_buf(), reason: other.to_string() },
+    })?;
+    match archive::import(store, &mut BufReader::new(reader)) {
+        Ok(counts) => Ok(counts),
+        // The stream is authenticated chunk by chunk: a damaged backup fails here,
+        // before anything was committed.
+        Err(ArchiveError::Io(source)) => Err(BackupError::Read { path: path.to_path_buf(), source }),
+        Err(e) => Err(e.into()),
+    }
+}
