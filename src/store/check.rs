@@ -24,14 +24,32 @@ impl Report {
 fn decode_all<T: DeserializeOwned>(store: &Store, t: TreeId, r: &mut Report) -> Result<Vec<(Vec<u8>, T)>, StoreError> {
     let mut out = Vec::new();
     for item in store.raw(t) {
-        let (k, v) = item?;
         *r.counts.entry(t.name()).or_default() += 1;
+        let Some((k, v)) = unsealed(item, r)? else {
+            continue;
+        };
         match codec::decode::<T>(t.name(), &k, &v) {
             Ok(value) => out.push((k, value)),
             Err(e) => r.problems.push(e.to_string().lines().next().unwrap_or("").to_string()),
         }
     }
     Ok(out)
+}
+
+/// A stored key and its clear value.
+type Entry = (Vec<u8>, Vec<u8>);
+
+/// A value that cannot be unsealed (altered, or moved from another record) is a
+/// problem to report, not a reason to stop checking.
+fn unsealed(item: Result<Entry, StoreError>, r: &mut Report) -> Result<Option<Entry>, StoreError> {
+    match item {
+        Ok(kv) => Ok(Some(kv)),
+        Err(e @ StoreError::Decode { .. }) => {
+            r.problems.push(e.to_string().lines().next().unwrap_or("").to_string());
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 pub fn run(store: &Store) -> Result<Report, StoreError> {
@@ -44,8 +62,10 @@ pub fn run(store: &Store) -> Result<Report, StoreError> {
     decode_all::<Staff>(store, TreeId::Staff, &mut r)?;
     let audit = decode_all::<AuditEntry>(store, TreeId::Audit, &mut r)?;
     for item in store.raw(TreeId::Meta) {
-        let (k, v) = item?;
         *r.counts.entry("meta").or_default() += 1;
+        let Some((k, v)) = unsealed(item, &mut r)? else {
+            continue;
+        };
         let res = match k.as_slice() {
             k if k == META_SCHEMA => codec::decode::<u8>("meta", k, &v).map(|_| ()),
             k if k == META_DEVICE => codec::decode::<Uuid>("meta", k, &v).map(|_| ()),
