@@ -89,8 +89,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         }
         Some(Command::Erase { family, reason, override_safeguarding }) => {
             let store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
-            print!("{}", crate::protect::erase(&store, family, &reason, override_safeguarding, &clock)?);
-            Ok(())
+            write_out(None, crate::protect::erase(&store, family, &reason, override_safeguarding, &clock)?.as_bytes())
         }
         Some(Command::Purge { inactive_before, dry_run, reason, override_safeguarding }) => {
             let store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
@@ -102,8 +101,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                 override_safeguarding,
                 &clock,
             )?;
-            print!("{said}");
-            Ok(())
+            write_out(None, said.as_bytes())
         }
         Some(Command::Backup { file, backup_passphrase_file }) => {
             let pass = cli.passphrase_file.as_deref();

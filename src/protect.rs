@@ -9,6 +9,7 @@ use crate::store::{Store, archive, backup, crypto};
 use crate::text::clean;
 use chrono::NaiveDate;
 use secrecy::{ExposeSecret, SecretString};
+use std::io::Write;
 use std::path::Path;
 use uuid::Uuid;
 
@@ -131,7 +132,11 @@ pub fn purge(
             code: 2,
         });
     }
-    print!("{out}");
+    // The list goes out before anything is erased (a reader that stopped reading
+    // does not stop the purge).
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(out.as_bytes()).and_then(|_| stdout.flush());
+    drop(stdout);
     out.clear();
     let mut erased = 0;
     for i in list.iter().filter(|i| i.safeguarding == 0 || override_safeguarding) {
