@@ -1,10 +1,13 @@
 //! Generates a realistic store for trying the program at scale and for benchmarks:
 //!
 //! ```text
-//! cargo run --release --example gen -- --families 50000 --observations 500000 --data-dir DIR
+//! THINKBABY_PASSPHRASE='made-up families only' \
+//!   cargo run --release --example gen -- --families 50000 --observations 500000 --data-dir DIR
 //! ```
 //!
-//! The same seed gives the same store. The data folder must be new or empty.
+//! The store is encrypted under the passphrase given, as the program makes it
+//! (or clear, with `--clear`). The same seed gives the same records. The data
+//! folder must be new or empty.
 
 #[path = "../benches/support/generate.rs"]
 mod generate;
@@ -14,7 +17,7 @@ use clap::Parser;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
-use thinkbaby::store::Store;
+use thinkbaby::store::{Store, Unlock};
 
 #[derive(Debug, Parser)]
 #[command(name = "gen", about = "Generate a realistic thinkbaby store (made-up families) for trials and benchmarks")]
@@ -34,6 +37,12 @@ struct Args {
     /// The random seed: the same seed gives the same store
     #[arg(long, default_value_t = 2014)]
     seed: u64,
+    /// Read the new store's passphrase from the first line of FILE [else THINKBABY_PASSPHRASE]
+    #[arg(long, value_name = "FILE")]
+    passphrase_file: Option<PathBuf>,
+    /// Make a store without encryption (the program would seal it on first open)
+    #[arg(long, conflicts_with = "passphrase_file")]
+    clear: bool,
     /// Records per commit
     #[arg(long, default_value_t = 4_000)]
     batch: usize,
@@ -42,7 +51,25 @@ struct Args {
 fn main() -> ExitCode {
     let args = Args::parse();
     let started = Instant::now();
-    let store = match Store::open(&args.data_dir) {
+    let unlock = if args.clear {
+        Unlock::Plain
+    } else {
+        match thinkbaby::passphrase::given(args.passphrase_file.as_deref()) {
+            Ok(Some(pass)) => Unlock::Passphrase(pass),
+            Ok(None) => {
+                eprintln!(
+                    "give the new store's passphrase with --passphrase-file FILE or THINKBABY_PASSPHRASE, \
+                     or --clear for a store without encryption"
+                );
+                return ExitCode::from(2);
+            }
+            Err(e) => {
+                eprintln!("{}", e.message);
+                return ExitCode::from(e.code);
+            }
+        }
+    };
+    let store = match Store::open_with(&args.data_dir, unlock) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("{e}");

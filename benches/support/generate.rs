@@ -10,6 +10,7 @@
 #![allow(dead_code)]
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use thinkbaby::domain::audit::{self, AuditAction};
 use thinkbaby::domain::tags::TagList;
 use thinkbaby::domain::*;
 use thinkbaby::store::{Change, Store, StoreError};
@@ -50,6 +51,8 @@ pub struct Summary {
     pub babies: usize,
     pub attendance: usize,
     pub observations: usize,
+    /// Audit entries, one for each change the program would have recorded.
+    pub audit: usize,
     pub commits: usize,
     /// The last session of each group (same order as `groups`).
     pub last_sessions: Vec<Session>,
@@ -61,13 +64,14 @@ impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} families ({} babies), {} groups, {} sessions, {} attendances, {} observations in {} commits",
+            "{} families ({} babies), {} groups, {} sessions, {} attendances, {} observations, {} audit entries in {} commits",
             self.families,
             self.babies,
             self.groups.len(),
             self.sessions,
             self.attendance,
             self.observations,
+            self.audit,
             self.commits
         )
     }
@@ -364,6 +368,47 @@ fn postcode(rng: &mut fastrand::Rng, plan: &GroupPlan) -> String {
     format!("{}{a}{b}", pick(rng, plan.postcodes))
 }
 
+/// An audit entry as the program writes it, with a deterministic id.
+fn audit_entry(
+    rng: &mut fastrand::Rng,
+    family: Uuid,
+    action: audit::AuditAction,
+    at: DateTime<Utc>,
+    by: &str,
+    what: String,
+    device: Uuid,
+) -> AuditEntry {
+    let mut e = AuditEntry::new(family, action, at, by, device).what(what);
+    e.id = id_at(rng, at);
+    e
+}
+
+/// The audit entries of a new note, and of its later edit or deletion.
+fn audit_note(rng: &mut fastrand::Rng, change: &mut Change, o: &Observation, device: Uuid) {
+    let first = Observation { revisions: o.revisions[..1].to_vec(), deleted: None, ..o.clone() };
+    if let Some((action, what, _)) = audit::observation_change(None, &first) {
+        change.audit(&audit_entry(rng, o.family, action, o.at, &o.author, what, device));
+    }
+    if o.revisions.len() > 1 || o.deleted.is_some() {
+        let (at, by) = match &o.deleted {
+            Some(t) => (t.at, t.by.clone()),
+            None => (o.current().at, o.current().by.clone()),
+        };
+        let with_edit = Observation { deleted: None, ..o.clone() };
+        for (old, new) in [(&first, &with_edit), (&with_edit, o)] {
+            if let Some((action, what, why)) = audit::observation_change(Some(old), new) {
+                let mut e = audit_entry(rng, o.family, action, at, &by, what, device);
+                e.why = why;
+                change.audit(&e);
+            }
+        }
+    }
+}
+
+fn session_words(group: &str, s: &Session) -> String {
+    format!("{group} session on {}", s.date.format("%d/%m/%Y"))
+}
+
 fn note(template: &str, carer: &str, baby: &str) -> String {
     template.replace("{c}", carer).replace("{b}", baby)
 }
@@ -600,6 +645,10 @@ pub fn generate(store: &Store, p: &Params) -> Result<Summary, StoreError> {
         let f = &pl.family;
         let list = &sessions[pl.group];
         w.change.put_family(f);
+        let added =
+            audit_entry(&mut rng, f.id, AuditAction::FamilyAdded, f.stamp.created, "", "family added".into(), device);
+        w.change.audit(&added);
+        summary.audit += 1;
         summary.families += 1;
         summary.babies += f.babies.len();
         if pl.visits.len() > busiest.0 {
@@ -621,6 +670,14 @@ pub fn generate(store: &Store, p: &Params) -> Result<Summary, StoreError> {
                 stamp: Stamp::new(checked_in, device),
             };
             w.change.put_attendance(&a);
+            let words = session_words(gp.name, s);
+            let e = audit_entry(&mut rng, f.id, AuditAction::CheckedIn, checked_in, &a.by, words.clone(), device);
+            w.change.audit(&e);
+            summary.audit += 1;
+            if let Some(out) = a.checked_out {
+                w.change.audit(&audit_entry(&mut rng, f.id, AuditAction::CheckedOut, out, "", words, device));
+                summary.audit += 1;
+            }
             summary.attendance += 1;
         }
         seen_visits += pl.visits.len();
@@ -638,6 +695,9 @@ pub fn generate(store: &Store, p: &Params) -> Result<Summary, StoreError> {
             let s = &list[si];
             let o = observation(&mut rng, &tags, f, s, gp, device);
             w.change.put_observation(&o);
+            let before = w.change.len();
+            audit_note(&mut rng, &mut w.change, &o, device);
+            summary.audit += w.change.len() - before;
             summary.observations += 1;
         }
         w.maybe_commit()?;
@@ -759,6 +819,15 @@ pub fn add_heavy_family(store: &Store, summary: &Summary, count: usize, seed: u6
     };
     let mut change = Change::default();
     change.put_family(&family);
+    change.audit(&audit_entry(
+        &mut rng,
+        family.id,
+        AuditAction::FamilyAdded,
+        created,
+        "",
+        "family added".into(),
+        device,
+    ));
     let used = &sessions[first..first + visits.min(sessions.len() - first)];
     for s in used {
         let t = at(s.date, 10, 5);
@@ -773,10 +842,23 @@ pub fn add_heavy_family(store: &Store, summary: &Summary, count: usize, seed: u6
             by: "CR".into(),
             stamp: Stamp::new(t, device),
         });
+        let words = session_words(GROUPS[0].name, s);
+        change.audit(&audit_entry(&mut rng, family.id, AuditAction::CheckedIn, t, "CR", words.clone(), device));
+        change.audit(&audit_entry(
+            &mut rng,
+            family.id,
+            AuditAction::CheckedOut,
+            t + Duration::minutes(80),
+            "",
+            words,
+            device,
+        ));
     }
     for i in 0..count {
         let s = &used[i % used.len()];
-        change.put_observation(&observation(&mut rng, &tags, &family, s, &GROUPS[0], device));
+        let o = observation(&mut rng, &tags, &family, s, &GROUPS[0], device);
+        change.put_observation(&o);
+        audit_note(&mut rng, &mut change, &o, device);
     }
     store.commit(change)?;
     Ok(family.id)
