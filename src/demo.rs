@@ -14,6 +14,7 @@
 
 use crate::clock::Clock;
 use crate::commands::Failure;
+use crate::domain::audit;
 use crate::domain::*;
 use crate::import::roster;
 use crate::store::{Change, Store};
@@ -229,6 +230,12 @@ fn history(store: &Store, clock: &dyn Clock, rng: &mut Lcg, groups: &[(&Group, [
     }
 
     let mut visits: Vec<(Session, Attendance)> = Vec::new();
+    // The audit trail of the history, as the screens would have written it; its
+    // ids from a generator of their own, so the history itself does not move.
+    let mut audit_ids = Lcg::new(SEED ^ 0x0061_7564_6974);
+    let mut audit = |change: &mut Change, entry: AuditEntry| {
+        change.audit(&AuditEntry { id: audit_ids.id(entry.at), ..entry });
+    };
     for (group, staff) in groups {
         let last = last_meeting_before(today, group.weekday);
         for week in 0..WEEKS_OF_HISTORY {
@@ -272,6 +279,15 @@ fn history(store: &Store, clock: &dyn Clock, rng: &mut Lcg, groups: &[(&Group, [
                     stamp: Stamp::new(checked_in, device),
                 };
                 change.put_attendance(&a);
+                let words = format!(
+                    "{}{} session on {}",
+                    if a.walk_in { "walk-in, " } else { "" },
+                    group.name,
+                    day.format("%d/%m/%Y")
+                );
+                for (action, when) in [(AuditAction::CheckedIn, checked_in), (AuditAction::CheckedOut, checked_out)] {
+                    audit(&mut change, AuditEntry::new(f.id, action, when, &a.by, device).what(words.clone()));
+                }
                 visits.push((session.clone(), a));
             }
         }
@@ -310,6 +326,9 @@ fn history(store: &Store, clock: &dyn Clock, rng: &mut Lcg, groups: &[(&Group, [
             stamp: Stamp::new(written, device),
             erased: None,
         };
+        if let Some((action, what, why)) = audit::observation_change(None, &o) {
+            audit(&mut change, AuditEntry::new(o.family, action, written, &o.author, device).what(what).why(why));
+        }
         change.put_observation(&o);
     }
     Ok(change)
