@@ -57,7 +57,8 @@ impl SearchIndex {
             matcher: Matcher::new(Config::DEFAULT),
             last: None,
         };
-        for f in families {
+        // An erased family has no name, phone or postcode left to find it by.
+        for f in families.iter().filter(|f| !f.is_erased()) {
             index.entries.push(Self::entry(f));
         }
         index

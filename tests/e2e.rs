@@ -208,7 +208,7 @@ fn a_check_in_survives_killing_the_program() {
 
     // First run: one group, so it opens straight away and asks for initials.
     let mut run = Running::start(&store_dir, &pass_file);
-    run.wait_for("Who is facilitating?");
+    run.wait_for("Who is facilitating today?");
     run.send("AB\r");
     run.wait_for("Hello AB");
     let s = run.screen();
@@ -232,8 +232,11 @@ fn a_check_in_survives_killing_the_program() {
 
     // Second run on the same store: the family is still checked in.
     let mut run = Running::start(&store_dir, &pass_file);
-    run.wait_for("Who is facilitating?");
+    run.wait_for("Who is facilitating today?");
     run.send("\r");
+    // "Here 1" is in the header even under the initials box: wait for the
+    // greeting, which shows only once the box has closed.
+    run.wait_for("Hello AB");
     let s = run.wait_for("Here 1 ");
     let row = s.lines().find(|l| l.contains("Zoë Clarke")).unwrap_or_else(|| panic!("no Zoë row:\n{s}"));
     assert!(row.trim_start().starts_with('✓'), "{row:?}:\n{s}");

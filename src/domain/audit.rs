@@ -23,6 +23,7 @@ choice!(
     NoteDeleted => "Note deleted" [],
     FamilyErased => "Family erased" [],
     NoteChanged => "Note changed" [],
+    CheckedBackIn => "Checked back in" [],
 });
 
 /// One line of the audit trail. Stored in the `audit` tree under family id ‖ entry id.

@@ -64,25 +64,47 @@ pub struct Summary {
     pub groups_added: Vec<String>,
     pub families_known: usize,
     pub ignored_columns: Vec<String>,
+    /// Families already in the store that the file told more about.
+    pub details_filled: usize,
+    /// Families in the file with no group (none in the row, no --group): on no roster.
+    pub no_group: usize,
 }
 
 impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         write!(
             f,
-            "added {} families, {} babies and {} groups",
-            self.families_added,
-            self.babies_added,
-            self.groups_added.len()
+            "added {}, {} and {}",
+            n(self.families_added, "family", "families"),
+            n(self.babies_added, "baby", "babies"),
+            n(self.groups_added.len(), "group", "groups")
         )?;
         if self.families_known > 0 {
-            write!(f, "\n{} families were already in the store (same parent name and phone)", self.families_known)?;
+            let were = if self.families_known == 1 { "was" } else { "were" };
+            write!(
+                f,
+                "\n{} {were} already in the store (same parent name and phone)",
+                n(self.families_known, "family", "families")
+            )?;
+            if self.details_filled > 0 {
+                write!(f, "; the file filled in details missing for {}", n(self.details_filled, "of them", "of them"))?;
+            }
         }
         if !self.groups_added.is_empty() {
             write!(
                 f,
-                "\nnew groups: {} (set their venue, day and times in thinkbaby: press g on the group list)",
+                "\nnew groups: {}. Their day and times are not in the file (set to Monday 10:00-11:30 for now): \
+                 correct them in thinkbaby with e on the group list",
                 self.groups_added.join(", ")
+            )?;
+        }
+        if self.no_group > 0 {
+            write!(
+                f,
+                "\n{} on no group's roster (no group column, no --group): find them on Check-in (2), \
+                 or import again with --group NAME",
+                n(self.no_group, "family is", "families are")
             )?;
         }
         if !self.ignored_columns.is_empty() {
@@ -275,6 +297,8 @@ pub fn plan(
     }
     let existing = families.len();
     let mut known = std::collections::HashSet::new();
+    let mut filled = std::collections::HashSet::new();
+    let mut no_group = std::collections::HashSet::new();
     for r in rows {
         let group_name = if r.group.is_empty() { default_group.unwrap_or("").trim() } else { r.group.as_str() };
         let group_id = (!group_name.is_empty()).then(|| {
@@ -295,6 +319,13 @@ pub fn plan(
         });
         if index < existing {
             known.insert(index);
+            if fill_blanks(&mut families[index], r) {
+                changed[index] = true;
+                filled.insert(index);
+            }
+        }
+        if group_id.is_none() {
+            no_group.insert(index);
         }
         let f = &mut families[index];
         let same_baby = |b: &Baby| fold(&b.name) == fold(&r.baby_name) && b.dob == r.baby_dob;
@@ -320,6 +351,9 @@ pub fn plan(
         }
     }
     summary.families_known = known.len();
+    summary.details_filled = filled.len();
+    // A family named in a row with a group is on that roster after all.
+    summary.no_group = no_group.iter().filter(|i| families[**i].groups.is_empty()).count();
     let mut change = Change::default();
     for g in &new_groups {
         change.put_group(g);
@@ -341,6 +375,52 @@ pub fn plan(
         change.audit(&entry);
     }
     (change, summary)
+}
+
+/// What the office's file knows and the store does not yet: a walk-in added on
+/// the day gets its referral, health-visiting level, language and consents.
+/// Nothing a facilitator entered is overwritten. True when anything changed.
+fn fill_blanks(f: &mut Family, r: &RosterRow) -> bool {
+    let before = f.clone();
+    if f.postcode.is_empty() {
+        f.postcode = r.postcode.clone();
+    }
+    if f.home_language.is_empty() {
+        f.home_language = r.home_language.clone();
+    }
+    f.interpreter |= r.interpreter;
+    // A walk-in is "drop-in/self" by default; the office knows the real route.
+    if f.referral.route == ReferralRoute::DropIn && r.referral_route != ReferralRoute::DropIn {
+        f.referral.route = r.referral_route;
+        f.referral.date = r.referral_date.or(f.referral.date);
+    }
+    if f.hv_level == HvLevel::Unknown {
+        f.hv_level = r.hv_level;
+    }
+    if f.need_level.is_none() {
+        f.need_level = r.need_level;
+    }
+    f.eha |= r.eha;
+    if f.photos.answer == ConsentAnswer::NotAsked {
+        f.photos.answer = r.photos;
+    }
+    if f.data_sharing.answer == ConsentAnswer::NotAsked {
+        f.data_sharing.answer = r.data_sharing;
+    }
+    for a in &r.alerts {
+        if !f.alerts.contains(a) {
+            f.alerts.push(a.clone());
+        }
+    }
+    if let Some(c) = f.carers.first_mut() {
+        if c.phone.is_empty() {
+            c.phone = r.parent_phone.clone();
+        }
+        if c.relationship.is_empty() {
+            c.relationship = r.relationship.clone();
+        }
+    }
+    *f != before
 }
 
 fn new_family(r: &RosterRow, now: DateTime<Utc>, device: Uuid) -> Family {
@@ -412,4 +492,65 @@ pub fn import_from(
     let (change, summary) = plan(&rows, ignored, &store.families()?, &store.groups()?, default_group, origin);
     store.commit(change)?;
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    const CSV: &str = "parent_name,parent_phone,baby_name,baby_dob,home_language,referral_route,hv_level,photo_consent,alerts,group\n\
+                       Ayesha Khan,07700 900101,Zainab,01/03/2026,Urdu,Health visitor,Universal,yes,Allergy: nuts,Central\n\
+                       Nobody Grouped,07700 900999,Ali,01/04/2026,,,,,,\n";
+
+    #[test]
+    fn a_walk_in_gets_the_offices_details_without_losing_the_facilitators() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 19, 10, 0, 0).unwrap();
+        let today = now.date_naive();
+        // Added on the day as a walk-in: drop-in, level unknown, consents not asked,
+        // and a phone the facilitator typed.
+        let (rows, ignored) = parse(CSV.as_bytes(), today).unwrap();
+        let origin = Origin { now, device: Uuid::nil(), by: "AB", source: "test.csv" };
+        let (_, first) = plan(&rows[..1], vec![], &[], &[], None, origin);
+        assert_eq!(first.families_added, 1);
+        let mut walk_in = new_family(&rows[0], now, Uuid::nil());
+        walk_in.home_language = String::new();
+        walk_in.referral.route = ReferralRoute::DropIn;
+        walk_in.hv_level = HvLevel::Unknown;
+        walk_in.photos = Consent::not_asked();
+        walk_in.alerts.clear();
+        walk_in.postcode = "LU3 1HB".into();
+        walk_in.babies.push(Baby {
+            id: Uuid::nil(),
+            name: "Zainab".into(),
+            dob: rows[0].baby_dob,
+            due: None,
+            sex: None,
+        });
+
+        let (change, summary) = plan(&rows, ignored, std::slice::from_ref(&walk_in), &[], None, origin);
+        assert_eq!((summary.families_added, summary.babies_added, summary.families_known), (1, 1, 1));
+        assert_eq!(summary.details_filled, 1);
+        assert_eq!(summary.no_group, 1);
+        let text = summary.to_string();
+        assert!(text.starts_with("added 1 family, 1 baby and 1 group\n1 family was already"), "{text}");
+        assert!(text.contains("1 family is on no group's roster"), "{text}");
+        assert!(text.contains("with e on the group list"), "{text}");
+        // The stored family: the office's details filled in, the facilitator's postcode kept.
+        let stored: Vec<Family> = change
+            .ops()
+            .iter()
+            .filter(|o| o.tree == crate::store::TreeId::Families)
+            .filter_map(|o| o.value.as_ref())
+            .map(|v| crate::store::codec::decode::<Family>("families", &[], v).unwrap())
+            .collect();
+        let f = stored.iter().find(|f| f.id == walk_in.id).expect("the walk-in is updated, not duplicated");
+        assert_eq!(f.home_language, "Urdu");
+        assert_eq!(f.referral.route, ReferralRoute::HealthVisitor);
+        assert_eq!(f.hv_level, HvLevel::Universal);
+        assert_eq!(f.photos.answer, ConsentAnswer::Yes);
+        assert_eq!(f.alerts.len(), 1);
+        assert_eq!(f.postcode, "LU3 1HB");
+        assert_eq!(f.babies.len(), 1, "Zainab is not added twice");
+    }
 }

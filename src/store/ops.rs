@@ -94,6 +94,20 @@ impl Store {
         Ok(out)
     }
 
+    /// A family who left comes back the same day: the time out is cleared, and
+    /// the audit trail keeps when they had left.
+    pub fn check_back_in(&self, a: &Attendance, now: DateTime<Utc>) -> Result<Attendance, StoreError> {
+        let mut back = a.clone();
+        back.checked_out = None;
+        back.stamp.touch(now, self.device());
+        let mut c = Change::default();
+        c.put_attendance(&back);
+        let what = self.attendance_words(a)?;
+        c.audit(&self.audit_entry(a.family, AuditAction::CheckedBackIn, now, "").what(what));
+        self.commit(c)?;
+        Ok(back)
+    }
+
     /// Takes back a check-in made by mistake.
     pub fn undo_check_in(&self, a: &Attendance) -> Result<(), StoreError> {
         let mut c = Change::default();

@@ -263,11 +263,24 @@ impl App {
             .unwrap_or(Concern::None)
     }
 
+    /// "Aisha 7m" in lists, "Aisha (7m)" in sentences; an erased baby has
+    /// neither name nor age, and says so.
+    pub fn baby(&self, f: &Family, b: &Baby, sentence: bool) -> String {
+        if f.is_erased() {
+            return family::ERASED.to_string();
+        }
+        let a = age::age_on(b.dob, b.due, self.today());
+        if sentence { format!("{} ({a})", b.name) } else { format!("{} {a}", b.name) }
+    }
+
+    /// All of a family's babies, for a list row.
+    pub fn babies(&self, f: &Family) -> String {
+        f.babies.iter().map(|b| self.baby(f, b, false)).collect::<Vec<_>>().join(", ")
+    }
+
     /// "Amina Begum with Aisha (7m)"
     pub fn who(&self, f: &Family) -> String {
-        let today = self.today();
-        let babies: Vec<String> =
-            f.babies.iter().map(|b| format!("{} ({})", b.name, age::age_on(b.dob, b.due, today))).collect();
+        let babies: Vec<String> = f.babies.iter().map(|b| self.baby(f, b, true)).collect();
         format!("{} with {}", f.first_carer(), babies.join(" & "))
     }
 
@@ -712,6 +725,23 @@ impl App {
             return;
         };
         let Some(family) = self.families.get(&id).cloned() else { return };
+        if let Some(a) =
+            self.day.as_ref().and_then(|d| d.attendance.get(&id)).filter(|a| a.checked_out.is_some()).cloned()
+        {
+            // They left and came back: clear the time out rather than refuse.
+            match self.store.check_back_in(&a, self.clock.now()) {
+                Ok(back) => {
+                    self.day_mut().attendance.insert(id, back);
+                    self.done(format!("✓ {} back in {}", self.who(&family), self.now_hm()));
+                    self.show_alerts(&family);
+                }
+                Err(e) => self.error(format!("✗ Not checked back in: {e}")),
+            }
+            if self.screen == Screen::CheckIn {
+                self.clear_search();
+            }
+            return;
+        }
         if let Some(a) = self.day.as_ref().and_then(|d| d.attendance.get(&id)) {
             let at = self.clock.local(a.checked_in).format("%H:%M");
             self.info(format!("{} is already checked in (since {at}).", self.who(&family)));
@@ -755,7 +785,6 @@ impl App {
         // Only called with a session open.
         self.day.as_mut().expect("a session is open")
     }
-
 
     fn check_out_highlighted(&mut self) {
         let Some(id) = self.highlighted() else { return };
@@ -807,7 +836,6 @@ impl App {
 
     fn roll_call(&mut self) {
         let Some(day) = &self.day else { return };
-        let today = day.date;
         let mut people = Vec::new();
         for id in &day.roster {
             let Some(a) = day.attendance.get(id).filter(|a| a.is_in()) else { continue };
@@ -817,7 +845,7 @@ impl App {
                 people.push(Person { family: f.id, id: c.id, label: c.name.clone(), baby: false, accounted });
             }
             for b in f.babies.iter().filter(|b| a.babies.contains(&b.id)) {
-                let label = format!("{} ({}), baby of {}", b.name, age::age_on(b.dob, b.due, today), f.first_carer());
+                let label = format!("{}, baby of {}", self.baby(f, b, true), f.first_carer());
                 let accounted = self.roll_marks.contains(&b.id);
                 people.push(Person { family: f.id, id: b.id, label, baby: true, accounted });
             }
@@ -1083,6 +1111,8 @@ impl App {
             return Err("Initials are one to four letters, e.g. AB.".into());
         }
         self.store.set_meta(META_INITIALS, &initials).map_err(|e| e.to_string())?;
+        // The audit trail names who made each change.
+        self.store.set_actor(&initials);
         self.initials = initials;
         self.info(format!("Hello {}. Press 2 to check families in, ? for every key.", self.initials));
         Ok(())
@@ -1287,7 +1317,11 @@ impl App {
             tags: note.tags.clone(),
             text: body,
             concern: note.concern,
-            follow_up: if note.concern == Concern::None { String::new() } else { input_text(&note.follow_up).trim().to_string() },
+            follow_up: if note.concern == Concern::None {
+                String::new()
+            } else {
+                input_text(&note.follow_up).trim().to_string()
+            },
             baby: note.baby,
             by: self.initials.clone(),
             at: now,

@@ -188,7 +188,15 @@ pub static BINDINGS: &[Binding] = &[
         true
     ),
     bind!(RollCall, [k('r')], "r", "start again", "Start a new roll call with nobody marked.", Action::Restart, true),
-    bind!(RollCall, [code(KeyCode::Esc), k('f')], "Esc", "close", "Close the roll call; marks are kept until r.", Action::Back, true),
+    bind!(
+        RollCall,
+        [code(KeyCode::Esc), k('f')],
+        "Esc",
+        "close",
+        "Close the roll call; marks are kept until r.",
+        Action::Back,
+        true
+    ),
     // Typing contexts.
     bind!(
         CheckInSearch,

@@ -109,7 +109,12 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
             let babies: usize = inside.iter().map(|a| a.babies.len()).sum();
             let first = day.attendance.keys().filter(|id| app.is_first_visit(**id)).count();
             let concerns = day.notes.values().flatten().filter(|o| o.concern() != Concern::None).count();
-            let right = format!("{} · {} · {demo}{} ", plural(adults, "adult", "adults"), plural(babies, "baby", "babies"), app.initials);
+            let right = format!(
+                "{} · {} · {demo}{} ",
+                plural(adults, "adult", "adults"),
+                plural(babies, "baby", "babies"),
+                app.initials
+            );
             // Most urgent first; counts of nought are left out, so they fit 80 columns.
             let mut parts = vec![format!("Here {}", inside.len())];
             if expected > 0 {

@@ -22,13 +22,16 @@ pub enum FieldKind {
     },
 }
 
+/// Checks a field's text; the error says what to write instead.
+pub type Check = fn(&str) -> Result<(), String>;
+
 #[derive(Debug)]
 pub struct Field {
     pub label: String,
     pub kind: FieldKind,
     pub required: bool,
     /// Checked when Enter leaves the field, so a mistake is caught where it was made.
-    pub check: Option<fn(&str) -> Result<(), String>>,
+    pub check: Option<Check>,
 }
 
 impl Field {

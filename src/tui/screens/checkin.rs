@@ -1,6 +1,5 @@
 //! Check-in (2): a search box, focused on arrival, over every family in the store.
 
-use crate::domain::age;
 use crate::text::{fit, pad};
 use crate::tui::app::App;
 use crate::tui::state::input_text;
@@ -32,15 +31,15 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let height = area.height.saturating_sub(2) as usize;
     let selected = app.checkin.cursor.selected.min(hits.len().saturating_sub(1));
     let start = selected.saturating_sub(height.saturating_sub(1));
-    let today = app.today();
     // Aligned columns: carers, babies, group, postcode, phone; alerts marked `!`.
     let rest = w.saturating_sub(3 + 2 + 10 + 9 + 14);
     let (name_w, baby_w) = (rest / 2, rest - rest / 2);
     for (i, id) in hits.iter().enumerate().skip(start).take(height) {
         let Some(f) = app.families.get(id) else { continue };
         let (g, gstyle) = super::roster::glyph(app, *id);
-        let babies: Vec<String> = f.babies.iter().map(|b| format!("{} {}", b.name, age::age_on(b.dob, b.due, today))).collect();
-        let group = f.groups.iter().find_map(|g| app.groups.iter().find(|x| x.id == *g)).map(|g| g.name.as_str()).unwrap_or("");
+        let babies = app.babies(f);
+        let group =
+            f.groups.iter().find_map(|g| app.groups.iter().find(|x| x.id == *g)).map(|g| g.name.as_str()).unwrap_or("");
         let phone = f.carers.first().map(|c| c.phone.as_str()).unwrap_or("");
         let alert = if f.alerts.is_empty() { "  " } else { "! " };
         let mut spans = vec![
@@ -48,7 +47,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             Span::styled(alert, t.alert()),
             Span::raw(pad(&f.carer_names(), name_w)),
             Span::raw(" "),
-            Span::raw(pad(&babies.join(", "), baby_w.saturating_sub(1))),
+            Span::raw(pad(&babies, baby_w.saturating_sub(1))),
             Span::raw(" "),
             Span::raw(pad(group, 9)),
             Span::raw(" "),

@@ -47,6 +47,10 @@ fn details(app: &App, f: &Family, w: usize) -> Vec<Line<'static>> {
     let t = &app.theme;
     let today = app.today();
     let mut l = vec![Line::styled(fit(&format!(" {}", f.carer_names()), w), t.title())];
+    if let Some(e) = &f.erased {
+        let when = app.clock.local(e.at).format("%d/%m/%Y");
+        l.push(Line::styled(clean(&format!("   Personal data erased {when} by {}: {}", e.by, e.why)), t.dim()));
+    }
     // A safeguarding concern is the first thing to see, not a line in the history.
     for o in app.notes_of(f.id).iter().filter(|o| o.concern() == crate::domain::Concern::Safeguarding) {
         let when = app.clock.local(o.at).format("%d/%m/%Y");
@@ -59,6 +63,10 @@ fn details(app: &App, f: &Family, w: usize) -> Vec<Line<'static>> {
     for b in &f.babies {
         let a = age::age_on(b.dob, b.due, today);
         let due = b.due.map(|d| format!(", due {}", d.format("%d/%m/%Y"))).unwrap_or_default();
+        if f.is_erased() {
+            l.push(Line::raw(format!("   baby {}", crate::domain::family::ERASED)));
+            continue;
+        }
         l.push(Line::raw(clean(&format!("   baby {}  born {}{due}  {a}", b.name, b.dob.format("%d/%m/%Y")))));
     }
     let lang = if f.home_language.is_empty() { "-".to_string() } else { f.home_language.clone() };
@@ -158,6 +166,14 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) -> u16 {
         lines.push(Line::raw("   Nothing yet."));
     }
     lines.extend(entries.into_iter().map(|(_, l)| l));
+    // The audit trail: who changed what, newest first.
+    let audit = app.store.audit_of_family(f.id).unwrap_or_default();
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(format!(" Changes ({}), newest first", audit.len()), t.title()));
+    for e in audit.iter().rev() {
+        let when = app.clock.local(e.at).format("%d/%m/%Y %H:%M");
+        lines.push(Line::styled(clean(&format!("   {when}  {:<4} {}", e.by, e.describe())), t.dim()));
+    }
     let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
     // Scroll no further than the last page.
     let last = (paragraph.line_count(area.width) as u16).saturating_sub(area.height);

@@ -31,7 +31,9 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect, note: &NoteForm) {
     let w = inner.width as usize;
     let m = match &note.error {
         Some(e) => Line::styled(fit(&format!("✗ {e}"), w), t.error()),
-        None => Line::styled(fit("Tab moves between the parts: text, tags, concern, and more. Ctrl-S saves.", w), t.dim()),
+        None => {
+            Line::styled(fit("Tab moves between the parts: text, tags, concern, and more. Ctrl-S saves.", w), t.dim())
+        }
     };
     frame.render_widget(Paragraph::new(m), msg);
     let focus_style = |part: NotePart| if note.part == part { t.title() } else { t.dim() };

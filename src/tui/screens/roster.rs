@@ -99,12 +99,10 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     }
     let selected = app.roster.cursor.selected.min(rows.len().saturating_sub(1));
     let start = selected.saturating_sub(height.saturating_sub(1));
-    let today = app.today();
     for (i, id) in rows.iter().enumerate().skip(start).take(height) {
         let Some(f) = app.families.get(id) else { continue };
         let (g, gstyle) = glyph(app, *id);
-        let babies: Vec<String> =
-            f.babies.iter().map(|b| format!("{} {}", b.name, age::age_on(b.dob, b.due, today))).collect();
+        let babies = app.babies(f);
         let a = app.day.as_ref().and_then(|d| d.attendance.get(id));
         let time = a.map(|a| app.clock.local(a.checked_in).format("%H:%M").to_string()).unwrap_or_default();
         let notes = app.day.as_ref().and_then(|d| d.notes.get(id)).map(|n| n.len().to_string()).unwrap_or_default();
@@ -113,7 +111,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             Span::styled(format!(" {g} "), gstyle),
             Span::raw(pad(&f.carer_names(), cw)),
             Span::raw(" "),
-            Span::raw(pad(&babies.join(", "), bw)),
+            Span::raw(pad(&babies, bw)),
             Span::raw(" "),
             Span::styled(pad(&flags, fw), if flags.starts_with('!') { t.alert() } else { t.warn() }),
             Span::raw(" "),
