@@ -25,8 +25,9 @@ pub enum ImportError {
     NotUtf8,
     #[error("the file has no header row. The first row must name the columns, for example: {0}")]
     Empty(String),
-    #[error("the file lacks the column{} {}. The first row must name them.", if .0.len() == 1 { "" } else { "s" }, .0.join(", "))]
-    MissingColumns(Vec<String>),
+    #[error("the file lacks the column{} {}. The first row must name them; it has: {}.",
+        if .0.len() == 1 { "" } else { "s" }, .0.join(", "), .1.join(", "))]
+    MissingColumns(Vec<String>, Vec<String>),
     #[error("the file is not valid CSV at line {line}: {reason}")]
     Csv { line: u64, reason: String },
     #[error("{} wrong row{}; nothing was imported. Correct them and import the file again:\n{}",
@@ -70,7 +71,8 @@ pub fn read(bytes: &[u8], required: &[&str], optional: &[&str]) -> Result<Table,
     let missing: Vec<String> =
         required.iter().filter(|r| !headers.iter().any(|h| h == *r)).map(|r| r.to_string()).collect();
     if !missing.is_empty() {
-        return Err(ImportError::MissingColumns(missing));
+        let found: Vec<String> = headers.iter().filter(|h| !h.is_empty()).cloned().collect();
+        return Err(ImportError::MissingColumns(missing, found));
     }
     let ignored: Vec<String> = headers
         .iter()

@@ -1177,9 +1177,10 @@ impl App {
         if name.is_empty() {
             return Err("A group needs a name.".into());
         }
+        // 10:00, 9:30 and 9.30 all mean what they say.
         let time = |label: &str| {
-            NaiveTime::parse_from_str(&form.value(label), "%H:%M")
-                .map_err(|_| format!("{label}: write the time as HH:MM, e.g. 10:00"))
+            let v = form.value(label).replace('.', ":");
+            NaiveTime::parse_from_str(&v, "%H:%M").map_err(|_| format!("{label}: write the time as HH:MM, e.g. 10:00"))
         };
         let (start, end) = (time("Starts")?, time("Ends")?);
         if end <= start {

@@ -37,8 +37,12 @@ pub fn note_lines<'a>(app: &App, o: &Observation, selected: bool, revisions: boo
     if !tags.is_empty() {
         lines.push(Line::styled(fit(&format!("   [{}]", tags.join("] [")), w), t.warn()));
     }
+    // Wrapped here, so that every line of a long note keeps the indent.
+    let room = w.saturating_sub(4).max(10);
     for l in r.text.lines() {
-        lines.push(Line::raw(format!("   {}", clean(l))));
+        for piece in textwrap::wrap(&clean(l), room) {
+            lines.push(Line::raw(format!("   {piece}")));
+        }
     }
     if revisions && o.revisions.len() > 1 {
         for (i, old) in o.revisions.iter().enumerate().rev().skip(1) {
