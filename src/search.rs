@@ -122,36 +122,11 @@ mod tests {
 
     fn family(carer: &str, baby: &str, phone: &str, postcode: &str) -> Family {
         let now = Utc.with_ymd_and_hms(2026, 11, 19, 10, 0, 0).unwrap();
-        Family {
-            id: new_id(now),
-            carers: vec![Carer {
-                id: new_id(now),
-                name: carer.into(),
-                relationship: String::new(),
-                phone: phone.into(),
-            }],
-            babies: vec![Baby {
-                id: new_id(now),
-                name: baby.into(),
-                dob: NaiveDate::from_ymd_opt(2026, 5, 1).unwrap(),
-                due: None,
-                sex: None,
-            }],
-            postcode: postcode.into(),
-            neighbourhood: None,
-            home_language: String::new(),
-            interpreter: false,
-            referral: Referral { route: ReferralRoute::DropIn, date: None, referrer: String::new() },
-            hv_level: HvLevel::Unknown,
-            need_level: None,
-            eha: false,
-            data_sharing: Consent::not_asked(),
-            photos: Consent::not_asked(),
-            alerts: vec![],
-            groups: vec![],
-            stamp: Stamp::new(now, Uuid::nil()),
-            erased: None,
-        }
+        let dob = NaiveDate::from_ymd_opt(2026, 5, 1).unwrap();
+        let babies = vec![Baby { id: new_id(now), name: baby.into(), dob, due: None, sex: None }];
+        let mut f = Family::new(carer, phone, babies, Stamp::new(now, Uuid::nil()));
+        f.postcode = postcode.into();
+        f
     }
 
     #[test]

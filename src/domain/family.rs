@@ -177,6 +177,37 @@ pub struct Erasure {
 }
 
 impl Family {
+    /// A new family with one carer and its babies; everything else as for a
+    /// drop-in nobody has told us about yet (route drop-in, level unknown,
+    /// consents not asked, on no group's list).
+    pub fn new(carer: &str, phone: &str, babies: Vec<Baby>, stamp: Stamp) -> Family {
+        let now = stamp.created;
+        Family {
+            id: super::new_id(now),
+            carers: vec![Carer {
+                id: super::new_id(now),
+                name: carer.to_string(),
+                relationship: String::new(),
+                phone: phone.to_string(),
+            }],
+            babies,
+            postcode: String::new(),
+            neighbourhood: None,
+            home_language: String::new(),
+            interpreter: false,
+            referral: Referral { route: ReferralRoute::DropIn, date: None, referrer: String::new() },
+            hv_level: HvLevel::Unknown,
+            need_level: None,
+            eha: false,
+            data_sharing: Consent::not_asked(),
+            photos: Consent::not_asked(),
+            alerts: vec![],
+            groups: vec![],
+            stamp,
+            erased: None,
+        }
+    }
+
     /// "Amina Begum" or "Amina Begum & Tariq Begum"; "(erased)" for an erased family.
     pub fn carer_names(&self) -> String {
         if self.is_erased() {

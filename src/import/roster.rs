@@ -424,31 +424,21 @@ fn fill_blanks(f: &mut Family, r: &RosterRow) -> bool {
 }
 
 fn new_family(r: &RosterRow, now: DateTime<Utc>, device: Uuid) -> Family {
-    let consent = |answer: ConsentAnswer| Consent { answer, date: None };
-    Family {
-        id: new_id(now),
-        carers: vec![Carer {
-            id: new_id(now),
-            name: r.parent_name.clone(),
-            relationship: r.relationship.clone(),
-            phone: r.parent_phone.clone(),
-        }],
-        babies: Vec::new(),
-        postcode: r.postcode.clone(),
-        neighbourhood: None,
-        home_language: r.home_language.clone(),
-        interpreter: r.interpreter,
-        referral: Referral { route: r.referral_route, date: r.referral_date, referrer: String::new() },
-        hv_level: r.hv_level,
-        need_level: r.need_level,
-        eha: r.eha,
-        data_sharing: consent(r.data_sharing),
-        photos: consent(r.photos),
-        alerts: r.alerts.clone(),
-        groups: Vec::new(),
-        stamp: Stamp::new(now, device),
-        erased: None,
+    let mut f = Family::new(&r.parent_name, &r.parent_phone, Vec::new(), Stamp::new(now, device));
+    if let Some(c) = f.carers.first_mut() {
+        c.relationship = r.relationship.clone();
     }
+    f.postcode = r.postcode.clone();
+    f.home_language = r.home_language.clone();
+    f.interpreter = r.interpreter;
+    f.referral = Referral { route: r.referral_route, date: r.referral_date, referrer: String::new() };
+    f.hv_level = r.hv_level;
+    f.need_level = r.need_level;
+    f.eha = r.eha;
+    f.data_sharing.answer = r.data_sharing;
+    f.photos.answer = r.photos;
+    f.alerts = r.alerts.clone();
+    f
 }
 
 /// A group named only in a roster: the day and times are guesses to be set later.

@@ -1131,31 +1131,17 @@ impl App {
         let now = self.clock.now();
         let device = self.store.device();
         let group = self.day.as_ref().map(|d| d.group.id);
-        let family = Family {
-            id: new_id(now),
-            carers: vec![Carer {
-                id: new_id(now),
-                name: carer,
-                relationship: String::new(),
-                phone: form.value("Phone"),
-            }],
-            babies: vec![Baby { id: new_id(now), name: baby, dob, due: None, sex: None }],
-            postcode: postcode(&form.value("Postcode")),
-            neighbourhood: self.day.as_ref().and_then(|d| d.group.neighbourhood),
-            home_language: String::new(),
-            interpreter: false,
-            referral: Referral { route: ReferralRoute::DropIn, date: Some(self.today()), referrer: String::new() },
-            hv_level: HvLevel::Unknown,
-            need_level: None,
-            eha: false,
-            data_sharing: Consent::not_asked(),
-            photos: Consent::not_asked(),
-            alerts: vec![],
-            // Expected from next week on; today they are a walk-in.
-            groups: group.into_iter().collect(),
-            stamp: Stamp::new(now, device),
-            erased: None,
-        };
+        let mut family = Family::new(
+            &carer,
+            &form.value("Phone"),
+            vec![Baby { id: new_id(now), name: baby, dob, due: None, sex: None }],
+            Stamp::new(now, device),
+        );
+        family.postcode = postcode(&form.value("Postcode"));
+        family.neighbourhood = self.day.as_ref().and_then(|d| d.group.neighbourhood);
+        family.referral.date = Some(self.today());
+        // Expected from next week on; today they are a walk-in.
+        family.groups = group.into_iter().collect();
         let session = self.session().map_err(|e| e.to_string())?;
         let a =
             self.store.add_walk_in(&session, &family, &self.initials, now).map_err(|e| format!("Not saved: {e}"))?;
