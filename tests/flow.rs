@@ -1112,3 +1112,22 @@ fn snapshot_welcome() {
     assert!(s.contains(&shown), "{s}");
     insta::assert_snapshot!("welcome", s.replace(&shown, "<data folder>"));
 }
+
+#[test]
+fn the_family_just_checked_in_is_the_one_opened_next() {
+    let fx = Fixture::new();
+    let mut app = fx.app();
+    ch(&mut app, '2');
+    typ(&mut app, "lucja");
+    enter(&mut app);
+    // From the check-in list (search cleared), Family (4) opens Łucja, not the first name.
+    tab(&mut app);
+    ch(&mut app, '4');
+    let s = screen(&mut app);
+    assert!(s.lines().nth(3).unwrap_or("").contains("Łucja Nowak"), "{s}");
+    // And on the roster she is the highlighted row.
+    ch(&mut app, '1');
+    ch(&mut app, '4');
+    let s = screen(&mut app);
+    assert!(s.lines().nth(3).unwrap_or("").contains("Łucja Nowak"), "{s}");
+}

@@ -520,7 +520,13 @@ impl App {
             return;
         }
         if matches!(screen, Screen::Notes | Screen::Family) {
-            match self.highlighted() {
+            // With the search cleared after a check-in, the family just checked
+            // in is the one meant, not the first in the list.
+            let cleared = self.screen == Screen::CheckIn
+                && input_text(&self.checkin.query).is_empty()
+                && self.checkin.cursor.selected == 0;
+            let target = if cleared { self.focus.or_else(|| self.highlighted()) } else { self.highlighted() };
+            match target {
                 Some(id) => {
                     if self.focus != Some(id) {
                         self.notes.cursor = ListCursor::new();
@@ -761,12 +767,22 @@ impl App {
                 }
                 self.done(format!("✓ {} checked in {}", self.who(&family), self.now_hm()));
                 self.show_alerts(&family);
+                self.select(id);
                 if self.screen == Screen::CheckIn {
                     self.clear_search();
                 }
             }
             Ok(None) => self.info(format!("{} is already checked in.", self.who(&family))),
             Err(e) => self.error(format!("✗ Not checked in: {e}")),
+        }
+    }
+
+    /// Makes `id` the family that Notes (3) and Family (4) show, and highlights
+    /// it on the roster: the one just checked in is the one asked about next.
+    fn select(&mut self, id: Uuid) {
+        self.focus = Some(id);
+        if let Some(row) = self.roster_rows().iter().position(|r| *r == id) {
+            self.roster.cursor.selected = row;
         }
     }
 
@@ -1150,7 +1166,7 @@ impl App {
         self.search.upsert(&family);
         self.families.insert(id, family.clone());
         self.reload_day().map_err(|e| e.to_string())?;
-        self.focus = Some(id);
+        self.select(id);
         if self.screen == Screen::CheckIn {
             self.clear_search();
         }
