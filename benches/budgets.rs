@@ -49,7 +49,14 @@ fn unlock() -> Unlock {
 /// shared by many, phone digits, a postcode.
 const TYPED: &[&str] = &["lucja", "sadia", "begum", "hodan", "popescu", "07812", "lu4 9"];
 
+/// Set (to the store's folder) when this program runs itself to measure memory.
+const MEMORY_CHILD: &str = "THINKBABY_BENCH_MEMORY_OF";
+
 fn main() {
+    if let Some(dir) = std::env::var_os(MEMORY_CHILD) {
+        memory_child(Path::new(&dir));
+        return;
+    }
     let bench = support::benchmarking();
     let mut c = Criterion::default()
         .sample_size(30)
@@ -240,9 +247,11 @@ fn main() {
     }
     drop(app);
 
-    // 4 again: the real program in a pseudo-terminal, for its peak memory.
+    // 4 again: the real program in a pseudo-terminal, for its peak memory; and
+    // where the memory goes, step by step, in a fresh process.
     if bench {
         real_program(&dir, day, kdf);
+        memory_steps(&dir);
     }
 
     if bench {
@@ -405,4 +414,53 @@ fn real_program(dir: &Path, day: NaiveDate, kdf: Duration) {
             println!("BUDGET peak memory: not measured (install GNU time: apt-get install time)")
         }
     }
+}
+
+/// Runs this benchmark program again, as a fresh process, to report the memory
+/// each step of start-up takes (Linux: from /proc/self/status).
+fn memory_steps(dir: &Path) {
+    if !Path::new("/proc/self/status").exists() {
+        return;
+    }
+    let Ok(me) = std::env::current_exe() else { return };
+    match std::process::Command::new(me).env(MEMORY_CHILD, dir).output() {
+        Ok(out) => print!("{}", String::from_utf8_lossy(&out.stdout)),
+        Err(e) => println!("memory steps: cannot run ({e})"),
+    }
+}
+
+/// Resident and peak memory now, in MiB.
+fn memory_now() -> (f64, f64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<f64>().ok())
+            .map_or(0.0, |kb| kb / 1024.0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+fn memory_child(dir: &Path) {
+    let step = |what: &str| {
+        let (rss, peak) = memory_now();
+        println!("memory: {what:<52} resident {rss:>6.1} MiB, peak so far {peak:>6.1} MiB");
+    };
+    step("at start");
+    let store = Store::open_with(dir, unlock()).expect("store");
+    step("store open (key derived: 64 MiB, freed)");
+    let list = store.families().expect("families");
+    step(&format!("{} families loaded", list.len()));
+    let index = SearchIndex::new(&list);
+    step("search index built");
+    drop((list, index));
+    step("families and index dropped");
+    let day = Params::default().until;
+    let mut app = App::new(store, Rc::new(clock(day)), options(day), Theme { color: true }).expect("app");
+    step("App::new (loads families, index, today's session)");
+    let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("test terminal");
+    terminal.draw(|f| view::draw(&mut app, f)).expect("draw");
+    step("first frame drawn");
 }

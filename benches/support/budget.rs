@@ -23,7 +23,7 @@ thread_local! {
 /// Prints a verdict now and keeps it for the summary.
 pub fn verdict(name: &str, figure: String, budget: String, met: bool) {
     let v = Verdict { name: name.to_string(), figure, budget, met };
-    println!("BUDGET {:<34} {:<30} budget {:<34} {}", v.name, v.figure, v.budget, if v.met { "met" } else { "MISSED" });
+    println!("BUDGET {:<40} {:<30} budget {:<40} {}", v.name, v.figure, v.budget, if v.met { "met" } else { "MISSED" });
     VERDICTS.with(|all| all.borrow_mut().push(v));
 }
 
@@ -36,11 +36,11 @@ pub fn summary(title: &str) {
         }
         println!();
         println!("{title}");
-        println!("| {:<34} | {:<30} | {:<34} | {:<6} |", "benchmark", "figure", "budget", "result");
-        println!("|{}|{}|{}|{}|", "-".repeat(36), "-".repeat(32), "-".repeat(36), "-".repeat(8));
+        println!("| {:<40} | {:<30} | {:<40} | {:<6} |", "benchmark", "figure", "budget", "result");
+        println!("|{}|{}|{}|{}|", "-".repeat(42), "-".repeat(32), "-".repeat(42), "-".repeat(8));
         for v in all.iter() {
             println!(
-                "| {:<34} | {:<30} | {:<34} | {:<6} |",
+                "| {:<40} | {:<30} | {:<40} | {:<6} |",
                 v.name,
                 v.figure,
                 v.budget,
