@@ -92,8 +92,15 @@ impl SearchIndex {
         if folded.is_empty() {
             self.last = None;
             let mut all: Vec<&Entry> = self.entries.iter().collect();
+            if limit == 0 {
+                return vec![];
+            }
+            if all.len() > limit {
+                all.select_nth_unstable_by(limit - 1, |a, b| a.name.cmp(&b.name));
+                all.truncate(limit);
+            }
             all.sort_by(|a, b| a.name.cmp(&b.name));
-            return all.into_iter().take(limit).map(|e| e.id).collect();
+            return all.into_iter().map(|e| e.id).collect();
         }
         // Spaces inside a postcode or phone are typed freely; the words still
         // must all match, and a narrower query can only lose hits.
@@ -109,8 +116,18 @@ impl SearchIndex {
             }
         }
         self.last = Some((folded, scored.iter().map(|(_, i)| *i).collect()));
-        scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| self.entries[a.1].name.cmp(&self.entries[b.1].name)));
-        scored.into_iter().take(limit).map(|(_, i)| self.entries[i].id).collect()
+        let entries = &self.entries;
+        let order =
+            |a: &(u32, usize), b: &(u32, usize)| b.0.cmp(&a.0).then_with(|| entries[a.1].name.cmp(&entries[b.1].name));
+        if limit == 0 {
+            return vec![];
+        }
+        if scored.len() > limit {
+            scored.select_nth_unstable_by(limit - 1, order);
+            scored.truncate(limit);
+        }
+        scored.sort_by(order);
+        scored.into_iter().map(|(_, i)| entries[i].id).collect()
     }
 }
 

@@ -241,7 +241,42 @@ impl Family {
         self.babies.iter().find(|b| b.id == id)
     }
 
+    /// Expected at `group` on `day`: on the group's list, not erased, and with a
+    /// baby under 13 months (the group is for babies under one; the month after
+    /// the first birthday they still show, flagged as ageing out). Families are
+    /// never taken off a list, so without this a roster would grow for ever.
+    pub fn expected_at(&self, group: Uuid, day: NaiveDate) -> bool {
+        self.groups.contains(&group)
+            && !self.is_erased()
+            && self.babies.iter().any(|b| super::age::whole_months(b.dob, day) < 13)
+    }
+
     pub fn no_photos(&self) -> bool {
         self.photos.answer == ConsentAnswer::No
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn expected_while_a_baby_is_under_thirteen_months() {
+        let t = chrono::Utc.with_ymd_and_hms(2026, 11, 19, 10, 0, 0).unwrap();
+        let day = t.date_naive();
+        let group = Uuid::from_u128(7);
+        let baby = |dob: NaiveDate| Baby { id: Uuid::nil(), name: "B".into(), dob, due: None, sex: None };
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        let mut f = Family::new("Zoë", "", vec![baby(d(2025, 10, 20))], Stamp::new(t, Uuid::nil()));
+        assert!(!f.expected_at(group, day), "not on the group's list");
+        f.groups.push(group);
+        assert!(f.expected_at(group, day), "12 months old: ageing out, still expected");
+        f.babies = vec![baby(d(2025, 10, 19))];
+        assert!(!f.expected_at(group, day), "13 months old: no longer expected");
+        f.babies.push(baby(d(2026, 9, 1)));
+        assert!(f.expected_at(group, day), "a younger sibling keeps the family expected");
+        f.erased = Some(Erasure { at: t, by: "AB".into(), why: "asked".into() });
+        assert!(!f.expected_at(group, day), "an erased family is on no roster");
     }
 }

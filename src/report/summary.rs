@@ -88,8 +88,11 @@ pub fn session_summary(records: &Records, tags: &TagList, session: &Session) -> 
     let here: HashSet<Uuid> = present.iter().map(|a| a.family).collect();
     // A walk-in joins the group's list for the weeks after; today they were not expected.
     let walked_in: HashSet<Uuid> = present.iter().filter(|a| a.walk_in).map(|a| a.family).collect();
-    let expected: Vec<&Family> =
-        records.families.iter().filter(|f| f.groups.contains(&session.group) && !walked_in.contains(&f.id)).collect();
+    let expected: Vec<&Family> = records
+        .families
+        .iter()
+        .filter(|f| f.expected_at(session.group, session.date) && !walked_in.contains(&f.id))
+        .collect();
     out.expected = expected.len();
     out.expected_present = expected.iter().filter(|f| here.contains(&f.id)).count();
     out.referred_present = families.iter().filter(|f| f.referral.route != ReferralRoute::DropIn).count();

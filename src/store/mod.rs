@@ -400,13 +400,28 @@ fn open_sled(dir: &Path) -> Result<sled::Db, StoreError> {
             }
         }));
     });
-    let config = sled::Config::new().path(dir).cache_capacity(CACHE_BYTES);
-    OPENING.with(|o| o.set(true));
-    let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || config.open()));
-    OPENING.with(|o| o.set(false));
-    match opened {
-        Ok(Ok(db)) => Ok(db),
-        Ok(Err(e)) => Err(sled_damaged(dir, e)),
-        Err(_) => Err(StoreError::Damaged { dir: dir.to_path_buf(), detail: "its log could not be recovered".into() }),
+    // We hold the folder's lock file, so no other program has this store. sled's
+    // own lock on `db` can still be held for a moment by the flusher thread of a
+    // store this program has just closed (a reopen right after a close): wait
+    // for it, briefly, rather than fail.
+    let mut waited = std::time::Duration::ZERO;
+    loop {
+        let config = sled::Config::new().path(dir).cache_capacity(CACHE_BYTES);
+        OPENING.with(|o| o.set(true));
+        let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || config.open()));
+        OPENING.with(|o| o.set(false));
+        match opened {
+            Ok(Ok(db)) => return Ok(db),
+            Ok(Err(sled::Error::Io(e)))
+                if e.to_string().contains("could not acquire lock") && waited < std::time::Duration::from_secs(3) =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+                waited += std::time::Duration::from_millis(10);
+            }
+            Ok(Err(e)) => return Err(sled_damaged(dir, e)),
+            Err(_) => {
+                return Err(StoreError::Damaged { dir: dir.to_path_buf(), detail: "its log could not be recovered".into() });
+            }
+        }
     }
 }

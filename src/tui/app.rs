@@ -33,6 +33,8 @@ pub struct Day {
     pub been_before: HashSet<Uuid>,
     /// Families expected at this group, and anyone checked in: sorted by name.
     pub roster: Vec<Uuid>,
+    /// How many on the roster were expected (not walk-ins today), for the header.
+    pub expected: usize,
 }
 
 pub struct App {
@@ -158,6 +160,7 @@ impl App {
             notes: HashMap::new(),
             been_before: HashSet::new(),
             roster: vec![],
+            expected: 0,
         });
         self.phase = Phase::Session;
         self.screen = Screen::Roster;
@@ -189,7 +192,7 @@ impl App {
             }
         }
         let mut ids: HashSet<Uuid> =
-            self.families.values().filter(|f| f.groups.contains(&day.group.id)).map(|f| f.id).collect();
+            self.families.values().filter(|f| f.expected_at(day.group.id, day.date)).map(|f| f.id).collect();
         ids.extend(day.attendance.keys().copied());
         // Families with a note today stay listed even if their check-in was undone.
         ids.extend(day.roster.iter().filter(|id| day.notes.contains_key(*id)).copied());
@@ -218,6 +221,11 @@ impl App {
         }
         let mut roster: Vec<Uuid> = ids.into_iter().filter(|id| self.families.contains_key(id)).collect();
         roster.sort_by_cached_key(|id| fold(self.families[id].first_carer()));
+        day.expected = roster
+            .iter()
+            .filter_map(|id| self.families.get(id))
+            .filter(|f| f.expected_at(day.group.id, day.date) && !day.attendance.get(&f.id).is_some_and(|a| a.walk_in))
+            .count();
         day.roster = roster;
         Ok(())
     }
@@ -695,7 +703,7 @@ impl App {
             families: self
                 .families
                 .values()
-                .filter(|f| day.attendance.contains_key(&f.id) || f.groups.contains(&day.group.id))
+                .filter(|f| day.attendance.contains_key(&f.id) || f.expected_at(day.group.id, day.date))
                 .cloned()
                 .collect(),
             groups: self.groups.clone(),

@@ -99,11 +99,7 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
             let left = day.attendance.len() - inside.len();
             let walk_ins = day.attendance.values().filter(|a| a.walk_in).count();
             // A walk-in joins the group's list for next week; today they were not expected.
-            let expected = app
-                .families
-                .values()
-                .filter(|f| f.groups.contains(&day.group.id) && !day.attendance.get(&f.id).is_some_and(|a| a.walk_in))
-                .count();
+            let expected = day.expected;
             let came = day.attendance.values().filter(|a| !a.walk_in).count();
             let adults: usize = inside.iter().map(|a| a.carers.len()).sum();
             let babies: usize = inside.iter().map(|a| a.babies.len()).sum();
