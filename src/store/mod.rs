@@ -420,7 +420,10 @@ fn open_sled(dir: &Path) -> Result<sled::Db, StoreError> {
             }
             Ok(Err(e)) => return Err(sled_damaged(dir, e)),
             Err(_) => {
-                return Err(StoreError::Damaged { dir: dir.to_path_buf(), detail: "its log could not be recovered".into() });
+                return Err(StoreError::Damaged {
+                    dir: dir.to_path_buf(),
+                    detail: "its log could not be recovered".into(),
+                });
             }
         }
     }
