@@ -1,5 +1,6 @@
 //! Summary (5) of the open session, from `report::summary::session_summary`.
 
+use crate::report::render::bar_of;
 use crate::report::summary::SessionSummary;
 use crate::text::{fit, pad};
 use crate::tui::app::App;
@@ -7,21 +8,6 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-
-/// A bar of block characters, `value` out of `max`, at most `width` cells.
-pub fn bar(value: usize, max: usize, width: usize) -> String {
-    if max == 0 || width == 0 {
-        return String::new();
-    }
-    let eighths = value * width * 8 / max;
-    let mut s = "█".repeat(eighths / 8);
-    if value > 0 && !eighths.is_multiple_of(8) {
-        s.push(['▏', '▎', '▍', '▌', '▋', '▊', '▉'][eighths % 8 - 1]);
-    } else if value > 0 && s.is_empty() {
-        s.push('▏');
-    }
-    s
-}
 
 fn breakdown<'a>(app: &App, title: &str, rows: &[(String, usize)], w: usize) -> Vec<Line<'a>> {
     let mut out = vec![Line::styled(format!(" {title}"), app.theme.title())];
@@ -32,7 +18,7 @@ fn breakdown<'a>(app: &App, title: &str, rows: &[(String, usize)], w: usize) -> 
     let label_w = 20.min(w.saturating_sub(10));
     for (label, n) in rows {
         // Room for "   label nnn " and a gap before the next column.
-        let b = bar(*n, max, w.saturating_sub(label_w + 11).min(16));
+        let b = bar_of(*n, max, w.saturating_sub(label_w + 11).min(16));
         out.push(Line::raw(fit(&format!("   {} {n:>3} {b}", pad(label, label_w)), w)));
     }
     out
@@ -111,18 +97,4 @@ fn weekly<'a>(app: &App, s: &SessionSummary, w: usize) -> Vec<Line<'a>> {
             app.theme.dim(),
         ),
     ]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::bar;
-
-    #[test]
-    fn bars_scale_in_eighths() {
-        assert_eq!(bar(4, 4, 4), "████");
-        assert_eq!(bar(2, 4, 4), "██");
-        assert_eq!(bar(1, 8, 1), "▏");
-        assert_eq!(bar(0, 4, 4), "");
-        assert_eq!(bar(1, 0, 4), "");
-    }
 }
