@@ -48,17 +48,6 @@ pub fn weekday_name(w: Weekday) -> &'static str {
     }
 }
 
-pub fn parse_weekday(text: &str) -> Option<u8> {
-    let t = text.trim().to_lowercase();
-    if t.len() < 2 {
-        return None;
-    }
-    (0..7u8).find(|i| {
-        let name = weekday_name(Weekday::try_from(*i).unwrap_or(Weekday::Mon)).to_lowercase();
-        name.starts_with(&t)
-    })
-}
-
 /// One meeting of a group on one date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Session {

@@ -1167,10 +1167,8 @@ impl App {
         // Expected from next week on; today they are a walk-in.
         family.groups = group.into_iter().collect();
         let session = self.session().map_err(|e| e.to_string())?;
-        let a =
-            self.store.add_walk_in(&session, &family, &self.initials, now).map_err(|e| format!("Not saved: {e}"))?;
+        self.store.add_walk_in(&session, &family, &self.initials, now).map_err(|e| format!("Not saved: {e}"))?;
         let id = family.id;
-        let _ = a;
         self.search.upsert(&family);
         self.families.insert(id, family.clone());
         self.reload_day().map_err(|e| e.to_string())?;

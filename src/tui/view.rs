@@ -7,7 +7,7 @@ use super::keymap;
 use super::screens;
 use super::state::{Overlay, Phase, StatusKind};
 use crate::domain::Concern;
-use crate::text::{clean, fit};
+use crate::text::fit;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -206,9 +206,4 @@ pub fn centred(frame: &mut Frame, area: Rect, w: u16, h: u16) -> Rect {
         }
     }
     r
-}
-
-/// A line of stored text, cleaned and cut to `w` columns.
-pub fn cell(text: &str, w: usize) -> String {
-    fit(&clean(text), w)
 }
