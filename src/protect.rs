@@ -6,7 +6,7 @@ use crate::commands::Failure;
 use crate::domain::{AuditEntry, Family};
 use crate::passphrase;
 use crate::store::{Store, archive, backup, crypto};
-use crate::text::clean;
+use crate::text::{clean, plural};
 use chrono::NaiveDate;
 use secrecy::{ExposeSecret, SecretString};
 use std::io::Write;
@@ -58,10 +58,6 @@ pub fn audit(store: &Store, family: Option<Uuid>, clock: &dyn Clock) -> Result<S
 /// "Zoë Clarke (Ava)": a family as a facilitator knows it, safe for a terminal.
 fn known_as(f: &Family) -> String {
     clean(&format!("{} ({})", f.carer_names(), f.baby_names()))
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// `thinkbaby erase FAMILY_ID --reason TEXT [--override-safeguarding]`.

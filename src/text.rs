@@ -65,6 +65,11 @@ pub fn pad(text: &str, cols: usize) -> String {
     s
 }
 
+/// "1 family", "3 families": a count with the word that goes with it.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,6 +82,13 @@ mod tests {
         assert!(shown.starts_with("Eve�[2J"));
         assert_eq!(clean("Zoë"), "Zoë");
         assert_eq!(clean("a\u{202E}b"), "a�b");
+    }
+
+    #[test]
+    fn plural_agrees_with_the_count() {
+        assert_eq!(plural(1, "family", "families"), "1 family");
+        assert_eq!(plural(0, "family", "families"), "0 families");
+        assert_eq!(plural(2, "baby", "babies"), "2 babies");
     }
 
     #[test]

@@ -72,23 +72,26 @@ pub struct Summary {
 
 impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let n = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         write!(
             f,
             "added {}, {} and {}",
-            n(self.families_added, "family", "families"),
-            n(self.babies_added, "baby", "babies"),
-            n(self.groups_added.len(), "group", "groups")
+            crate::text::plural(self.families_added, "family", "families"),
+            crate::text::plural(self.babies_added, "baby", "babies"),
+            crate::text::plural(self.groups_added.len(), "group", "groups")
         )?;
         if self.families_known > 0 {
             let were = if self.families_known == 1 { "was" } else { "were" };
             write!(
                 f,
                 "\n{} {were} already in the store (same parent name and phone)",
-                n(self.families_known, "family", "families")
+                crate::text::plural(self.families_known, "family", "families")
             )?;
             if self.details_filled > 0 {
-                write!(f, "; the file filled in details missing for {}", n(self.details_filled, "of them", "of them"))?;
+                write!(
+                    f,
+                    "; the file filled in details missing for {}",
+                    crate::text::plural(self.details_filled, "of them", "of them")
+                )?;
             }
         }
         if !self.groups_added.is_empty() {
@@ -104,7 +107,7 @@ impl std::fmt::Display for Summary {
                 f,
                 "\n{} on no group's roster (no group column, no --group): find them on Check-in (2), \
                  or import again with --group NAME",
-                n(self.no_group, "family is", "families are")
+                crate::text::plural(self.no_group, "family is", "families are")
             )?;
         }
         if !self.ignored_columns.is_empty() {

@@ -88,7 +88,6 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
     frame.render_widget(Paragraph::new("").style(t.header()), area);
     let w = area.width as usize;
-    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let demo = if app.options.demo { "DEMO " } else { "" };
     let (top, right, counts) = match &app.day {
         Some(day) => {
@@ -107,8 +106,8 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
             let concerns = day.notes.values().flatten().filter(|o| o.concern() != Concern::None).count();
             let right = format!(
                 "{} · {} · {demo}{} ",
-                plural(adults, "adult", "adults"),
-                plural(babies, "baby", "babies"),
+                crate::text::plural(adults, "adult", "adults"),
+                crate::text::plural(babies, "baby", "babies"),
                 app.initials
             );
             // Most urgent first; counts of nought are left out, so they fit 80 columns.
@@ -117,13 +116,13 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
                 parts.push(format!("{came} of {expected} expected"));
             }
             if concerns > 0 {
-                parts.push(plural(concerns, "concern", "concerns"));
+                parts.push(crate::text::plural(concerns, "concern", "concerns"));
             }
             if walk_ins > 0 {
-                parts.push(plural(walk_ins, "walk-in", "walk-ins"));
+                parts.push(crate::text::plural(walk_ins, "walk-in", "walk-ins"));
             }
             if first > 0 {
-                parts.push(plural(first, "first visit", "first visits"));
+                parts.push(crate::text::plural(first, "first visit", "first visits"));
             }
             if left > 0 {
                 parts.push(format!("{left} left"));

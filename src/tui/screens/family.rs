@@ -153,12 +153,11 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) -> u16 {
     lines.push(Line::styled(format!("   {bars}"), t.here()));
     lines.push(Line::styled(format!("   {months}"), t.dim()));
     lines.push(Line::raw(""));
-    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     lines.push(Line::styled(
         format!(
             " History ({}, {}), newest first",
-            plural(attendance.len(), "visit", "visits"),
-            plural(notes.len(), "note", "notes")
+            crate::text::plural(attendance.len(), "visit", "visits"),
+            crate::text::plural(notes.len(), "note", "notes")
         ),
         t.title(),
     ));
