@@ -5,10 +5,10 @@ use crate::clock::Clock;
 use crate::commands::Failure;
 use crate::domain::{AuditEntry, Family};
 use crate::passphrase;
-use crate::store::{Store, archive, backup, crypto};
+use crate::store::{Store, archive, backup};
 use crate::text::{clean, plural};
 use chrono::NaiveDate;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use std::io::Write;
 use std::path::Path;
 use uuid::Uuid;
@@ -153,12 +153,7 @@ pub fn purge(
 /// A passphrase from `--backup-passphrase-file`, held to the store's rules.
 fn backup_passphrase(file: &Path) -> Result<SecretString, Failure> {
     let pass = passphrase::given(Some(file))?.ok_or_else(|| Failure::new("the backup passphrase file is empty"))?;
-    if pass.expose_secret().chars().count() < crypto::MIN_PASSPHRASE {
-        return Err(Failure::new(format!(
-            "the backup passphrase must be at least {} characters",
-            crypto::MIN_PASSPHRASE
-        )));
-    }
+    crate::store::check_new_passphrase(&pass).map_err(|e| Failure::new(format!("backup passphrase: {e}")))?;
     Ok(pass)
 }
 

@@ -360,7 +360,8 @@ fn no_random() -> StoreError {
     StoreError::Write("the system gave no random numbers for a key".into())
 }
 
-fn check_new_passphrase(pass: &secrecy::SecretString) -> Result<(), StoreError> {
+/// The rule for a new passphrase (a store's or a backup's), in one place.
+pub fn check_new_passphrase(pass: &secrecy::SecretString) -> Result<(), StoreError> {
     use secrecy::ExposeSecret;
     if pass.expose_secret().chars().count() < crypto::MIN_PASSPHRASE {
         return Err(StoreError::Refused(format!(

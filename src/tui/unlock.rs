@@ -93,8 +93,8 @@ pub fn run(
         }
         match (kind, stage) {
             (Kind::New, 0) => {
-                if first.lines().join("").chars().count() < crate::store::crypto::MIN_PASSPHRASE {
-                    message = Some("At least 12 characters, please: a few words you will remember.".into());
+                if let Err(e) = crate::store::check_new_passphrase(&text(&first)) {
+                    message = Some(e.to_string());
                     first = masked();
                 } else {
                     message = None;
