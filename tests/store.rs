@@ -461,14 +461,19 @@ fn sigkill_in_the_middle_of_commits_loses_nothing_reported() {
     let dir = tempdir();
     let mut reported: Vec<Uuid> = Vec::new();
     for round in 0..ROUNDS {
-        let mut child = Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", "child_commit_loop", "--nocapture", "--test-threads=1"])
-            .env(CHILD_DIR, dir.path())
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        // Started under the read guard, like every child here, so that a store
+        // another test is reopening never finds its lock copied into this fork.
+        let mut child = {
+            let _spawning = SPAWNING.read().unwrap_or_else(|e| e.into_inner());
+            Command::new(std::env::current_exe().unwrap())
+                .args(["--exact", "child_commit_loop", "--nocapture", "--test-threads=1"])
+                .env(CHILD_DIR, dir.path())
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         // A random moment: after a random number of reported commits, plus a random
         // pause so the kill can land anywhere inside the next commit. Nothing below
