@@ -262,6 +262,39 @@ fn undo_a_check_in_after_saying_yes() {
 }
 
 #[test]
+fn a_family_written_about_today_stays_listed_after_their_check_in_is_undone() {
+    let fx = Fixture::new();
+    {
+        // Zoë comes from another group's list, so she is not expected here.
+        let store = fx.store();
+        let mut zoe = family_named(&store, "Zoë Clarke");
+        zoe.groups.clear();
+        let mut change = thinkbaby::store::Change::default();
+        change.put_family(&zoe);
+        store.commit(change).unwrap();
+    }
+    let mut app = fx.app();
+    assert!(!screen(&mut app).contains("Zoë Clarke"), "not on this group's list");
+    ch(&mut app, '2');
+    typ(&mut app, "zoe");
+    enter(&mut app);
+    esc(&mut app);
+    ch(&mut app, '1');
+    let s = screen(&mut app);
+    assert_eq!(glyph_of(&s, "Zoë Clarke"), "+", "listed, as a walk-in, once she is in:\n{s}");
+    highlight(&mut app, "Zoë Clarke");
+    ch(&mut app, 'n');
+    typ(&mut app, "Came with her sister; Ava slept through.");
+    ctrl(&mut app, 's');
+    ch(&mut app, 'u');
+    ch(&mut app, 'y');
+    let s = screen(&mut app);
+    assert_eq!(status(&s), " Check-in of Zoë Clarke undone", "{s}");
+    assert!(row_of(&s, "Zoë Clarke").ends_with(" 1"), "still listed, with today's note:\n{s}");
+    assert!(counts(&s).contains("Here 0"), "{s}");
+}
+
+#[test]
 fn check_out_keeps_the_time_out() {
     let fx = Fixture::new();
     let mut app = fx.app();

@@ -19,23 +19,7 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use uuid::Uuid;
 
-/// The open session and everything cached about it.
-#[derive(Debug)]
-pub struct Day {
-    pub group: Group,
-    pub date: NaiveDate,
-    /// Made at the first check-in or note, so merely looking writes nothing.
-    pub session: Option<Session>,
-    pub attendance: HashMap<Uuid, Attendance>,
-    /// Today's live observations, by family.
-    pub notes: HashMap<Uuid, Vec<Observation>>,
-    /// Families with an attendance at any session before today.
-    pub been_before: HashSet<Uuid>,
-    /// Families expected at this group, and anyone checked in: sorted by name.
-    pub roster: Vec<Uuid>,
-    /// How many on the roster were expected (not walk-ins today), for the header.
-    pub expected: usize,
-}
+pub use super::day::Day;
 
 pub struct App {
     pub store: Store,
@@ -152,16 +136,7 @@ impl App {
     fn open_group(&mut self, group: Group) -> Result<(), StoreError> {
         let date = self.today();
         let session = self.store.session_on(group.id, date)?;
-        self.day = Some(Day {
-            group,
-            date,
-            session,
-            attendance: HashMap::new(),
-            notes: HashMap::new(),
-            been_before: HashSet::new(),
-            roster: vec![],
-            expected: 0,
-        });
+        self.day = Some(Day::new(group, date, session));
         self.phase = Phase::Session;
         self.screen = Screen::Roster;
         self.reload_day()?;
@@ -181,53 +156,20 @@ impl App {
         self.overlay = Some(Overlay::Form(Box::new(form)));
     }
 
-    /// Reads today's attendance and notes again, after a commit.
+    /// Works out the day afresh: who is expected, who is here, first visits.
     pub fn reload_day(&mut self) -> Result<(), StoreError> {
-        let Some(day) = self.day.as_mut() else { return Ok(()) };
-        day.attendance.clear();
-        day.notes.clear();
-        if let Some(s) = &day.session {
-            for a in self.store.attendance_of_session(s.id)? {
-                day.attendance.insert(a.family, a);
-            }
+        match self.day.as_mut() {
+            Some(day) => day.load(&self.store, &self.families),
+            None => Ok(()),
         }
-        let mut ids: HashSet<Uuid> =
-            self.families.values().filter(|f| f.expected_at(day.group.id, day.date)).map(|f| f.id).collect();
-        ids.extend(day.attendance.keys().copied());
-        // Families with a note today stay listed even if their check-in was undone.
-        ids.extend(day.roster.iter().filter(|id| day.notes.contains_key(*id)).copied());
-        if let Some(s) = &day.session {
-            for id in &ids {
-                let notes: Vec<Observation> =
-                    self.store.observations_at(*id, s.id)?.into_iter().filter(|o| o.is_live()).collect();
-                if !notes.is_empty() {
-                    day.notes.insert(*id, notes);
-                }
-            }
+    }
+
+    /// After a commit about one family: reads what it changed about today.
+    fn refresh(&mut self, id: Uuid) -> Result<(), StoreError> {
+        match self.day.as_mut() {
+            Some(day) => day.refresh(&self.store, &self.families, id),
+            None => Ok(()),
         }
-        day.been_before.clear();
-        for id in &ids {
-            for a in self.store.attendance_of_family(*id)? {
-                if Some(a.session) == day.session.as_ref().map(|s| s.id) {
-                    continue;
-                }
-                if let Some(s) = self.store.session(a.session)?
-                    && s.date < day.date
-                {
-                    day.been_before.insert(*id);
-                    break;
-                }
-            }
-        }
-        let mut roster: Vec<Uuid> = ids.into_iter().filter(|id| self.families.contains_key(id)).collect();
-        roster.sort_by_cached_key(|id| fold(self.families[id].first_carer()));
-        day.expected = roster
-            .iter()
-            .filter_map(|id| self.families.get(id))
-            .filter(|f| f.expected_at(day.group.id, day.date) && !day.attendance.get(&f.id).is_some_and(|a| a.walk_in))
-            .count();
-        day.roster = roster;
-        Ok(())
     }
 
     // ---- what the screens show -------------------------------------------------
@@ -767,9 +709,7 @@ impl App {
         let result = self.session().and_then(|s| self.store.check_in(&s, &family, &self.initials, self.clock.now()));
         match result {
             Ok(Some(_)) => {
-                // Reloading works out "first visit" afresh, for families from
-                // other groups too.
-                if let Err(e) = self.reload_day() {
+                if let Err(e) = self.refresh(id) {
                     self.error(e.to_string());
                     return;
                 }
@@ -848,7 +788,7 @@ impl App {
         match self.store.undo_check_in(&a) {
             Ok(()) => {
                 self.day_mut().attendance.remove(&id);
-                if let Err(e) = self.reload_day() {
+                if let Err(e) = self.refresh(id) {
                     self.error(e.to_string());
                     return;
                 }
@@ -1171,7 +1111,7 @@ impl App {
         let id = family.id;
         self.search.upsert(&family);
         self.families.insert(id, family.clone());
-        self.reload_day().map_err(|e| e.to_string())?;
+        self.refresh(id).map_err(|e| e.to_string())?;
         self.select(id);
         if self.screen == Screen::CheckIn {
             self.clear_search();
@@ -1372,7 +1312,7 @@ impl App {
         };
         match result {
             Ok(o) => {
-                if let Err(e) = self.reload_day() {
+                if let Err(e) = self.refresh(o.family) {
                     self.error(e.to_string());
                     return;
                 }

@@ -6,6 +6,7 @@
 pub mod action;
 pub mod app;
 pub mod backend;
+pub mod day;
 pub mod forms;
 pub mod keymap;
 pub mod screens;

@@ -1,0 +1,149 @@
+//! The open session and what the screens need to know about it: who is expected,
+//! who is here, today's notes and who comes for the first time.
+//!
+//! It is worked out whole when a group is opened. After a commit only the family
+//! it was about is read again: on a Luton-wide store a whole reload reads every
+//! expected family's history and would make each check-in wait for it.
+
+use crate::domain::fold::fold;
+use crate::domain::{Attendance, Family, Group, Observation, Session};
+use crate::store::{Store, StoreError, TreeId, keys};
+use chrono::NaiveDate;
+use std::collections::{HashMap, HashSet};
+use uuid::Uuid;
+
+#[derive(Debug)]
+pub struct Day {
+    pub group: Group,
+    pub date: NaiveDate,
+    /// Made at the first check-in or note, so merely looking writes nothing.
+    pub session: Option<Session>,
+    pub attendance: HashMap<Uuid, Attendance>,
+    /// Today's live observations, by family.
+    pub notes: HashMap<Uuid, Vec<Observation>>,
+    /// Families with an attendance at any session before today.
+    pub been_before: HashSet<Uuid>,
+    /// Families expected at this group, and anyone checked in or written about
+    /// today: sorted by name.
+    pub roster: Vec<Uuid>,
+    /// How many on the roster were expected (not walk-ins today), for the header.
+    pub expected: usize,
+    /// The date of every session, for telling a first visit from a return.
+    session_dates: HashMap<Uuid, NaiveDate>,
+}
+
+impl Day {
+    pub fn new(group: Group, date: NaiveDate, session: Option<Session>) -> Day {
+        Day {
+            group,
+            date,
+            session,
+            attendance: HashMap::new(),
+            notes: HashMap::new(),
+            been_before: HashSet::new(),
+            roster: vec![],
+            expected: 0,
+            session_dates: HashMap::new(),
+        }
+    }
+
+    /// Works the day out afresh from the store.
+    pub fn load(&mut self, store: &Store, families: &HashMap<Uuid, Family>) -> Result<(), StoreError> {
+        self.session_dates = store.sessions()?.into_iter().map(|s| (s.id, s.date)).collect();
+        self.attendance.clear();
+        if let Some(s) = &self.session {
+            for a in store.attendance_of_session(s.id)? {
+                self.attendance.insert(a.family, a);
+            }
+        }
+        let mut ids: HashSet<Uuid> =
+            families.values().filter(|f| f.expected_at(self.group.id, self.date)).map(|f| f.id).collect();
+        ids.extend(self.attendance.keys().copied());
+        // Whoever was listed before stays a candidate: a walk-in whose check-in
+        // was undone is still listed while a note about them today stands.
+        ids.extend(self.roster.iter().copied());
+        self.notes.clear();
+        self.been_before.clear();
+        for id in &ids {
+            self.read_notes(store, *id)?;
+            if self.came_before(store, *id)? {
+                self.been_before.insert(*id);
+            }
+        }
+        self.roster = ids.into_iter().filter(|id| self.belongs(families, *id)).collect();
+        self.sort_and_count(families);
+        Ok(())
+    }
+
+    /// Reads one family's attendance and notes today again, after a commit about
+    /// them, and lists or unlists them.
+    pub fn refresh(&mut self, store: &Store, families: &HashMap<Uuid, Family>, id: Uuid) -> Result<(), StoreError> {
+        if let Some(s) = &self.session {
+            // A session made by this commit is new to the date map.
+            self.session_dates.insert(s.id, s.date);
+            match store.attendance(s.id, id)? {
+                Some(a) => self.attendance.insert(id, a),
+                None => self.attendance.remove(&id),
+            };
+        }
+        self.read_notes(store, id)?;
+        if self.came_before(store, id)? {
+            self.been_before.insert(id);
+        } else {
+            self.been_before.remove(&id);
+        }
+        let listed = self.roster.contains(&id);
+        if self.belongs(families, id) != listed {
+            if listed {
+                self.roster.retain(|r| *r != id);
+            } else {
+                self.roster.push(id);
+            }
+        }
+        self.sort_and_count(families);
+        Ok(())
+    }
+
+    fn read_notes(&mut self, store: &Store, id: Uuid) -> Result<(), StoreError> {
+        self.notes.remove(&id);
+        if let Some(s) = &self.session {
+            let notes: Vec<Observation> =
+                store.observations_at(id, s.id)?.into_iter().filter(|o| o.is_live()).collect();
+            if !notes.is_empty() {
+                self.notes.insert(id, notes);
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the family came to any session before today, at any group: read
+    /// from the attendance index's keys alone, so nothing has to be unsealed.
+    fn came_before(&self, store: &Store, id: Uuid) -> Result<bool, StoreError> {
+        let today = self.session.as_ref().map(|s| s.id);
+        Ok(store.keys(TreeId::AttendanceByFamily, id.as_bytes())?.iter().any(|key| {
+            keys::uuid_at(key, 16)
+                .filter(|s| Some(*s) != today)
+                .and_then(|s| self.session_dates.get(&s))
+                .is_some_and(|d| *d < self.date)
+        }))
+    }
+
+    /// Listed today: expected, here, or written about.
+    fn belongs(&self, families: &HashMap<Uuid, Family>, id: Uuid) -> bool {
+        families.get(&id).is_some_and(|f| {
+            f.expected_at(self.group.id, self.date) || self.attendance.contains_key(&id) || self.notes.contains_key(&id)
+        })
+    }
+
+    fn sort_and_count(&mut self, families: &HashMap<Uuid, Family>) {
+        self.roster.sort_by_cached_key(|id| fold(families[id].first_carer()));
+        self.expected = self
+            .roster
+            .iter()
+            .filter_map(|id| families.get(id))
+            .filter(|f| {
+                f.expected_at(self.group.id, self.date) && !self.attendance.get(&f.id).is_some_and(|a| a.walk_in)
+            })
+            .count();
+    }
+}
