@@ -102,14 +102,15 @@ fn main() {
         kdf
     };
 
-    // 4. Start-up, in process: open the store, load every family, build the
-    //    search index, open today's session and draw the first frame.
+    // 4. Start-up, in process: open the store, read today's expected families,
+    //    open today's session and draw the first frame (the other families are
+    //    read and indexed after it, between keys: reported in the breakdown).
     {
         let (breakdown, _) = start_up(&dir, day, kdf);
         println!("start-up, once: {breakdown}");
         let mut group = c.benchmark_group("start_up");
         group.sample_size(10).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(12));
-        let median = budget::timed(&mut group, "open_load_index_first_frame_without_kdf", || {
+        let median = budget::timed(&mut group, "open_day_first_frame_without_kdf", || {
             start_up(&dir, day, kdf).1.saturating_sub(kdf)
         });
         group.finish();
@@ -280,35 +281,35 @@ fn open_app(dir: &Path, day: NaiveDate) -> App {
 
 /// One start-up, as the program does it; returns a breakdown and the total
 /// (the passphrase derivation included: `kdf` is only for the breakdown).
+///
+/// The program draws its first frame once today's expected families are read
+/// (`App::starting`), then reads the rest and builds the search index a piece at
+/// a time between keys (`App::load_step`). Both are timed; the total is the
+/// time to the first frame, and the breakdown says when search is complete.
 fn start_up(dir: &Path, day: NaiveDate, kdf: Duration) -> (String, Duration) {
     let t = Instant::now();
     let store = Store::open_with(dir, unlock()).expect("store");
     let opened = t.elapsed();
     let t1 = Instant::now();
-    let list = store.families().expect("families");
-    let loaded = t1.elapsed();
+    let mut app = App::starting(store, Rc::new(clock(day)), options(day), Theme { color: true }).expect("app");
+    let made = t1.elapsed();
     let t2 = Instant::now();
-    let index = SearchIndex::new(&list);
-    let indexed = t2.elapsed();
-    drop((list, index));
-    // App::new loads and indexes again, as the program does, and opens the day.
-    let t3 = Instant::now();
-    let mut app = App::new(store, Rc::new(clock(day)), options(day), Theme { color: true }).expect("app");
-    let made = t3.elapsed();
-    let t4 = Instant::now();
     let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("test terminal");
     terminal.draw(|f| view::draw(&mut app, f)).expect("draw");
-    let drawn = t4.elapsed();
+    let drawn = t2.elapsed();
     let total = opened + made + drawn;
+    let t3 = Instant::now();
+    app.finish_loading().expect("every family read");
+    let loaded = t3.elapsed();
     let breakdown = format!(
-        "open {} (of which about {} deriving the key) + App::new {} (of which load families {}, build index {}) + first frame {} = {}",
+        "open {} (of which about {} deriving the key) + App::starting {} (today's {} expected families) + first frame {} = {}; then every family read and indexed {} later",
         show(opened),
         show(kdf),
         show(made),
-        show(loaded),
-        show(indexed),
+        app.day.as_ref().map_or(0, |d| d.roster.len()),
         show(drawn),
-        show(total)
+        show(total),
+        show(loaded),
     );
     drop(app);
     (breakdown, total)
@@ -352,6 +353,7 @@ fn real_program(dir: &Path, day: NaiveDate, kdf: Duration) {
         });
         let mut out: Vec<u8> = Vec::new();
         let mut first = None;
+        let mut quit_sent = false;
         let deadline = Instant::now() + Duration::from_secs(30);
         // The first frame holds the group's name; then Ctrl-C quits.
         while Instant::now() < deadline {
@@ -359,9 +361,14 @@ fn real_program(dir: &Path, day: NaiveDate, kdf: Duration) {
                 out.extend(chunk);
                 if first.is_none() && String::from_utf8_lossy(&out).contains("Flying Start Central") {
                     first = Some(t.elapsed());
-                    writer.write_all(b"\x03").ok();
-                    writer.flush().ok();
                 }
+            }
+            // Quit once the rest of the families have surely been read and
+            // indexed after the first frame, so the peak memory counts them.
+            if first.is_some_and(|f| t.elapsed() > f + Duration::from_secs(3)) && !quit_sent {
+                quit_sent = true;
+                writer.write_all(b"\x03").ok();
+                writer.flush().ok();
             }
             if first.is_some() && child.try_wait().ok().flatten().is_some() {
                 break;
@@ -451,16 +458,12 @@ fn memory_child(dir: &Path) {
     step("at start");
     let store = Store::open_with(dir, unlock()).expect("store");
     step("store open (key derived: 64 MiB, freed)");
-    let list = store.families().expect("families");
-    step(&format!("{} families loaded", list.len()));
-    let index = SearchIndex::new(&list);
-    step("search index built");
-    drop((list, index));
-    step("families and index dropped");
     let day = Params::default().until;
-    let mut app = App::new(store, Rc::new(clock(day)), options(day), Theme { color: true }).expect("app");
-    step("App::new (loads families, index, today's session)");
+    let mut app = App::starting(store, Rc::new(clock(day)), options(day), Theme { color: true }).expect("app");
+    step("App::starting (today's expected families)");
     let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("test terminal");
     terminal.draw(|f| view::draw(&mut app, f)).expect("draw");
     step("first frame drawn");
+    app.finish_loading().expect("every family read");
+    step(&format!("all {} families read and indexed", app.families.len()));
 }

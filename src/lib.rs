@@ -6,6 +6,7 @@ pub mod commands;
 pub mod demo;
 pub mod domain;
 pub mod import;
+pub mod par;
 pub mod passphrase;
 pub mod protect;
 pub mod report;

@@ -7,6 +7,7 @@ use crate::domain::Family;
 use crate::domain::fold::{digits, fold};
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32String};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 struct Entry {
@@ -18,6 +19,8 @@ struct Entry {
 
 pub struct SearchIndex {
     entries: Vec<Entry>,
+    /// Where each family's entry is, so that adding one is not a walk over all.
+    position: HashMap<Uuid, usize>,
     matcher: Matcher,
     /// The last query and the entries it matched, for narrowing.
     last: Option<(String, Vec<usize>)>,
@@ -54,13 +57,11 @@ impl SearchIndex {
     pub fn new(families: &[Family]) -> Self {
         let mut index = SearchIndex {
             entries: Vec::with_capacity(families.len()),
+            position: HashMap::with_capacity(families.len()),
             matcher: Matcher::new(Config::DEFAULT),
             last: None,
         };
-        // An erased family has no name, phone or postcode left to find it by.
-        for f in families.iter().filter(|f| !f.is_erased()) {
-            index.entries.push(Self::entry(f));
-        }
+        index.add(families);
         index
     }
 
@@ -78,10 +79,29 @@ impl SearchIndex {
 
     /// Adds a family, or refreshes one whose names changed.
     pub fn upsert(&mut self, f: &Family) {
+        self.add(std::slice::from_ref(f));
+    }
+
+    /// Adds families, or refreshes those already in.
+    pub fn add(&mut self, families: &[Family]) {
         self.last = None;
-        match self.entries.iter_mut().find(|e| e.id == f.id) {
-            Some(e) => *e = Self::entry(f),
-            None => self.entries.push(Self::entry(f)),
+        for f in families {
+            match (self.position.get(&f.id).copied(), f.is_erased()) {
+                (Some(at), false) => self.entries[at] = Self::entry(f),
+                (None, false) => {
+                    self.position.insert(f.id, self.entries.len());
+                    self.entries.push(Self::entry(f));
+                }
+                // An erased family has no name, phone or postcode left to find it by.
+                (Some(at), true) => {
+                    self.position.remove(&f.id);
+                    self.entries.swap_remove(at);
+                    if let Some(moved) = self.entries.get(at) {
+                        self.position.insert(moved.id, at);
+                    }
+                }
+                (None, true) => {}
+            }
         }
     }
 
@@ -161,6 +181,31 @@ mod tests {
         assert_eq!(idx.search("lu12tw", 5), vec![fams[1].id]);
         assert_eq!(idx.search("", 5).len(), 3);
         assert!(idx.search("qqqq", 5).is_empty());
+    }
+
+    #[test]
+    fn adding_in_pieces_refreshes_and_drops_the_erased() {
+        let mut fams = vec![
+            family("Zoë Clarke", "Ava", "07700 900111", "LU3 1HB"),
+            family("Łucja Nowak", "Zofia", "07700 900222", "LU1 2TW"),
+            family("Amina Begum", "Aisha", "07700 900333", "LU4 0AA"),
+        ];
+        let mut idx = SearchIndex::new(&fams[..1]);
+        idx.add(&fams[1..]);
+        idx.add(&fams);
+        assert_eq!(idx.len(), 3, "a family read twice is in once");
+        fams[1].carers[0].name = "Lucy Nowak".into();
+        idx.upsert(&fams[1]);
+        assert_eq!(idx.search("lucy", 5), vec![fams[1].id]);
+        assert!(idx.search("lucja", 5).is_empty(), "the old name is gone");
+        fams[0].erased = Some(Erasure { at: fams[0].stamp.created, by: "AB".into(), why: "asked".into() });
+        idx.upsert(&fams[0]);
+        assert_eq!(idx.len(), 2);
+        assert!(idx.search("zoe", 5).is_empty());
+        // The entry moved into the erased one's place is still found.
+        assert_eq!(idx.search("aisha", 5), vec![fams[2].id]);
+        idx.upsert(&fams[2]);
+        assert_eq!(idx.len(), 2);
     }
 
     #[test]

@@ -3,7 +3,9 @@
 
 use super::codec;
 use super::keys::{self, TreeId};
-use super::{META_DEVICE, META_EVALUATION_KEY, META_INITIALS, META_KEYRING, META_SCHEMA, Store, StoreError};
+use super::{
+    META_DEVICE, META_EVALUATION_KEY, META_EXPECTED, META_INITIALS, META_KEYRING, META_SCHEMA, Store, StoreError,
+};
 use crate::domain::{Attendance, AuditEntry, Family, Group, Observation, Session, Staff};
 use serde::de::DeserializeOwned;
 use std::collections::{BTreeMap, HashSet};
@@ -72,6 +74,7 @@ pub fn run(store: &Store) -> Result<Report, StoreError> {
             k if k == META_KEYRING => codec::decode::<super::crypto::Keyring>("meta", k, &v).map(|_| ()),
             k if k == META_INITIALS => codec::decode::<String>("meta", k, &v).map(|_| ()),
             k if k == META_EVALUATION_KEY => codec::decode::<Vec<u8>>("meta", k, &v).map(|_| ()),
+            k if k.starts_with(META_EXPECTED) => codec::decode::<Vec<Uuid>>("meta", k, &v).map(|_| ()),
             other => Err(StoreError::Decode {
                 tree: "meta".into(),
                 key: keys::show(other),

@@ -63,6 +63,11 @@ pub fn id(id: Uuid) -> Vec<u8> {
     id.as_bytes().to_vec()
 }
 
+/// The meta key of a group's expected-families hint.
+pub fn expected_hint(group: Uuid) -> Vec<u8> {
+    [super::META_EXPECTED, group.as_bytes()].concat()
+}
+
 fn cat(parts: &[&[u8]]) -> Vec<u8> {
     parts.concat()
 }

@@ -14,7 +14,7 @@
 
 use super::codec;
 use super::keys::TreeId;
-use super::{Change, META_DEVICE, META_EVALUATION_KEY, META_KEYRING, META_SCHEMA, Store, StoreError};
+use super::{Change, META_DEVICE, META_EVALUATION_KEY, META_EXPECTED, META_KEYRING, META_SCHEMA, Store, StoreError};
 use crate::domain::*;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -259,7 +259,9 @@ fn meta(store: &Store, from: u8, change: &mut Change) -> Result<(), StoreError> 
     for item in store.raw(TreeId::Meta) {
         let (k, v) = item?;
         let key = k.as_slice();
-        let bytes = if key == META_SCHEMA {
+        // The schema is written last; the expected-families hints are a cache
+        // that the next start-up writes again.
+        let bytes = if key == META_SCHEMA || key.starts_with(META_EXPECTED) {
             continue;
         } else if key == META_DEVICE {
             codec::encode(&codec::decode_schema::<Uuid>("meta", &k, &v, from)?)

@@ -39,6 +39,10 @@ pub const META_INITIALS: &[u8] = b"initials";
 pub const META_KEYRING: &[u8] = b"keyring";
 /// The per-store key for evaluation pseudonyms (bytes); it never leaves the store.
 pub const META_EVALUATION_KEY: &[u8] = b"evaluation_key";
+/// Followed by a group id: the families last found expected at that group, so
+/// that its roster can be drawn before every family has been read. A cache:
+/// wrong or missing, it costs only a moment until the families are all read.
+pub const META_EXPECTED: &[u8] = b"expected:";
 
 /// How to open a store's sealed values.
 pub enum Unlock {
@@ -316,6 +320,32 @@ impl Store {
             out.push(codec::decode(t.name(), &k, &self.clear(t, &k, &v)?)?);
         }
         Ok(out)
+    }
+
+    /// Every value in tree `t`, in key order, opened and decoded on every core
+    /// for whole-tree reads, where unsealing is most of the time.
+    pub fn scan_all<T: DeserializeOwned + Send>(&self, t: TreeId) -> Result<Vec<T>, StoreError> {
+        self.scan_after(t, None, usize::MAX)
+    }
+
+    /// Up to `limit` values of tree `t` after the key `after` (from the first
+    /// when None), in key order: a whole tree read a piece at a time.
+    pub fn scan_after<T: DeserializeOwned + Send>(
+        &self,
+        t: TreeId,
+        after: Option<&[u8]>,
+        limit: usize,
+    ) -> Result<Vec<T>, StoreError> {
+        use std::ops::Bound;
+        let tree = self.tree(t);
+        let items = match after {
+            Some(k) => tree.range::<&[u8], _>((Bound::Excluded(k), Bound::Unbounded)),
+            None => tree.iter(),
+        };
+        let raw: Vec<(sled::IVec, sled::IVec)> =
+            items.take(limit).collect::<Result<_, _>>().map_err(|e| self.read_error(e))?;
+        let open = |(k, v): &(sled::IVec, sled::IVec)| codec::decode::<T>(t.name(), k, &self.clear(t, k, v)?);
+        crate::par::map(&raw, 1_000, open).into_iter().collect()
     }
 
     /// Every key under `prefix` (for index trees).

@@ -12,7 +12,21 @@ impl Store {
     }
 
     pub fn families(&self) -> Result<Vec<Family>, StoreError> {
-        self.scan(TreeId::Families, &[])
+        self.scan_all(TreeId::Families)
+    }
+
+    /// Up to `limit` families after `after`, in id order.
+    pub fn families_after(&self, after: Option<Uuid>, limit: usize) -> Result<Vec<Family>, StoreError> {
+        self.scan_after(TreeId::Families, after.map(keys::id).as_deref(), limit)
+    }
+
+    /// The families last found expected at `group` (see `META_EXPECTED`).
+    pub fn expected_hint(&self, group: Uuid) -> Result<Vec<Uuid>, StoreError> {
+        Ok(self.meta::<Vec<Uuid>>(&keys::expected_hint(group))?.unwrap_or_default())
+    }
+
+    pub fn set_expected_hint(&self, group: Uuid, families: &[Uuid]) -> Result<(), StoreError> {
+        self.set_meta(&keys::expected_hint(group), &families)
     }
 
     pub fn groups(&self) -> Result<Vec<Group>, StoreError> {

@@ -31,8 +31,12 @@ pub struct App {
     pub screen: Screen,
     pub overlay: Option<Overlay>,
     pub initials: String,
+    /// Every family once loading is over; until then the expected ones and
+    /// those read so far.
     pub families: HashMap<Uuid, Family>,
     pub search: SearchIndex,
+    /// Some while families are still being read after the first frame.
+    pub loading: Option<Loading>,
     pub groups: Vec<Group>,
     pub picker: ListCursor,
     pub day: Option<Day>,
@@ -55,10 +59,20 @@ pub struct App {
 }
 
 impl App {
+    /// The app with every family read and the search index built.
     pub fn new(store: Store, clock: Rc<dyn Clock>, options: Options, theme: Theme) -> Result<App, StoreError> {
-        let list: Vec<Family> = store.families()?;
-        let search = SearchIndex::new(&list);
-        let families = list.into_iter().map(|f| (f.id, f)).collect();
+        let mut app = App::starting(store, clock, options, theme)?;
+        app.finish_loading()?;
+        Ok(app)
+    }
+
+    /// The app ready for its first frame: today's expected families are read,
+    /// the rest are read afterwards by `load_step`, a piece between keys. On a
+    /// Luton-wide store reading them all takes a few hundred milliseconds.
+    pub fn starting(store: Store, clock: Rc<dyn Clock>, options: Options, theme: Theme) -> Result<App, StoreError> {
+        let loading = Loading { after: None, read: 0, total: store.count(crate::store::TreeId::Families) };
+        let families = HashMap::new();
+        let search = SearchIndex::new(&[]);
         let groups = store.groups()?;
         let initials: String = store.meta::<String>(META_INITIALS)?.unwrap_or_default();
         let mut app = App {
@@ -73,6 +87,7 @@ impl App {
             initials,
             families,
             search,
+            loading: Some(loading),
             groups,
             picker: ListCursor::new(),
             day: None,
@@ -136,6 +151,13 @@ impl App {
     fn open_group(&mut self, group: Group) -> Result<(), StoreError> {
         let date = self.today();
         let session = self.store.session_on(group.id, date)?;
+        if self.loading.is_some() {
+            let mut ids = self.store.expected_hint(group.id)?;
+            if let Some(s) = &session {
+                ids.extend(self.store.attendance_of_session(s.id)?.into_iter().map(|a| a.family));
+            }
+            self.fetch(&ids)?;
+        }
         self.day = Some(Day::new(group, date, session));
         self.phase = Phase::Session;
         self.screen = Screen::Roster;
@@ -156,10 +178,76 @@ impl App {
         self.overlay = Some(Overlay::Form(Box::new(form)));
     }
 
+    /// Reads families not yet in memory.
+    fn fetch(&mut self, ids: &[Uuid]) -> Result<(), StoreError> {
+        let missing: Vec<Uuid> = ids.iter().filter(|id| !self.families.contains_key(id)).copied().collect();
+        for found in crate::par::map(&missing, 500, |id| self.store.family(*id)) {
+            if let Some(f) = found? {
+                self.families.insert(f.id, f);
+            }
+        }
+        Ok(())
+    }
+
+    /// How many families one loading step reads: a few milliseconds' work, so
+    /// a key pressed meanwhile waits no longer than a frame.
+    const LOAD_STEP: usize = 2_000;
+
+    /// Reads the next piece of families into memory and the search index.
+    /// After the last, works the day out again with everyone known.
+    pub fn load_step(&mut self) -> Result<(), StoreError> {
+        let Some(mut loading) = self.loading else { return Ok(()) };
+        let piece = self.store.families_after(loading.after, Self::LOAD_STEP)?;
+        loading.read += piece.len();
+        loading.after = piece.last().map(|f| f.id).or(loading.after);
+        let last = piece.len() < Self::LOAD_STEP;
+        self.search.add(&piece);
+        for f in piece {
+            // A family changed since it was read is already newer in memory.
+            self.families.entry(f.id).or_insert(f);
+        }
+        self.loading = Some(loading);
+        if last {
+            self.loading = None;
+            self.reload_day()?;
+            self.remember_expected()?;
+        }
+        if last || self.screen == Screen::CheckIn {
+            self.refresh_hits();
+        }
+        Ok(())
+    }
+
+    pub fn finish_loading(&mut self) -> Result<(), StoreError> {
+        while self.loading.is_some() {
+            self.load_step()?;
+        }
+        Ok(())
+    }
+
+    /// Keeps the day's expected families for the next start-up's first frame,
+    /// when they changed (a new baby on the list, one turned 13 months).
+    fn remember_expected(&mut self) -> Result<(), StoreError> {
+        let Some(day) = &self.day else { return Ok(()) };
+        let mut ids: Vec<Uuid> = day
+            .roster
+            .iter()
+            .filter(|id| self.families.get(id).is_some_and(|f| f.expected_at(day.group.id, day.date)))
+            .copied()
+            .collect();
+        ids.sort();
+        let mut known = self.store.expected_hint(day.group.id)?;
+        known.sort();
+        if known != ids {
+            self.store.set_expected_hint(day.group.id, &ids)?;
+        }
+        Ok(())
+    }
+
     /// Works out the day afresh: who is expected, who is here, first visits.
     pub fn reload_day(&mut self) -> Result<(), StoreError> {
         match self.day.as_mut() {
-            Some(day) => day.load(&self.store, &self.families),
+            Some(day) => day.load(&self.store, &self.families, self.loading.is_none()),
             None => Ok(()),
         }
     }
@@ -674,6 +762,17 @@ impl App {
     fn check_in_highlighted(&mut self) {
         let Some(id) = self.highlighted() else {
             if self.screen == Screen::CheckIn {
+                // Nobody matches, yet: read every family before offering a
+                // walk-in, or the same family could be added twice.
+                if self.loading.is_some() {
+                    if let Err(e) = self.finish_loading() {
+                        self.error(e.to_string());
+                        return;
+                    }
+                    if !self.checkin.hits.is_empty() {
+                        return;
+                    }
+                }
                 // Nobody matches: the name typed is probably a walk-in.
                 let typed = input_text(&self.checkin.query);
                 self.walk_in_form(typed);

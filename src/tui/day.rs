@@ -47,8 +47,10 @@ impl Day {
         }
     }
 
-    /// Works the day out afresh from the store.
-    pub fn load(&mut self, store: &Store, families: &HashMap<Uuid, Family>) -> Result<(), StoreError> {
+    /// Works the day out afresh from the store. `everyone` false reads notes and
+    /// past visits only for the families here today: enough for the first frame,
+    /// while the rest of the families are still being read.
+    pub fn load(&mut self, store: &Store, families: &HashMap<Uuid, Family>, everyone: bool) -> Result<(), StoreError> {
         self.session_dates = store.sessions()?.into_iter().map(|s| (s.id, s.date)).collect();
         self.attendance.clear();
         if let Some(s) = &self.session {
@@ -62,11 +64,20 @@ impl Day {
         // Whoever was listed before stays a candidate: a walk-in whose check-in
         // was undone is still listed while a note about them today stands.
         ids.extend(self.roster.iter().copied());
+        let asked: Vec<Uuid> = ids.iter().filter(|id| everyone || self.attendance.contains_key(id)).copied().collect();
+        // Two small reads for each of a few thousand families: spread over the cores.
+        let read = |id: &Uuid| -> Result<(Vec<Observation>, bool), StoreError> {
+            Ok((self.notes_today(store, *id)?, self.came_before(store, *id)?))
+        };
+        let found = crate::par::map(&asked, 500, read);
         self.notes.clear();
         self.been_before.clear();
-        for id in &ids {
-            self.read_notes(store, *id)?;
-            if self.came_before(store, *id)? {
+        for (id, found) in asked.iter().zip(found) {
+            let (notes, before) = found?;
+            if !notes.is_empty() {
+                self.notes.insert(*id, notes);
+            }
+            if before {
                 self.been_before.insert(*id);
             }
         }
@@ -105,15 +116,21 @@ impl Day {
     }
 
     fn read_notes(&mut self, store: &Store, id: Uuid) -> Result<(), StoreError> {
-        self.notes.remove(&id);
-        if let Some(s) = &self.session {
-            let notes: Vec<Observation> =
-                store.observations_at(id, s.id)?.into_iter().filter(|o| o.is_live()).collect();
-            if !notes.is_empty() {
-                self.notes.insert(id, notes);
-            }
+        let notes = self.notes_today(store, id)?;
+        if notes.is_empty() {
+            self.notes.remove(&id);
+        } else {
+            self.notes.insert(id, notes);
         }
         Ok(())
+    }
+
+    /// The family's live notes at today's session.
+    fn notes_today(&self, store: &Store, id: Uuid) -> Result<Vec<Observation>, StoreError> {
+        match &self.session {
+            Some(s) => Ok(store.observations_at(id, s.id)?.into_iter().filter(|o| o.is_live()).collect()),
+            None => Ok(vec![]),
+        }
     }
 
     /// Whether the family came to any session before today, at any group: read

@@ -55,7 +55,7 @@ pub fn run(opening: Opening, clock: Rc<dyn Clock>, options: Options) -> Result<(
                 None => return Ok(()),
             },
         };
-        let mut app = app::App::new(store, clock, options, theme)?;
+        let mut app = app::App::starting(store, clock, options, theme)?;
         event_loop(&mut app, &mut terminal)
     })();
     ratatui::restore();
@@ -69,6 +69,12 @@ fn event_loop(app: &mut app::App, terminal: &mut backend::Term) -> Result<(), Fa
         if dirty {
             terminal.draw(|f| view::draw(app, f)).map_err(io)?;
             dirty = false;
+        }
+        // Families still to read: a piece at a time, whenever no key is waiting.
+        if app.loading.is_some() && !event::poll(Duration::ZERO).map_err(io)? {
+            app.load_step()?;
+            dirty = true;
+            continue;
         }
         // Wake once a minute so times stay current, and when the idle lock is due.
         let wait = app.until_lock().min(Duration::from_secs(60)).max(Duration::from_millis(200));

@@ -76,6 +76,15 @@ impl Default for ListCursor {
     }
 }
 
+/// Families still being read after the first frame, a piece between keys.
+#[derive(Debug, Clone, Copy)]
+pub struct Loading {
+    /// The last family read; the next piece starts after it.
+    pub after: Option<Uuid>,
+    pub read: usize,
+    pub total: usize,
+}
+
 #[derive(Debug)]
 pub struct RosterState {
     pub cursor: ListCursor,

@@ -21,7 +21,9 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let mut lines = vec![Line::styled(fit(&prompt, w), t.title()), Line::raw("")];
     let hits = &app.checkin.hits;
     if hits.is_empty() {
-        let msg = if q.trim().is_empty() {
+        let msg = if let Some(l) = &app.loading {
+            format!(" Still reading families ({} of {})…", l.read, l.total)
+        } else if q.trim().is_empty() {
             " No families in the store yet. Press Enter to add a walk-in.".to_string()
         } else {
             format!(" Nobody matches \"{}\". Press Enter to add them as a walk-in.", q.trim())
