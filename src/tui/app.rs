@@ -70,7 +70,8 @@ impl App {
     /// the rest are read afterwards by `load_step`, a piece between keys. On a
     /// Luton-wide store reading them all takes a few hundred milliseconds.
     pub fn starting(store: Store, clock: Rc<dyn Clock>, options: Options, theme: Theme) -> Result<App, StoreError> {
-        let loading = Loading { after: None, read: 0, total: store.count(crate::store::TreeId::Families) };
+        // No count of the families first: sled counts by reading every key.
+        let loading = Loading { after: None, read: 0 };
         let families = HashMap::new();
         let search = SearchIndex::new(&[]);
         let groups = store.groups()?;

@@ -82,7 +82,6 @@ pub struct Loading {
     /// The last family read; the next piece starts after it.
     pub after: Option<Uuid>,
     pub read: usize,
-    pub total: usize,
 }
 
 #[derive(Debug)]

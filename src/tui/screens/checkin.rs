@@ -22,7 +22,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let hits = &app.checkin.hits;
     if hits.is_empty() {
         let msg = if let Some(l) = &app.loading {
-            format!(" Still reading families ({} of {})…", l.read, l.total)
+            format!(" Still reading the families ({} so far)…", l.read)
         } else if q.trim().is_empty() {
             " No families in the store yet. Press Enter to add a walk-in.".to_string()
         } else {
