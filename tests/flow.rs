@@ -219,6 +219,65 @@ fn walk_in_from_the_roster_saved_with_ctrl_s() {
     assert!(attendance_of(&store, &f).is_some_and(|a| a.walk_in));
 }
 
+// ---- start-up: the first frame before every family is read --------------------------
+
+/// The app as the program starts it: the expected families read, the rest not yet.
+fn starting(fx: &Fixture) -> thinkbaby::tui::app::App {
+    let store = thinkbaby::store::Store::open(fx.dir.path()).unwrap();
+    thinkbaby::tui::app::App::starting(store, fx.clock.clone(), options(), Theme { color: true }).unwrap()
+}
+
+#[test]
+fn the_roster_shows_before_the_families_are_read_and_search_waits_for_them() {
+    let fx = Fixture::new();
+    let zoe = {
+        // Zoë is on another group's list: only search finds her here.
+        let store = fx.store();
+        let mut zoe = family_named(&store, "Zoë Clarke");
+        zoe.groups.clear();
+        let mut change = thinkbaby::store::Change::default();
+        change.put_family(&zoe);
+        store.commit(change).unwrap();
+        zoe.id
+    };
+
+    // The very first start knows nobody yet, and says it is reading.
+    let mut app = starting(&fx);
+    sign_in(&mut app);
+    assert!(app.loading.is_some());
+    let s = screen(&mut app);
+    assert!(s.contains("Reading the families…"), "{s}");
+    assert!(!s.contains("Nobody is expected"), "{s}");
+    app.finish_loading().unwrap();
+    let s = screen(&mut app);
+    assert!(counts(&s).contains("0 of 7 expected"), "{s}");
+    drop(app);
+
+    // It left the list of the expected behind: the next start shows them at once.
+    let mut app = starting(&fx);
+    sign_in(&mut app);
+    assert!(app.loading.is_some(), "the families are not read yet");
+    let s = screen(&mut app);
+    assert!(counts(&s).contains("0 of 7 expected"), "{s}");
+    assert_eq!(glyph_of(&s, "Łucja Nowak"), "·", "{s}");
+    assert!(!s.contains("Zoë Clarke"), "{s}");
+
+    // Search has nothing to go on yet: it says so instead of offering a
+    // walk-in, and Enter reads the rest before deciding.
+    ch(&mut app, '2');
+    typ(&mut app, "zoe");
+    let s = screen(&mut app);
+    assert!(s.contains("Still reading the families (0 so far)…"), "{s}");
+    assert!(!s.contains("Nobody matches"), "{s}");
+    enter(&mut app);
+    assert!(app.loading.is_none(), "Enter read every family");
+    assert!(app.overlay.is_none(), "no walk-in form: Zoë is on the store:\n{}", screen(&mut app));
+    assert_eq!(app.checkin.hits, vec![zoe]);
+    enter(&mut app);
+    let s = screen(&mut app);
+    assert!(status(&s).contains("Zoë Clarke with Ava (6m) checked in"), "{s}");
+}
+
 // ---- undo and check-out -------------------------------------------------------------
 
 #[test]

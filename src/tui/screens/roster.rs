@@ -90,7 +90,9 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     lines.push(Line::styled(crate::text::fit(&top, w), t.title()));
     let height = area.height.saturating_sub(1) as usize;
     if rows.is_empty() {
-        let msg = if filter.is_empty() {
+        let msg = if app.loading.is_some() {
+            " Reading the families…"
+        } else if filter.is_empty() {
             " Nobody is expected today yet. Press 2 to check a family in, or w for a walk-in."
         } else {
             " Nobody matches the filter. Esc clears it."
