@@ -136,6 +136,8 @@ fn a_wrong_passphrase_opens_nothing_and_passwd_changes_which_one_does() {
 
     // passwd: the new passphrase from a file; afterwards only it opens the store.
     const NEW: &str = "quite another passphrase now";
+    let copy = dir.join("keyring");
+    let before = std::fs::read(&copy).expect("the keyring's copy beside the store");
     let new_file = write(work.path(), "new-passphrase", format!("{NEW}\n"));
     settle();
     let (_, said) = expect(thinkbaby(&dir).arg("passwd").arg("--new-passphrase-file").arg(&new_file), 0);
@@ -148,6 +150,23 @@ fn a_wrong_passphrase_opens_nothing_and_passwd_changes_which_one_does() {
         0,
     );
     assert!(out.contains("Ayesha Khan") && out.contains("Zainab"), "the new passphrase opens every record");
+
+    // The copy followed the change. A copy left behind (a passwd cut short
+    // after its commit) costs only time: the store's own keyring decides, and
+    // the copy is brought up to date.
+    let after = std::fs::read(&copy).unwrap();
+    assert_ne!(after, before, "passwd updates the copy");
+    std::fs::write(&copy, &before).unwrap();
+    let (_, err) = expect(thinkbaby(&dir).arg("export"), 1);
+    assert_eq!(err.trim(), "wrong passphrase", "a stale copy does not bring the old passphrase back");
+    let (out, _) = expect(
+        thinkbaby(&dir).env_remove("THINKBABY_PASSPHRASE").arg("--passphrase-file").arg(&new_file).arg("export"),
+        0,
+    );
+    assert!(out.contains("Ayesha Khan"), "the new passphrase opens the store past a stale copy");
+    assert_eq!(std::fs::read(&copy).unwrap(), after, "and the copy is brought up to date");
+    std::fs::write(&copy, b"not a keyring").unwrap();
+    expect(thinkbaby(&dir).env_remove("THINKBABY_PASSPHRASE").arg("--passphrase-file").arg(&new_file).arg("export"), 0);
 }
 
 /// Every file under `dir`, with its bytes.

@@ -75,6 +75,17 @@ fn derive(pass: &SecretString, p: &KdfParams) -> Zeroizing<[u8; 32]> {
     out
 }
 
+/// The key derived from a passphrase, which wraps the data key.
+pub struct Kek(Zeroizing<[u8; 32]>);
+
+impl Kek {
+    /// The slow part of unlocking (Argon2id), apart, so that it can run while
+    /// the store opens.
+    pub fn derive(pass: &SecretString, p: &KdfParams) -> Kek {
+        Kek(derive(pass, p))
+    }
+}
+
 /// Parameters for a new store: at least 64 MiB and 3 passes, with more passes
 /// while one derivation takes well under half a second on this laptop.
 pub fn tune() -> Result<KdfParams, CryptoError> {
@@ -112,9 +123,13 @@ impl Keyring {
     }
 
     pub fn unlock(&self, pass: &SecretString) -> Result<DataKey, CryptoError> {
-        let kek = derive(pass, &self.kdf);
+        self.unlock_with(&Kek::derive(pass, &self.kdf))
+    }
+
+    /// Unwraps the data key with a key already derived under this keyring's parameters.
+    pub fn unlock_with(&self, kek: &Kek) -> Result<DataKey, CryptoError> {
         let plain = Zeroizing::new(
-            cipher(&kek)
+            cipher(&kek.0)
                 .decrypt(XNonce::from_slice(&self.nonce), Payload { msg: &self.wrapped, aad: WRAP_AAD })
                 .map_err(|_| CryptoError::WrongPassphrase)?,
         );

@@ -10,6 +10,7 @@ pub mod codec;
 pub mod crypto;
 mod erase;
 mod error;
+mod keyring_file;
 pub mod keys;
 pub mod lock;
 pub mod migrate;
@@ -96,7 +97,23 @@ impl Store {
     pub fn open_with(dir: &Path, unlock: Unlock) -> Result<Store, StoreError> {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
         let lock = lock::acquire(dir)?;
-        let db = open_sled(dir)?;
+        // Derive the passphrase's key while sled opens, from the parameters in
+        // the keyring's copy beside the store: each takes a good part of start-up.
+        let copy = match &unlock {
+            Unlock::Passphrase(_) => keyring_file::read(dir),
+            _ => None,
+        };
+        let (db, early) = std::thread::scope(|scope| {
+            let derivation = match (&unlock, &copy) {
+                (Unlock::Passphrase(pass), Some(ring)) => {
+                    Some(scope.spawn(move || (ring.kdf.clone(), crypto::Kek::derive(pass, &ring.kdf))))
+                }
+                _ => None,
+            };
+            let db = open_sled(dir);
+            (db, derivation.map(|d| d.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))))
+        });
+        let db = db?;
         let mut trees = Vec::with_capacity(TreeId::ALL.len());
         for t in TreeId::ALL {
             trees.push(db.open_tree(t.name()).map_err(|e| sled_damaged(dir, e))?);
@@ -112,7 +129,7 @@ impl Store {
             actor: std::sync::Mutex::new(COMMAND_LINE.to_string()),
             _lock: lock,
         };
-        store.unlock(unlock)?;
+        store.unlock(unlock, early)?;
         store.prepare()?;
         Ok(store)
     }
@@ -130,10 +147,16 @@ impl Store {
     }
 
     /// Unwraps the data key, or makes one for a store that has none yet.
-    fn unlock(&mut self, unlock: Unlock) -> Result<(), StoreError> {
+    /// `early` is a key derived ahead, and the parameters it was derived with.
+    fn unlock(&mut self, unlock: Unlock, early: Option<(crypto::KdfParams, crypto::Kek)>) -> Result<(), StoreError> {
         match (self.keyring()?, unlock) {
             (Some(ring), Unlock::Passphrase(pass)) => {
-                self.key = Some(ring.unlock(&pass).map_err(|_| StoreError::WrongPassphrase)?);
+                let kek = match early {
+                    Some((kdf, kek)) if kdf == ring.kdf => kek,
+                    _ => crypto::Kek::derive(&pass, &ring.kdf),
+                };
+                self.key = Some(ring.unlock_with(&kek).map_err(|_| StoreError::WrongPassphrase)?);
+                keyring_file::keep(&self.dir, &ring);
             }
             (Some(_), _) => return Err(StoreError::NeedPassphrase(self.dir.clone())),
             (None, Unlock::Plain) => {}
@@ -158,6 +181,7 @@ impl Store {
                 change.put_raw(TreeId::Meta, META_KEYRING.to_vec(), codec::encode(&ring));
                 self.key = Some(key);
                 self.commit(change)?;
+                keyring_file::keep(&self.dir, &ring);
             }
         }
         Ok(())
@@ -190,7 +214,9 @@ impl Store {
         let new_ring = ring.rewrap(&key, new).map_err(|_| no_random())?;
         let mut c = Change::default();
         c.put_raw(TreeId::Meta, META_KEYRING.to_vec(), codec::encode(&new_ring));
-        self.commit(c)
+        self.commit(c)?;
+        keyring_file::keep(&self.dir, &new_ring);
+        Ok(())
     }
 
     /// Sets the schema and device id of a new store, or migrates an older one.
