@@ -215,8 +215,11 @@ fn ops_commit_what_they_return() {
     assert_eq!(here, vec![first.clone(), walk_in.clone()]);
     assert!(here[0].checked_out.is_some() && here[1].walk_in);
     assert_eq!(store.family(walk_in.family).unwrap().unwrap().first_carer(), "Nguyễn Thị Lan");
-    store.undo_check_in(&walk_in).unwrap();
+    let undone_at = clock.now() + chrono::Duration::minutes(3);
+    store.undo_check_in(&walk_in, undone_at).unwrap();
     assert_eq!(store.attendance_of_family(walk_in.family).unwrap(), vec![]);
+    let trail = store.audit_of_family(walk_in.family).unwrap();
+    assert_eq!(trail.last().map(|e| e.at), Some(undone_at), "the undo is dated by the app's clock");
     assert!(check::run(&store).unwrap().ok());
 }
 

@@ -108,12 +108,12 @@ impl Store {
         Ok(back)
     }
 
-    /// Takes back a check-in made by mistake.
-    pub fn undo_check_in(&self, a: &Attendance) -> Result<(), StoreError> {
+    /// Takes back a check-in made by mistake, `now` by the app's clock.
+    pub fn undo_check_in(&self, a: &Attendance, now: DateTime<Utc>) -> Result<(), StoreError> {
         let mut c = Change::default();
         c.remove_attendance(a);
         let what = self.attendance_words(a)?;
-        let entry = self.audit_entry(a.family, AuditAction::CheckInUndone, Utc::now(), "");
+        let entry = self.audit_entry(a.family, AuditAction::CheckInUndone, now, "");
         c.audit(&entry.what(what).why("check-in taken back"));
         self.commit(c)
     }

@@ -885,7 +885,7 @@ impl App {
     fn undo(&mut self, id: Uuid) {
         let Some(a) = self.day.as_ref().and_then(|d| d.attendance.get(&id)).cloned() else { return };
         let name = self.families.get(&id).map(|f| f.first_carer().to_string()).unwrap_or_default();
-        match self.store.undo_check_in(&a) {
+        match self.store.undo_check_in(&a, self.clock.now()) {
             Ok(()) => {
                 self.day_mut().attendance.remove(&id);
                 if let Err(e) = self.refresh(id) {
