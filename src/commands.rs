@@ -9,7 +9,7 @@ use crate::report::export::{self, Table};
 use crate::report::{Filter, Pseudonymiser, Records, render};
 use crate::store::{Store, StoreError, archive, check};
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Write};
+use std::io::{BufReader, Write};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug)]
@@ -164,17 +164,11 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             }
             let store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
             let counts = match &output {
-                Some(path) => {
-                    let f = File::create(path)
-                        .map_err(|e| Failure::new(format!("cannot write {}: {e}", path.display())))?;
-                    let mut w = BufWriter::new(f);
-                    let counts = archive::export(&store, &mut w)?;
-                    w.into_inner()
-                        .map_err(|e| Failure::new(format!("cannot write {}: {e}", path.display())))?
-                        .sync_all()
-                        .map_err(|e| Failure::new(format!("cannot write {}: {e}", path.display())))?;
-                    counts
-                }
+                Some(path) => crate::whole_file::write(
+                    path,
+                    |e| Failure::new(format!("cannot write {}: {e}", path.display())),
+                    |w| Ok(archive::export(&store, w)?),
+                )?,
                 None => {
                     let stdout = std::io::stdout();
                     let mut lock = stdout.lock();
@@ -258,14 +252,12 @@ fn filter(store: &Store, range: &Range) -> Result<(Filter, Option<String>), Fail
     Ok((f, group.map(|g| g.name)))
 }
 
-/// Writes `bytes` to FILE (synced to disk) or to the screen.
+/// Writes `bytes` to FILE (whole, synced to disk) or to the screen.
 fn write_out(output: Option<&Path>, bytes: &[u8]) -> Result<(), Failure> {
     match output {
         Some(path) => {
             let cannot = |e: std::io::Error| Failure::new(format!("cannot write {}: {e}", path.display()));
-            let mut f = File::create(path).map_err(cannot)?;
-            f.write_all(bytes).map_err(cannot)?;
-            f.sync_all().map_err(cannot)
+            crate::whole_file::write(path, cannot, |w| w.write_all(bytes).map_err(cannot))
         }
         None => {
             let stdout = std::io::stdout();

@@ -304,6 +304,12 @@ fn check_passes_a_clean_store_and_names_a_damaged_value() {
     let (_, stderr) = expect(thinkbaby(&data).arg("export"), 1);
     assert!(stderr.contains("families") && stderr.contains(&keys::show(&key)), "{stderr}");
     assert!(stderr.lines().count() <= 2, "{stderr}");
+    // An export to a file that fails part-way leaves the earlier export whole.
+    let earlier = write(work.path(), "archive.jsonl", "yesterday's export\n");
+    expect(thinkbaby(&data).arg("export").arg("-o").arg(&earlier), 1);
+    assert_eq!(std::fs::read_to_string(&earlier).unwrap(), "yesterday's export\n");
+    let left: Vec<_> = std::fs::read_dir(work.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert!(!left.iter().any(|n| n.to_string_lossy().ends_with(".tmp")), "no half-written file: {left:?}");
 }
 
 #[test]

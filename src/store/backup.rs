@@ -1,13 +1,13 @@
 //! Sealed backups: the portable archive (see `archive.rs`), encrypted with age
 //! under a passphrase (scrypt), so a backup on a memory stick gives nothing away.
-//! A backup is written to a temporary file beside its name, synced, then renamed:
-//! a program killed half-way leaves the previous backup as it was.
+//! A backup is written whole or not at all (`whole_file`): a program killed
+//! half-way leaves the previous backup as it was.
 
 use super::archive::{self, ArchiveError, Counts};
 use super::{Store, StoreError};
 use secrecy::SecretString;
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Write};
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
@@ -36,30 +36,17 @@ impl From<StoreError> for BackupError {
 /// Writes every record of `store` to `path`, sealed under `pass`.
 pub fn write(store: &Store, path: &Path, pass: SecretString) -> Result<Counts, BackupError> {
     let cannot = |source: std::io::Error| BackupError::Write { path: path.to_path_buf(), source };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "backup".into());
-    let temp =
-        tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".tmp").tempfile_in(&dir).map_err(cannot)?;
-    let encryptor = age::Encryptor::with_user_passphrase(pass);
-    let mut sealed = encryptor.wrap_output(BufWriter::new(temp.as_file())).map_err(cannot)?;
-    let counts = match archive::export(store, &mut sealed) {
-        Ok(c) => c,
-        Err(ArchiveError::Io(e)) => return Err(cannot(e)),
-        Err(e) => return Err(e.into()),
-    };
-    let mut buffered = sealed.finish().map_err(cannot)?;
-    buffered.flush().map_err(cannot)?;
-    drop(buffered);
-    temp.as_file().sync_all().map_err(cannot)?;
-    temp.persist(path).map_err(|e| cannot(e.error))?;
-    // The rename is durable once the folder itself is synced (where the OS allows it).
-    if let Ok(d) = File::open(&dir) {
-        let _ = d.sync_all();
-    }
-    Ok(counts)
+    crate::whole_file::write(path, cannot, |w| {
+        let encryptor = age::Encryptor::with_user_passphrase(pass);
+        let mut sealed = encryptor.wrap_output(w).map_err(cannot)?;
+        let counts = match archive::export(store, &mut sealed) {
+            Ok(c) => c,
+            Err(ArchiveError::Io(e)) => return Err(cannot(e)),
+            Err(e) => return Err(e.into()),
+        };
+        sealed.finish().map_err(cannot)?;
+        Ok(counts)
+    })
 }
 
 /// Fills the empty `store` from the backup at `path`, opened with `pass`.
