@@ -46,6 +46,8 @@ pub struct App {
     pub family_scroll: u16,
     /// The family that Notes and Family show.
     pub focus: Option<Uuid>,
+    /// The focused family's notes, visits and changes; None when they must be read again.
+    pub history: Option<super::history::History>,
     pub status: Option<Status>,
     /// Worked out when the Summary screen opens.
     pub summary: Option<crate::report::summary::SessionSummary>,
@@ -102,6 +104,7 @@ impl App {
             notes: NotesState::default(),
             family_scroll: 0,
             focus: None,
+            history: None,
             status: None,
             summary: None,
             too_small: false,
@@ -211,6 +214,7 @@ impl App {
         if last {
             self.loading = None;
             self.reload_day()?;
+            self.keep_history();
             self.remember_expected()?;
         }
         if last || self.screen == Screen::CheckIn {
@@ -247,6 +251,7 @@ impl App {
 
     /// Works out the day afresh: who is expected, who is here, first visits.
     pub fn reload_day(&mut self) -> Result<(), StoreError> {
+        self.history = None;
         match self.day.as_mut() {
             Some(day) => day.load(&self.store, &self.families, self.loading.is_none()),
             None => Ok(()),
@@ -255,6 +260,7 @@ impl App {
 
     /// After a commit about one family: reads what it changed about today.
     fn refresh(&mut self, id: Uuid) -> Result<(), StoreError> {
+        self.history = None;
         match self.day.as_mut() {
             Some(day) => day.refresh(&self.store, &self.families, id),
             None => Ok(()),
@@ -483,6 +489,28 @@ impl App {
     }
 
     pub fn update(&mut self, action: Action) {
+        self.carry_out(action);
+        self.keep_history();
+    }
+
+    /// Reads the focused family's history when the focus moved or a commit
+    /// made it stale. A read that fails says so and shows an empty history.
+    fn keep_history(&mut self) {
+        let Some(id) = self.focus else { return };
+        if self.history.as_ref().is_some_and(|h| h.family == id) {
+            return;
+        }
+        let today = self.day.as_ref().and_then(|d| d.session.as_ref()).map(|s| s.id);
+        self.history = Some(match super::history::History::read(&self.store, id, today) {
+            Ok(h) => h,
+            Err(e) => {
+                self.error(format!("This family's history cannot be read: {e}"));
+                super::history::History::empty(id)
+            }
+        });
+    }
+
+    fn carry_out(&mut self, action: Action) {
         if action == Action::Quit {
             if self.unsaved() && !self.is_locked() {
                 let under = self.overlay.take();
@@ -690,13 +718,15 @@ impl App {
         cursor.step(by, len);
     }
 
-    /// A family's observations, today's first, then newest first; deleted ones left out.
-    pub fn notes_of(&self, family: Uuid) -> Vec<Observation> {
-        let mut list: Vec<Observation> = self.store.observations_of_family(family).unwrap_or_default();
-        list.retain(|o| o.is_live());
-        let today = self.day.as_ref().and_then(|d| d.session.as_ref()).map(|s| s.id);
-        list.sort_by_key(|o| (Some(o.session) != today, std::cmp::Reverse(o.at)));
-        list
+    /// The focused family's history (see `keep_history`), if `family` is focused.
+    pub fn history_of(&self, family: Uuid) -> Option<&super::history::History> {
+        self.history.as_ref().filter(|h| h.family == family)
+    }
+
+    /// A focused family's observations, today's first, then newest first;
+    /// deleted ones left out.
+    pub fn notes_of(&self, family: Uuid) -> &[Observation] {
+        self.history_of(family).map_or(&[], |h| &h.notes)
     }
 
     /// The summary of today's session, from just the records it needs: this
@@ -1323,6 +1353,7 @@ impl App {
         f.alerts = crate::import::roster::parse_alerts(&form.value("Alerts"));
         f.stamp.touch(self.clock.now(), self.store.device());
         self.store.save_family(&f).map_err(|e| format!("Not saved: {e}"))?;
+        self.history = None;
         self.search.upsert(&f);
         self.families.insert(f.id, f.clone());
         self.done(format!("✓ {}'s details saved", f.first_carer()));

@@ -8,6 +8,7 @@ pub mod app;
 pub mod backend;
 pub mod day;
 pub mod forms;
+pub mod history;
 pub mod keymap;
 pub mod screens;
 pub mod state;

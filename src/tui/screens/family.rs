@@ -5,6 +5,7 @@ use super::notes::concern_mark;
 use crate::domain::{Family, age};
 use crate::text::{clean, fit};
 use crate::tui::app::App;
+use crate::tui::history::History;
 use chrono::{Datelike, Duration, NaiveDate};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -105,13 +106,12 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) -> u16 {
     };
     let t = &app.theme;
     let mut lines = details(app, f, w);
-    // Attendance and notes, from the store.
-    let attendance = app.store.attendance_of_family(f.id).unwrap_or_default();
-    let notes = app.notes_of(f.id);
+    let empty = History::empty(f.id);
+    let history = app.history_of(f.id).unwrap_or(&empty);
+    let (attendance, notes) = (&history.visits, &history.notes);
     let mut entries: Vec<(chrono::DateTime<chrono::Utc>, Line)> = Vec::new();
     let mut dates = HashSet::new();
-    for a in &attendance {
-        let session = app.store.session(a.session).ok().flatten();
+    for (a, session) in attendance {
         let group = session
             .as_ref()
             .and_then(|s| app.groups.iter().find(|g| g.id == s.group))
@@ -127,7 +127,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) -> u16 {
             format!("   {}  attended {} {}{out}{walk}", when.format("%d/%m/%Y"), clean(&group), when.format("%H:%M"));
         entries.push((a.checked_in, Line::raw(fit(&text, w))));
     }
-    for o in &notes {
+    for o in notes {
         let r = o.current();
         let tags: Vec<&str> = r.tags.iter().map(|id| app.tags.label(id)).collect();
         let first_line = r.text.lines().next().unwrap_or("");
@@ -166,7 +166,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) -> u16 {
     }
     lines.extend(entries.into_iter().map(|(_, l)| l));
     // The audit trail: who changed what, newest first.
-    let audit = app.store.audit_of_family(f.id).unwrap_or_default();
+    let audit = &history.audit;
     lines.push(Line::raw(""));
     lines.push(Line::styled(format!(" Changes ({}), newest first", audit.len()), t.title()));
     for e in audit.iter().rev() {
