@@ -1094,6 +1094,17 @@ fn snapshot_picker() {
 }
 
 #[test]
+fn the_picker_shows_whole_group_names_that_start_alike() {
+    let mut d = demo::picker();
+    d.app.groups[0].name = "Flying Start Central".into();
+    d.app.groups[1].name = "Flying Start South (Bury Park)".into();
+    let s = screen(&mut d.app);
+    let row = |name: &str| s.lines().find(|l| l.contains(name)).map(str::to_owned);
+    assert!(row("Flying Start Central ").is_some_and(|r| r.contains(" today ")), "{s}");
+    assert!(row("Flying Start South (Bury Park) ").is_some_and(|r| r.contains(" Tuesdays ")), "{s}");
+}
+
+#[test]
 fn snapshot_initials() {
     let mut d = demo::picker();
     enter(&mut d.app);
