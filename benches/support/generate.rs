@@ -472,7 +472,9 @@ pub fn generate(store: &Store, p: &Params) -> Result<Summary, StoreError> {
             neighbourhood: Some(plan.neighbourhood),
             weekday: plan.weekday,
             start: NaiveTime::from_hms_opt(plan.start.0, plan.start.1, 0).unwrap_or_default(),
-            end: NaiveTime::from_hms_opt(plan.start.0 + 1, plan.start.1 + 30, 0).unwrap_or_default(),
+            // Groups run an hour and a half (13:30 ends at 15:00, not at 14:60).
+            end: NaiveTime::from_hms_opt(plan.start.0, plan.start.1, 0).unwrap_or_default()
+                + chrono::Duration::minutes(90),
             stamp: Stamp::new(setup, device),
         };
         w.change.put_group(&g);
