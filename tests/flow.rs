@@ -222,6 +222,17 @@ fn walk_in_from_the_roster_saved_with_ctrl_s() {
 // ---- start-up: the first frame before every family is read --------------------------
 
 /// The app as the program starts it: the expected families read, the rest not yet.
+/// Takes the family off the fixture group's list (as if from another group's); returns its id.
+fn off_the_list(fx: &Fixture, carer: &str) -> uuid::Uuid {
+    let store = fx.store();
+    let mut f = family_named(&store, carer);
+    f.groups.clear();
+    let mut change = thinkbaby::store::Change::default();
+    change.put_family(&f);
+    store.commit(change).unwrap();
+    f.id
+}
+
 fn starting(fx: &Fixture) -> thinkbaby::tui::app::App {
     let store = thinkbaby::store::Store::open(fx.dir.path()).unwrap();
     thinkbaby::tui::app::App::starting(store, fx.clock.clone(), options(), Theme { color: true }).unwrap()
@@ -230,16 +241,8 @@ fn starting(fx: &Fixture) -> thinkbaby::tui::app::App {
 #[test]
 fn the_roster_shows_before_the_families_are_read_and_search_waits_for_them() {
     let fx = Fixture::new();
-    let zoe = {
-        // Zoë is on another group's list: only search finds her here.
-        let store = fx.store();
-        let mut zoe = family_named(&store, "Zoë Clarke");
-        zoe.groups.clear();
-        let mut change = thinkbaby::store::Change::default();
-        change.put_family(&zoe);
-        store.commit(change).unwrap();
-        zoe.id
-    };
+    // Zoë is on another group's list: only search finds her here.
+    let zoe = off_the_list(&fx, "Zoë Clarke");
 
     // The very first start knows nobody yet, and says it is reading.
     let mut app = starting(&fx);
@@ -323,15 +326,8 @@ fn undo_a_check_in_after_saying_yes() {
 #[test]
 fn a_family_written_about_today_stays_listed_after_their_check_in_is_undone() {
     let fx = Fixture::new();
-    {
-        // Zoë comes from another group's list, so she is not expected here.
-        let store = fx.store();
-        let mut zoe = family_named(&store, "Zoë Clarke");
-        zoe.groups.clear();
-        let mut change = thinkbaby::store::Change::default();
-        change.put_family(&zoe);
-        store.commit(change).unwrap();
-    }
+    // Zoë comes from another group's list, so she is not expected here.
+    off_the_list(&fx, "Zoë Clarke");
     let mut app = fx.app();
     assert!(!screen(&mut app).contains("Zoë Clarke"), "not on this group's list");
     ch(&mut app, '2');
