@@ -25,8 +25,8 @@ pub fn read(dir: &Path) -> Option<Keyring> {
     codec::decode(NAME, NAME.as_bytes(), &bytes).ok()
 }
 
-/// Writes the copy when it differs from `ring`: to a new file, synced, then
-/// renamed over the old one, so a reader sees the old copy or the new one.
+/// Writes the copy when it differs from `ring`, whole or not at all, so a
+/// reader sees the old copy or the new one.
 /// A copy that cannot be written only makes the next start-up slower.
 pub fn keep(dir: &Path, ring: &Keyring) {
     if read(dir).as_ref() == Some(ring) {
@@ -36,12 +36,7 @@ pub fn keep(dir: &Path, ring: &Keyring) {
 }
 
 fn write(dir: &Path, ring: &Keyring) -> std::io::Result<()> {
-    let fresh = dir.join(format!("{NAME}.new"));
-    let mut f = std::fs::File::create(&fresh)?;
-    f.write_all(&codec::encode(ring))?;
-    f.sync_all()?;
-    drop(f);
-    std::fs::rename(&fresh, path(dir))
+    crate::whole_file::write(&path(dir), |e| e, |w| w.write_all(&codec::encode(ring)))
 }
 
 #[cfg(test)]
@@ -65,7 +60,7 @@ mod tests {
         assert_eq!(read(dir.path()), Some(ring(7)));
         keep(dir.path(), &ring(8));
         assert_eq!(read(dir.path()), Some(ring(8)));
-        assert!(!dir.path().join("keyring.new").exists());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left beside it");
         std::fs::write(dir.path().join(NAME), b"\xb1\x03\x00garbage").unwrap();
         assert_eq!(read(dir.path()), None);
     }
