@@ -83,29 +83,31 @@ impl Store {
     }
 
     pub fn check_out(&self, a: &Attendance, now: DateTime<Utc>) -> Result<Attendance, StoreError> {
-        let mut out = a.clone();
-        out.checked_out = Some(now);
-        out.stamp.touch(now, self.device());
-        let mut c = Change::default();
-        c.put_attendance(&out);
-        let what = self.attendance_words(a)?;
-        c.audit(&self.audit_entry(a.family, AuditAction::CheckedOut, now, "").what(what));
-        self.commit(c)?;
-        Ok(out)
+        self.set_time_out(a, Some(now), AuditAction::CheckedOut, now)
     }
 
     /// A family who left comes back the same day: the time out is cleared, and
     /// the audit trail keeps when they had left.
     pub fn check_back_in(&self, a: &Attendance, now: DateTime<Utc>) -> Result<Attendance, StoreError> {
-        let mut back = a.clone();
-        back.checked_out = None;
-        back.stamp.touch(now, self.device());
+        self.set_time_out(a, None, AuditAction::CheckedBackIn, now)
+    }
+
+    fn set_time_out(
+        &self,
+        a: &Attendance,
+        out: Option<DateTime<Utc>>,
+        action: AuditAction,
+        now: DateTime<Utc>,
+    ) -> Result<Attendance, StoreError> {
+        let mut changed = a.clone();
+        changed.checked_out = out;
+        changed.stamp.touch(now, self.device());
         let mut c = Change::default();
-        c.put_attendance(&back);
+        c.put_attendance(&changed);
         let what = self.attendance_words(a)?;
-        c.audit(&self.audit_entry(a.family, AuditAction::CheckedBackIn, now, "").what(what));
+        c.audit(&self.audit_entry(a.family, action, now, "").what(what));
         self.commit(c)?;
-        Ok(back)
+        Ok(changed)
     }
 
     /// Takes back a check-in made by mistake, `now` by the app's clock.
