@@ -210,9 +210,8 @@ impl App {
             // A family changed since it was read is already newer in memory.
             self.families.entry(f.id).or_insert(f);
         }
-        self.loading = Some(loading);
+        self.loading = (!last).then_some(loading);
         if last {
-            self.loading = None;
             self.reload_day()?;
             self.keep_history();
             self.remember_expected()?;
