@@ -68,15 +68,16 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             .tempdir()
             .map_err(|e| Failure::new(format!("cannot make a temporary folder for the demo: {e}")))?;
         let store = crate::demo::build(dir.path(), &clock)?;
-        return crate::tui::run(crate::tui::Opening::Ready(store), std::rc::Rc::new(clock), options);
+        return crate::tui::run(crate::tui::Opening::Ready(Box::new(store)), std::rc::Rc::new(clock), options);
     }
     let dir = data_dir(&cli)?;
     match cli.command {
         None => {
             let opening = match crate::passphrase::given(cli.passphrase_file.as_deref())? {
-                Some(pass) => {
-                    crate::tui::Opening::Ready(Store::open_with(&dir, crate::store::Unlock::Passphrase(pass))?)
-                }
+                Some(pass) => crate::tui::Opening::Ready(Box::new(Store::open_with(
+                    &dir,
+                    crate::store::Unlock::Passphrase(pass),
+                )?)),
                 None => crate::tui::Opening::Ask(dir.clone(), crate::passphrase::probe(&dir)?),
             };
             let options =
@@ -88,13 +89,16 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             write_out(None, crate::protect::audit(&store, family, &clock)?.as_bytes())
         }
         Some(Command::Erase { family, reason, override_safeguarding }) => {
-            let store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
-            write_out(None, crate::protect::erase(&store, family, &reason, override_safeguarding, &clock)?.as_bytes())
+            let mut store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
+            write_out(
+                None,
+                crate::protect::erase(&mut store, family, &reason, override_safeguarding, &clock)?.as_bytes(),
+            )
         }
         Some(Command::Purge { inactive_before, dry_run, reason, override_safeguarding }) => {
-            let store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
+            let mut store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
             let said = crate::protect::purge(
-                &store,
+                &mut store,
                 inactive_before,
                 dry_run,
                 reason.as_deref(),

@@ -246,13 +246,10 @@ fn history(store: &Store, clock: &dyn Clock, rng: &mut Lcg, groups: &[(&Group, [
             } else {
                 staff.iter().map(|s| s.to_string()).collect()
             };
-            let session = Session {
-                id: rng.id(opened),
-                group: group.id,
-                date: day,
-                facilitators: facilitators.clone(),
-                stamp: Stamp::new(opened, device),
-            };
+            // A session's id follows from its group and date; the draw keeps the
+            // history's random numbers where they were.
+            let _ = rng.id(opened);
+            let session = Session::new(group.id, day, facilitators.clone(), Stamp::new(opened, device));
             change.put_session(&session);
             for (f, first) in families.iter().zip(&first_week) {
                 let expected = f.groups.contains(&group.id);
@@ -279,14 +276,9 @@ fn history(store: &Store, clock: &dyn Clock, rng: &mut Lcg, groups: &[(&Group, [
                     stamp: Stamp::new(checked_in, device),
                 };
                 change.put_attendance(&a);
-                let words = format!(
-                    "{}{} session on {}",
-                    if a.walk_in { "walk-in, " } else { "" },
-                    group.name,
-                    day.format("%d/%m/%Y")
-                );
                 for (action, when) in [(AuditAction::CheckedIn, checked_in), (AuditAction::CheckedOut, checked_out)] {
-                    audit(&mut change, AuditEntry::new(f.id, action, when, &a.by, device).what(words.clone()));
+                    let entry = AuditEntry::new(f.id, action, when, &a.by, device).at_session(session.id);
+                    audit(&mut change, if a.walk_in { entry.detail(Detail::WalkIn) } else { entry });
                 }
                 visits.push((session.clone(), a));
             }
@@ -306,28 +298,23 @@ fn history(store: &Store, clock: &dyn Clock, rng: &mut Lcg, groups: &[(&Group, [
         let (session, a) = &visits[pick];
         let author = session.facilitators[rng.below(session.facilitators.len() as u64) as usize].clone();
         let written = a.checked_in + Duration::minutes(20 + rng.below(40) as i64);
-        let o = Observation {
-            id: rng.id(written),
-            family: a.family,
-            session: session.id,
-            author: author.clone(),
+        let id = rng.id(written);
+        let first = Revision {
+            id: crate::store::migrate::revision_id(id, 0, written),
+            parents: vec![],
+            tags: note.tags.iter().map(|t| t.to_string()).collect(),
+            text: note.text.into(),
+            concern: note.concern,
+            follow_up: note.follow_up.into(),
+            baby: a.babies.first().copied(),
+            by: author,
             at: written,
-            revisions: vec![Revision {
-                tags: note.tags.iter().map(|t| t.to_string()).collect(),
-                text: note.text.into(),
-                concern: note.concern,
-                follow_up: note.follow_up.into(),
-                baby: a.babies.first().copied(),
-                by: author,
-                at: written,
-                why: String::new(),
-            }],
-            deleted: None,
-            stamp: Stamp::new(written, device),
-            erased: None,
+            why: String::new(),
         };
-        if let Some((action, what, why)) = audit::observation_change(None, &o) {
-            audit(&mut change, AuditEntry::new(o.family, action, written, &o.author, device).what(what).why(why));
+        let o = Observation::new(id, a.family, session.id, first, device);
+        if let Some((action, details)) = audit::observation_change(None, &o) {
+            let entry = AuditEntry::new(o.family, action, written, &o.author, device);
+            audit(&mut change, entry.at_session(session.id).about_note(o.id).details(details));
         }
         change.put_observation(&o);
     }

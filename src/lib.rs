@@ -8,6 +8,7 @@ pub mod domain;
 pub mod import;
 pub mod par;
 pub mod passphrase;
+pub mod progress;
 pub mod protect;
 pub mod report;
 pub mod search;

@@ -42,11 +42,10 @@ pub enum Kind {
 }
 
 pub fn probe(dir: &Path) -> Result<Kind, StoreError> {
-    match Store::open_with(dir, Unlock::Plain) {
-        Ok(_) => Ok(Kind::New),
-        Err(StoreError::NeedPassphrase(_)) => Ok(Kind::Existing),
-        Err(e) => Err(e),
-    }
+    Ok(match Store::probe(dir)? {
+        crate::store::Probe::New => Kind::New,
+        crate::store::Probe::Existing => Kind::Existing,
+    })
 }
 
 fn prompt(label: &str) -> Result<SecretString, Failure> {
@@ -99,7 +98,7 @@ pub fn change(dir: &Path, file: Option<&Path>, new_file: Option<&Path>) -> Resul
         None if std::io::stdin().is_terminal() => prompt("Current passphrase: ")?,
         None => return Err(Failure::new(format!("give the current passphrase with --passphrase-file FILE or {ENV}"))),
     };
-    let store = Store::open_with(dir, Unlock::Passphrase(old.clone()))?;
+    let mut store = Store::open_with(dir, Unlock::Passphrase(old.clone()))?;
     let new = match new_file {
         Some(path) => given(Some(path))?.unwrap_or_else(|| SecretString::from(String::new())),
         None if std::io::stdin().is_terminal() => choose()?,

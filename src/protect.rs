@@ -22,15 +22,10 @@ impl From<backup::BackupError> for Failure {
     }
 }
 
-/// One audit entry as a line: when (the laptop's time), who, which family, what.
-pub fn audit_line(e: &AuditEntry, clock: &dyn Clock) -> String {
-    format!(
-        "{}  {}  family {}  {}",
-        clock.local(e.at).format("%d/%m/%Y %H:%M"),
-        clean(&e.by),
-        e.family,
-        clean(&e.describe())
-    )
+/// One audit entry as a line: when (the laptop's time), who, which family,
+/// what (`words`, from `Store::audit_words`).
+pub fn audit_line(e: &AuditEntry, words: &str, clock: &dyn Clock) -> String {
+    format!("{}  {}  family {}  {}", clock.local(e.at).format("%d/%m/%Y %H:%M"), clean(&e.by), e.family, clean(words))
 }
 
 /// `thinkbaby audit [--family ID]`: the trail, oldest first.
@@ -45,8 +40,8 @@ pub fn audit(store: &Store, family: Option<Uuid>, clock: &dyn Clock) -> Result<S
         None => store.audit()?,
     };
     let mut out = String::new();
-    for e in &entries {
-        out.push_str(&audit_line(e, clock));
+    for (e, words) in entries.iter().zip(store.audit_words(&entries)?) {
+        out.push_str(&audit_line(e, &words, clock));
         out.push('\n');
     }
     if entries.is_empty() {
@@ -62,7 +57,7 @@ fn known_as(f: &Family) -> String {
 
 /// `thinkbaby erase FAMILY_ID --reason TEXT [--override-safeguarding]`.
 pub fn erase(
-    store: &Store,
+    store: &mut Store,
     family: Uuid,
     reason: &str,
     override_safeguarding: bool,
@@ -87,7 +82,7 @@ pub fn erase(
 /// `thinkbaby purge --inactive-before DATE [--dry-run] --reason TEXT`: lists the
 /// families first, then erases each (a safeguarding family only with the override).
 pub fn purge(
-    store: &Store,
+    store: &mut Store,
     before: NaiveDate,
     dry_run: bool,
     reason: Option<&str>,
@@ -134,11 +129,11 @@ pub fn purge(
     let _ = stdout.write_all(out.as_bytes()).and_then(|_| stdout.flush());
     drop(stdout);
     out.clear();
-    let mut erased = 0;
-    for i in list.iter().filter(|i| i.safeguarding == 0 || override_safeguarding) {
-        store.erase_family(i.family.id, reason, override_safeguarding, clock.now())?;
-        erased += 1;
-    }
+    let ids: Vec<Uuid> =
+        list.iter().filter(|i| i.safeguarding == 0 || override_safeguarding).map(|i| i.family.id).collect();
+    // All in one rebuild of the store: every one of them, or (stopped) none.
+    let erased =
+        if ids.is_empty() { 0 } else { store.erase_families(&ids, reason, override_safeguarding, clock.now())?.len() };
     out.push_str(&format!("erased {}", plural(erased, "family", "families")));
     if skipped > 0 {
         out.push_str(&format!(

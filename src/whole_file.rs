@@ -26,11 +26,16 @@ pub fn write<T, E>(
     drop(w);
     temp.as_file().sync_all().map_err(&cannot)?;
     temp.persist(path).map_err(|e| cannot(e.error))?;
-    // The rename is durable once the folder itself is synced (where the OS allows it).
-    if let Ok(d) = File::open(&dir) {
+    sync_dir(&dir);
+    Ok(out)
+}
+
+/// Makes a rename or a new file in `dir` durable, where the OS allows it
+/// (Windows cannot open a folder to sync it; its renames are journaled).
+pub fn sync_dir(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
     }
-    Ok(out)
 }
 
 #[cfg(test)]

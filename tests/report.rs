@@ -341,6 +341,8 @@ fn note(n: u128, fam_n: u128, session: &str, tags: &[&str], concern: Concern, te
         author: "JH".into(),
         at: when,
         revisions: vec![Revision {
+            id: Uuid::from_u128(0x0C00 + n),
+            parents: vec![],
             tags: tags.iter().map(|t| t.to_string()).collect(),
             text: text.into(),
             concern,
@@ -351,6 +353,7 @@ fn note(n: u128, fam_n: u128, session: &str, tags: &[&str], concern: Concern, te
             why: String::new(),
         }],
         deleted: None,
+        resolutions: vec![],
         stamp: stamp(),
         erased: None,
     }
@@ -405,6 +408,8 @@ fn build(dir: &Path) {
         note(4, 4, "S2", &["signposted", "modelled-interaction", "warm-holding"], None, "First words on the note");
     o4.revise(
         Revision {
+            id: Uuid::from_u128(0x0D04),
+            parents: vec![],
             tags: vec!["modelled-interaction".into(), "warm-holding".into()],
             text: "Dad copied the floor play we showed him".into(),
             concern: None,

@@ -369,25 +369,20 @@ fn postcode(rng: &mut fastrand::Rng, plan: &GroupPlan) -> String {
 }
 
 /// An audit entry as the program writes it, with a deterministic id.
-fn audit_entry(
-    rng: &mut fastrand::Rng,
-    family: Uuid,
-    action: audit::AuditAction,
-    at: DateTime<Utc>,
-    by: &str,
-    what: String,
-    device: Uuid,
-) -> AuditEntry {
-    let mut e = AuditEntry::new(family, action, at, by, device).what(what);
-    e.id = id_at(rng, at);
+fn audit_entry(rng: &mut fastrand::Rng, mut e: AuditEntry) -> AuditEntry {
+    e.id = id_at(rng, e.at);
     e
 }
 
 /// The audit entries of a new note, and of its later edit or deletion.
 fn audit_note(rng: &mut fastrand::Rng, change: &mut Change, o: &Observation, device: Uuid) {
     let first = Observation { revisions: o.revisions[..1].to_vec(), deleted: None, ..o.clone() };
-    if let Some((action, what, _)) = audit::observation_change(None, &first) {
-        change.audit(&audit_entry(rng, o.family, action, o.at, &o.author, what, device));
+    if let Some((action, details)) = audit::observation_change(None, &first) {
+        let e = audit_entry(
+            rng,
+            AuditEntry::new(o.family, action, o.at, &o.author, device).at_session(o.session).details(details),
+        );
+        change.audit(&e.about_note(o.id));
     }
     if o.revisions.len() > 1 || o.deleted.is_some() {
         let (at, by) = match &o.deleted {
@@ -396,17 +391,15 @@ fn audit_note(rng: &mut fastrand::Rng, change: &mut Change, o: &Observation, dev
         };
         let with_edit = Observation { deleted: None, ..o.clone() };
         for (old, new) in [(&first, &with_edit), (&with_edit, o)] {
-            if let Some((action, what, why)) = audit::observation_change(Some(old), new) {
-                let mut e = audit_entry(rng, o.family, action, at, &by, what, device);
-                e.why = why;
-                change.audit(&e);
+            if let Some((action, details)) = audit::observation_change(Some(old), new) {
+                let e = audit_entry(
+                    rng,
+                    AuditEntry::new(o.family, action, at, &by, device).at_session(o.session).details(details),
+                );
+                change.audit(&e.about_note(o.id));
             }
         }
     }
-}
-
-fn session_words(group: &str, s: &Session) -> String {
-    format!("{group} session on {}", s.date.format("%d/%m/%Y"))
 }
 
 fn note(template: &str, carer: &str, baby: &str) -> String {
@@ -485,13 +478,10 @@ pub fn generate(store: &Store, p: &Params) -> Result<Summary, StoreError> {
         let mut list = Vec::new();
         while day <= p.until {
             let start = at(day, plan.start.0, plan.start.1);
-            let s = Session {
-                id: id_at(&mut rng, start - Duration::minutes(30)),
-                group: g.id,
-                date: day,
-                facilitators: plan.staff.iter().map(|s| s.to_string()).collect(),
-                stamp: Stamp::new(start - Duration::minutes(30), device),
-            };
+            // The id follows from group and date; the draw keeps the numbers after it where they were.
+            let _ = id_at(&mut rng, start - Duration::minutes(30));
+            let staff = plan.staff.iter().map(|s| s.to_string()).collect();
+            let s = Session::new(g.id, day, staff, Stamp::new(start - Duration::minutes(30), device));
             w.change.put_session(&s);
             list.push(s);
             w.maybe_commit()?;
@@ -647,8 +637,7 @@ pub fn generate(store: &Store, p: &Params) -> Result<Summary, StoreError> {
         let f = &pl.family;
         let list = &sessions[pl.group];
         w.change.put_family(f);
-        let added =
-            audit_entry(&mut rng, f.id, AuditAction::FamilyAdded, f.stamp.created, "", "family added".into(), device);
+        let added = audit_entry(&mut rng, AuditEntry::new(f.id, AuditAction::FamilyAdded, f.stamp.created, "", device));
         w.change.audit(&added);
         summary.audit += 1;
         summary.families += 1;
@@ -672,12 +661,19 @@ pub fn generate(store: &Store, p: &Params) -> Result<Summary, StoreError> {
                 stamp: Stamp::new(checked_in, device),
             };
             w.change.put_attendance(&a);
-            let words = session_words(gp.name, s);
-            let e = audit_entry(&mut rng, f.id, AuditAction::CheckedIn, checked_in, &a.by, words.clone(), device);
+            let walk = if a.walk_in { vec![audit::Detail::WalkIn] } else { vec![] };
+            let e = audit_entry(
+                &mut rng,
+                AuditEntry::new(f.id, AuditAction::CheckedIn, checked_in, &a.by, device).at_session(s.id).details(walk),
+            );
             w.change.audit(&e);
             summary.audit += 1;
             if let Some(out) = a.checked_out {
-                w.change.audit(&audit_entry(&mut rng, f.id, AuditAction::CheckedOut, out, "", words, device));
+                let e = audit_entry(
+                    &mut rng,
+                    AuditEntry::new(f.id, AuditAction::CheckedOut, out, "", device).at_session(s.id),
+                );
+                w.change.audit(&e);
                 summary.audit += 1;
             }
             summary.attendance += 1;
@@ -735,7 +731,10 @@ fn observation(
             chosen.push(t.clone());
         }
     }
+    let note_id = id_at(rng, when);
     let first = Revision {
+        id: thinkbaby::store::migrate::revision_id(note_id, 0, when),
+        parents: vec![],
         tags: chosen,
         text: note(pick(rng, NOTES), &carer_first, &baby.name),
         concern,
@@ -749,19 +748,10 @@ fn observation(
         at: when,
         why: String::new(),
     };
-    let mut o = Observation {
-        id: id_at(rng, when),
-        family: f.id,
-        session: s.id,
-        author: author.clone(),
-        at: when,
-        revisions: vec![first.clone()],
-        deleted: None,
-        stamp: Stamp::new(when, device),
-        erased: None,
-    };
+    let mut o = Observation::new(note_id, f.id, s.id, first.clone(), device);
     if rng.u32(..20) == 0 {
         let mut second = first;
+        second.id = thinkbaby::store::migrate::revision_id(note_id, 1, when + Duration::hours(2));
         second.text.push_str(" (Added after the group: she said it went better at home.)");
         second.at = when + Duration::hours(2);
         second.why = "added what mum said at the end".into();
@@ -821,15 +811,7 @@ pub fn add_heavy_family(store: &Store, summary: &Summary, count: usize, seed: u6
     };
     let mut change = Change::default();
     change.put_family(&family);
-    change.audit(&audit_entry(
-        &mut rng,
-        family.id,
-        AuditAction::FamilyAdded,
-        created,
-        "",
-        "family added".into(),
-        device,
-    ));
+    change.audit(&audit_entry(&mut rng, AuditEntry::new(family.id, AuditAction::FamilyAdded, created, "", device)));
     let used = &sessions[first..first + visits.min(sessions.len() - first)];
     for s in used {
         let t = at(s.date, 10, 5);
@@ -844,16 +826,15 @@ pub fn add_heavy_family(store: &Store, summary: &Summary, count: usize, seed: u6
             by: "CR".into(),
             stamp: Stamp::new(t, device),
         });
-        let words = session_words(GROUPS[0].name, s);
-        change.audit(&audit_entry(&mut rng, family.id, AuditAction::CheckedIn, t, "CR", words.clone(), device));
+        let (fid, sid) = (family.id, s.id);
         change.audit(&audit_entry(
             &mut rng,
-            family.id,
-            AuditAction::CheckedOut,
-            t + Duration::minutes(80),
-            "",
-            words,
-            device,
+            AuditEntry::new(fid, AuditAction::CheckedIn, t, "CR", device).at_session(sid),
+        ));
+        let out = t + Duration::minutes(80);
+        change.audit(&audit_entry(
+            &mut rng,
+            AuditEntry::new(fid, AuditAction::CheckedOut, out, "", device).at_session(sid),
         ));
     }
     for i in 0..count {

@@ -1,10 +1,11 @@
 //! The audit trail: one entry for every change to a family, an attendance or an
 //! observation, written in the same commit as the change. Entries say what
-//! changed in words (the names of the fields, never the old or new personal
-//! values), who changed it, when, and why for deletions and erasures.
+//! changed in fixed words (the names of the fields, never the old or new
+//! personal values, never text someone typed), who changed it, when, and on
+//! which laptop.
 
 use super::family::{Family, choice};
-use super::observation::Observation;
+use super::observation::{Concern, Observation};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -24,9 +25,85 @@ choice!(
     FamilyErased => "Family erased" [],
     NoteChanged => "Note changed" [],
     CheckedBackIn => "Checked back in" [],
+    ConcernResolved => "Concern resolved" [],
+    FamiliesJoined => "Same family as another, joined" [],
+    ConflictDecided => "Versions from two laptops settled" [],
 });
 
-/// One line of the audit trail. Stored in the `audit` tree under family id ‖ entry id.
+choice!(
+    /// The parts of a family record, by name. Stored by position: append only.
+    FamilyField {
+    CarerAdded => "carer added" [],
+    CarerRemoved => "carer removed" [],
+    CarerName => "carer's name" [],
+    CarerRelationship => "carer's relationship" [],
+    CarerPhone => "carer's phone" [],
+    BabyAdded => "baby added" [],
+    BabyRemoved => "baby removed" [],
+    BabyName => "baby's name" [],
+    BabyDob => "baby's date of birth" [],
+    BabyDue => "baby's due date" [],
+    BabySex => "baby's sex" [],
+    Postcode => "postcode" [],
+    Neighbourhood => "neighbourhood" [],
+    HomeLanguage => "home language" [],
+    Interpreter => "interpreter" [],
+    Referral => "referral" [],
+    HvLevel => "health-visiting level" [],
+    NeedLevel => "level of need" [],
+    Eha => "EHA" [],
+    DataSharing => "data-sharing consent" [],
+    Photos => "photo consent" [],
+    Alerts => "alerts" [],
+    Groups => "groups" [],
+    Erased => "erased" [],
+});
+
+/// Fixed words about a change. Never a personal value and never free text,
+/// so the trail can stay after an erasure. Stored by position: append only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Detail {
+    /// A part of the family record that changed.
+    Field(FamilyField),
+    WalkIn,
+    /// The note's concern level when it was written or changed.
+    Concern(Concern),
+    /// A note's new version.
+    NewVersion,
+    FromRoster,
+    FromSignInSheet,
+    /// How many notes lost their words in an erasure.
+    NotesErased(u32),
+    /// How many of them were safeguarding notes, erased with the override.
+    SafeguardingOverride(u32),
+}
+
+impl Detail {
+    fn words(&self) -> String {
+        match self {
+            Detail::Field(f) => f.label().to_string(),
+            Detail::WalkIn => "walk-in".into(),
+            Detail::Concern(c) => format!("concern: {c}"),
+            Detail::NewVersion => "new version".into(),
+            Detail::FromRoster => "from a roster file".into(),
+            Detail::FromSignInSheet => "from a sign-in sheet".into(),
+            Detail::NotesErased(n) => format!(
+                "names, phones, relationships, postcode (district kept), home language, referrer, alerts, \
+                 babies' names and dates, and the words of {}",
+                crate::text::plural(*n as usize, "note", "notes")
+            ),
+            Detail::SafeguardingOverride(n) => format!(
+                "{} erased with --override-safeguarding",
+                crate::text::plural(*n as usize, "safeguarding note", "safeguarding notes")
+            ),
+        }
+    }
+}
+
+/// One line of the audit trail, written in the same commit as the change it
+/// records: what happened, to which family, at which session and note, who
+/// did it, when and on which laptop. Never the content: no names, no words
+/// of a note, no reasons typed, no file names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {
     /// UUIDv7: entries of a family sort in the order they were written.
@@ -37,10 +114,11 @@ pub struct AuditEntry {
     /// Initials of who made the change, or "command line".
     pub by: String,
     pub action: AuditAction,
-    /// What changed, in words: never a personal value.
-    pub what: String,
-    /// Why: for deletions and erasures (empty otherwise).
-    pub why: String,
+    /// The session it happened at (check-ins, notes).
+    pub session: Option<Uuid>,
+    /// The note it is about.
+    pub note: Option<Uuid>,
+    pub details: Vec<Detail>,
     /// The laptop that wrote it.
     pub device: Uuid,
 }
@@ -53,34 +131,48 @@ impl AuditEntry {
             at,
             by: by.to_string(),
             action,
-            what: String::new(),
-            why: String::new(),
+            session: None,
+            note: None,
+            details: Vec::new(),
             device,
         }
     }
 
-    pub fn what(mut self, what: impl Into<String>) -> Self {
-        self.what = what.into();
+    pub fn at_session(mut self, session: Uuid) -> Self {
+        self.session = Some(session);
         self
     }
 
-    pub fn why(mut self, why: impl Into<String>) -> Self {
-        self.why = why.into();
+    pub fn about_note(mut self, note: Uuid) -> Self {
+        self.note = Some(note);
         self
     }
 
-    /// "Checked in: Central session on 19/11/2026" and, when there is a reason,
-    /// " (why: ...)". Stored text: clean it before it reaches a terminal.
-    pub fn describe(&self) -> String {
-        let mut out = self.action.label().to_string();
-        if !self.what.is_empty() {
-            out.push_str(": ");
-            out.push_str(&self.what);
+    pub fn detail(mut self, d: Detail) -> Self {
+        self.details.push(d);
+        self
+    }
+
+    pub fn details(mut self, d: impl IntoIterator<Item = Detail>) -> Self {
+        self.details.extend(d);
+        self
+    }
+
+    /// "Checked in: walk-in, Central session on 19/11/2026". `session` and
+    /// `note` say in words the session and note the entry names (the caller
+    /// looks them up); stored text: clean it before it reaches a terminal.
+    pub fn describe(&self, session: Option<&str>, note: Option<&str>) -> String {
+        let mut words: Vec<String> = self.details.iter().map(Detail::words).collect();
+        if let Some(n) = note {
+            words.insert(0, n.to_string());
         }
-        if !self.why.is_empty() {
-            out.push_str(" (why: ");
-            out.push_str(&self.why);
-            out.push(')');
+        if let Some(s) = session {
+            words.push(s.to_string());
+        }
+        let mut out = self.action.label().to_string();
+        if !words.is_empty() {
+            out.push_str(": ");
+            out.push_str(&words.join(", "));
         }
         out
     }
@@ -94,78 +186,72 @@ fn entry_id(at: DateTime<Utc>) -> Uuid {
     Uuid::new_v7(ts)
 }
 
-/// The names of the fields that differ between two versions of a family, in the
-/// order a facilitator reads a family record. Never the values themselves.
-pub fn family_changes(old: &Family, new: &Family) -> Vec<&'static str> {
+/// The parts that differ between two versions of a family, in the order a
+/// facilitator reads a family record. Never the values themselves.
+pub fn family_changes(old: &Family, new: &Family) -> Vec<FamilyField> {
+    use FamilyField as F;
     let mut out = Vec::new();
-    let mut note = |changed: bool, name: &'static str| {
+    let mut note = |changed: bool, name: FamilyField| {
         if changed && !out.contains(&name) {
             out.push(name);
         }
     };
     if old.carers.len() != new.carers.len() {
-        note(true, if new.carers.len() > old.carers.len() { "carer added" } else { "carer removed" });
+        note(true, if new.carers.len() > old.carers.len() { F::CarerAdded } else { F::CarerRemoved });
     }
     for (a, b) in old.carers.iter().zip(&new.carers) {
-        note(a.name != b.name, "carer's name");
-        note(a.relationship != b.relationship, "carer's relationship");
-        note(a.phone != b.phone, "carer's phone");
+        note(a.name != b.name, F::CarerName);
+        note(a.relationship != b.relationship, F::CarerRelationship);
+        note(a.phone != b.phone, F::CarerPhone);
     }
     if old.babies.len() != new.babies.len() {
-        note(true, if new.babies.len() > old.babies.len() { "baby added" } else { "baby removed" });
+        note(true, if new.babies.len() > old.babies.len() { F::BabyAdded } else { F::BabyRemoved });
     }
     for (a, b) in old.babies.iter().zip(&new.babies) {
-        note(a.name != b.name, "baby's name");
-        note(a.dob != b.dob, "baby's date of birth");
-        note(a.due != b.due, "baby's due date");
-        note(a.sex != b.sex, "baby's sex");
+        note(a.name != b.name, F::BabyName);
+        note(a.dob != b.dob, F::BabyDob);
+        note(a.due != b.due, F::BabyDue);
+        note(a.sex != b.sex, F::BabySex);
     }
-    note(old.postcode != new.postcode, "postcode");
-    note(old.neighbourhood != new.neighbourhood, "neighbourhood");
-    note(old.home_language != new.home_language, "home language");
-    note(old.interpreter != new.interpreter, "interpreter");
-    note(old.referral != new.referral, "referral");
-    note(old.hv_level != new.hv_level, "health-visiting level");
-    note(old.need_level != new.need_level, "level of need");
-    note(old.eha != new.eha, "EHA");
-    note(old.data_sharing != new.data_sharing, "data-sharing consent");
-    note(old.photos != new.photos, "photo consent");
-    note(old.alerts != new.alerts, "alerts");
-    note(old.groups != new.groups, "groups");
-    note(old.erased != new.erased, "erased");
+    note(old.postcode != new.postcode, F::Postcode);
+    note(old.neighbourhood != new.neighbourhood, F::Neighbourhood);
+    note(old.home_language != new.home_language, F::HomeLanguage);
+    note(old.interpreter != new.interpreter, F::Interpreter);
+    note(old.referral != new.referral, F::Referral);
+    note(old.hv_level != new.hv_level, F::HvLevel);
+    note(old.need_level != new.need_level, F::NeedLevel);
+    note(old.eha != new.eha, F::Eha);
+    note(old.data_sharing != new.data_sharing, F::DataSharing);
+    note(old.photos != new.photos, F::Photos);
+    note(old.alerts != new.alerts, F::Alerts);
+    note(old.groups != new.groups, F::Groups);
+    note(old.erased != new.erased, F::Erased);
     out
 }
 
-/// What a save did to an observation, for its audit entry: the action, the words
-/// and the reason. None when nothing a reader would see changed.
-pub fn observation_change(old: Option<&Observation>, new: &Observation) -> Option<(AuditAction, String, String)> {
-    let concern = |o: &Observation| format!("concern: {}", o.concern());
+/// What a save did to an observation, for its audit entry: the action and
+/// its details. None when nothing a reader would see changed.
+pub fn observation_change(old: Option<&Observation>, new: &Observation) -> Option<(AuditAction, Vec<Detail>)> {
     let Some(old) = old else {
-        return Some((AuditAction::NoteAdded, format!("note {} ({})", short(new.id), concern(new)), String::new()));
+        return Some((AuditAction::NoteAdded, vec![Detail::Concern(new.concern())]));
     };
-    if old.deleted.is_none()
-        && let Some(t) = &new.deleted
-    {
-        return Some((AuditAction::NoteDeleted, format!("note {}", short(new.id)), t.why.clone()));
+    if old.deleted.is_none() && new.deleted.is_some() {
+        return Some((AuditAction::NoteDeleted, vec![]));
     }
     if new.revisions.len() > old.revisions.len() {
-        let why = new.current().why.clone();
-        let mut what = format!("note {}: new version", short(new.id));
+        let mut details = vec![Detail::NewVersion];
         if old.concern() != new.concern() {
-            what.push_str(&format!(" ({})", concern(new)));
+            details.push(Detail::Concern(new.concern()));
         }
-        return Some((AuditAction::NoteEdited, what, why));
+        return Some((AuditAction::NoteEdited, details));
+    }
+    if new.resolutions.len() > old.resolutions.len() {
+        return Some((AuditAction::ConcernResolved, vec![Detail::Concern(old.concern())]));
     }
     if old == new {
         return None;
     }
-    Some((AuditAction::NoteChanged, format!("note {}", short(new.id)), String::new()))
-}
-
-/// The last 8 hex digits of an id: enough to tell one family's notes apart.
-pub fn short(id: Uuid) -> String {
-    let hex = id.simple().to_string();
-    hex[hex.len() - 8..].to_string()
+    Some((AuditAction::NoteChanged, vec![]))
 }
 
 #[cfg(test)]
@@ -192,7 +278,7 @@ mod tests {
         new.postcode = "LU1 2TW".into();
         new.stamp.updated += chrono::Duration::minutes(1);
         let changes = family_changes(&old, &new);
-        assert_eq!(changes, vec!["carer's phone", "postcode"]);
+        assert_eq!(changes, vec![FamilyField::CarerPhone, FamilyField::Postcode]);
         assert!(family_changes(&old, &old).is_empty());
     }
 }

@@ -176,6 +176,18 @@ pub struct Erasure {
     pub why: String,
 }
 
+/// Edits of a family on two laptops wait for a person; an erasure outranks
+/// every other version, so erased details are never kept as a conflict.
+impl super::version::Merge for Family {
+    fn rank(&self) -> u8 {
+        if self.is_erased() { 2 } else { 0 }
+    }
+
+    fn differs(&self, other: &Self) -> bool {
+        Family { stamp: other.stamp.clone(), ..self.clone() } != *other
+    }
+}
+
 impl Family {
     /// A new family with one carer and its babies; everything else as for a
     /// drop-in nobody has told us about yet (route drop-in, level unknown,

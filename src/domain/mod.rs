@@ -9,14 +9,16 @@ pub mod group;
 pub mod observation;
 pub mod stamp;
 pub mod tags;
+pub mod version;
 pub mod wire;
 
 pub use attendance::Attendance;
-pub use audit::{AuditAction, AuditEntry};
+pub use audit::{AuditAction, AuditEntry, Detail, FamilyField};
 pub use family::{
     Alert, AlertKind, Baby, Carer, Consent, ConsentAnswer, ERASED, Erasure, Family, HvLevel, Neighbourhood, Referral,
     ReferralRoute, Sex,
 };
 pub use group::{Group, Session, Staff};
-pub use observation::{Concern, Observation, Revision, Tombstone};
-pub use stamp::{Stamp, new_id};
+pub use observation::{Concern, Observation, Resolution, Revision, Tombstone};
+pub use stamp::{Stamp, derived_id, new_id};
+pub use version::{Merge, VClock, Version, Versioned};

@@ -238,13 +238,7 @@ pub fn plan(
     let mut skipped: HashSet<(Uuid, Uuid)> = HashSet::new();
     for m in rows {
         let session = *sessions.entry((m.group, m.date)).or_insert_with(|| {
-            let s = Session {
-                id: new_id(now),
-                group: m.group,
-                date: m.date,
-                facilitators: vec![],
-                stamp: Stamp::new(now, device),
-            };
+            let s = Session::new(m.group, m.date, vec![], Stamp::new(now, device));
             change.put_session(&s);
             summary.sessions_added += 1;
             s.id
@@ -284,12 +278,8 @@ pub fn plan(
             stamp: Stamp::new(now, device),
         };
         change.put_attendance(&a);
-        let group_name = group.map_or("(unknown group)", |g| g.name.as_str());
-        change.audit(&AuditEntry::new(family, AuditAction::CheckedIn, now, origin.by, device).what(format!(
-            "from sign-in sheet {}: {group_name} session on {}",
-            origin.source,
-            m.date.format("%d/%m/%Y")
-        )));
+        let entry = AuditEntry::new(family, AuditAction::CheckedIn, now, origin.by, device);
+        change.audit(&entry.at_session(a.session).detail(Detail::FromSignInSheet));
         summary.attendances_added += 1;
     }
     Ok((change, summary))

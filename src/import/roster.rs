@@ -367,13 +367,10 @@ pub fn plan(
         }
         change.put_family(f);
         let entry = match existing_families.get(i) {
-            None => AuditEntry::new(f.id, AuditAction::FamilyAdded, now, origin.by, device)
-                .what(format!("added from roster {}", origin.source)),
-            Some(old) => AuditEntry::new(f.id, AuditAction::FamilyChanged, now, origin.by, device).what(format!(
-                "changed by roster import {}: {}",
-                origin.source,
-                audit::family_changes(old, f).join(", ")
-            )),
+            None => AuditEntry::new(f.id, AuditAction::FamilyAdded, now, origin.by, device).detail(Detail::FromRoster),
+            Some(old) => AuditEntry::new(f.id, AuditAction::FamilyChanged, now, origin.by, device)
+                .detail(Detail::FromRoster)
+                .details(audit::family_changes(old, f).into_iter().map(Detail::Field)),
         };
         change.audit(&entry);
     }
@@ -533,9 +530,10 @@ mod tests {
         let stored: Vec<Family> = change
             .ops()
             .iter()
-            .filter(|o| o.tree == crate::store::TreeId::Families)
-            .filter_map(|o| o.value.as_ref())
-            .map(|v| crate::store::codec::decode::<Family>("families", &[], v).unwrap())
+            .filter_map(|o| match o {
+                crate::store::change::Op::Family(f) => Some(f.clone()),
+                _ => None,
+            })
             .collect();
         let f = stored.iter().find(|f| f.id == walk_in.id).expect("the walk-in is updated, not duplicated");
         assert_eq!(f.home_language, "Urdu");

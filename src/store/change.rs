@@ -1,17 +1,56 @@
-//! A set of writes committed together. Each `put_*` writes a record with its
-//! index entries, so a record and its indexes can never disagree on disk.
+//! A set of changes committed together, named by what they are about (a
+//! family, an attendance, a note), not by where they are stored: the commit
+//! works out which stored values they touch (see `apply.rs`), so a record and
+//! everything stored with it can never disagree on disk.
 
 use super::codec;
-use super::keys::{self, TreeId};
-use crate::domain::{Attendance, AuditEntry, Family, Group, Observation, Session, Staff};
+use crate::domain::{Attendance, AuditEntry, Family, Group, Observation, Session, Staff, Versioned};
 use serde::Serialize;
+use uuid::Uuid;
 
+/// One change. A local write makes a new version written by this laptop; a
+/// merge brings in another laptop's versions as they are.
 #[derive(Debug, Clone)]
-pub struct Op {
-    pub tree: TreeId,
-    pub key: Vec<u8>,
-    /// None removes the key.
-    pub value: Option<Vec<u8>>,
+pub enum Op {
+    /// A new version of the family over the one shown (other laptops'
+    /// concurrent versions, if any, stay for a person to decide).
+    Family(Family),
+    /// A new version over every version held: a person has decided.
+    FamilyDecided(Family),
+    Group(Group),
+    Staff(Staff),
+    /// Over every version: sessions and attendances join, nobody decides.
+    Session(Session),
+    Attendance(Attendance),
+    /// A check-in taken back: a tombstone version.
+    Unattend {
+        session: Uuid,
+        family: Uuid,
+    },
+    /// Joined with the stored note: revisions, deletions and resolutions add up.
+    Observation(Observation),
+    Audit(AuditEntry),
+    /// A setting under a fixed name (encoded value).
+    Meta {
+        key: Vec<u8>,
+        value: Vec<u8>,
+    },
+    /// A setting about a group or family, stored under a hashed key.
+    MetaFor {
+        name: Vec<u8>,
+        id: Uuid,
+        value: Vec<u8>,
+    },
+    /// Another laptop's versions, merged in.
+    MergeFamily(Versioned<Family>),
+    MergeGroup(Versioned<Group>),
+    MergeStaff(Versioned<Staff>),
+    MergeSession(Versioned<Session>),
+    MergeAttendance {
+        session: Uuid,
+        family: Uuid,
+        versions: Versioned<Attendance>,
+    },
 }
 
 #[derive(Debug, Default, Clone)]
@@ -32,72 +71,56 @@ impl Change {
         &self.ops
     }
 
-    /// The trees this change touches, each once.
-    pub fn trees(&self) -> Vec<TreeId> {
-        let mut out: Vec<TreeId> = self.ops.iter().map(|o| o.tree).collect();
-        out.sort();
-        out.dedup();
-        out
+    pub(crate) fn into_ops(self) -> Vec<Op> {
+        self.ops
+    }
+
+    pub fn push(&mut self, op: Op) {
+        self.ops.push(op);
     }
 
     pub fn append(&mut self, other: Change) {
         self.ops.extend(other.ops);
     }
 
-    pub fn put_raw(&mut self, tree: TreeId, key: Vec<u8>, value: Vec<u8>) {
-        self.ops.push(Op { tree, key, value: Some(value) });
-    }
-
-    pub fn remove_raw(&mut self, tree: TreeId, key: Vec<u8>) {
-        self.ops.push(Op { tree, key, value: None });
-    }
-
-    fn put<T: Serialize>(&mut self, tree: TreeId, key: Vec<u8>, value: &T) {
-        self.put_raw(tree, key, codec::encode(value));
-    }
-
-    /// Index entries carry no data of their own: the key says it all.
-    fn index(&mut self, tree: TreeId, key: Vec<u8>) {
-        self.put_raw(tree, key, Vec::new());
-    }
-
     pub fn put_meta<T: Serialize>(&mut self, key: &[u8], value: &T) {
-        self.put(TreeId::Meta, key.to_vec(), value);
+        self.ops.push(Op::Meta { key: key.to_vec(), value: codec::encode(value) });
+    }
+
+    pub fn put_meta_for<T: Serialize>(&mut self, name: &[u8], id: Uuid, value: &T) {
+        self.ops.push(Op::MetaFor { name: name.to_vec(), id, value: codec::encode(value) });
     }
 
     pub fn put_family(&mut self, f: &Family) {
-        self.put(TreeId::Families, keys::id(f.id), f);
+        self.ops.push(Op::Family(f.clone()));
     }
 
     pub fn put_group(&mut self, g: &Group) {
-        self.put(TreeId::Groups, keys::id(g.id), g);
+        self.ops.push(Op::Group(g.clone()));
     }
 
     pub fn put_session(&mut self, s: &Session) {
-        self.put(TreeId::Sessions, keys::id(s.id), s);
-        self.index(TreeId::SessionsByGroup, keys::session_by_group(s.group, s.date, s.id));
+        self.ops.push(Op::Session(s.clone()));
     }
 
     pub fn put_attendance(&mut self, a: &Attendance) {
-        self.put(TreeId::Attendance, keys::attendance(a.session, a.family), a);
-        self.index(TreeId::AttendanceByFamily, keys::attendance_by_family(a.family, a.session));
+        self.ops.push(Op::Attendance(a.clone()));
     }
 
     pub fn remove_attendance(&mut self, a: &Attendance) {
-        self.remove_raw(TreeId::Attendance, keys::attendance(a.session, a.family));
-        self.remove_raw(TreeId::AttendanceByFamily, keys::attendance_by_family(a.family, a.session));
+        self.ops.push(Op::Unattend { session: a.session, family: a.family });
     }
 
     pub fn put_observation(&mut self, o: &Observation) {
-        self.put(TreeId::Observations, keys::observation(o.family, o.session, o.id), o);
+        self.ops.push(Op::Observation(o.clone()));
     }
 
     /// Adds an entry to the audit trail, in the same commit as the change it records.
     pub fn audit(&mut self, e: &AuditEntry) {
-        self.put(TreeId::Audit, keys::audit(e.family, e.id), e);
+        self.ops.push(Op::Audit(e.clone()));
     }
 
     pub fn put_staff(&mut self, s: &Staff) {
-        self.put(TreeId::Staff, keys::staff(&s.initials), s);
+        self.ops.push(Op::Staff(s.clone()));
     }
 }

@@ -15,7 +15,7 @@ use std::borrow::Cow;
 /// The first byte of every stored value.
 pub const FORMAT: u8 = 0xB1;
 /// The schema this program writes. Bump it with a migration.
-pub const SCHEMA: u8 = 3;
+pub const SCHEMA: u8 = 4;
 /// The payload is in the clear (the demo, tests, and values that must be read
 /// before the key is known).
 pub const CIPHER_NONE: u8 = 0;
@@ -163,7 +163,7 @@ mod tests {
         };
         assert_eq!(
             hex(&encode(&g)),
-            "b1030010000000000000000000000000000000010743656e7472616c0448616c6c010003fb5802fbb202\
+            "b1040010000000000000000000000000000000010743656e7472616c0448616c6c010003fb5802fbb202\
              fd00b586e643030000fd00b586e64303000010000000000000000000000000000000de"
         );
         let back: Group = decode("groups", &[1], &encode(&g)).unwrap();
@@ -186,7 +186,7 @@ mod tests {
         };
         assert_eq!(
             hex(&encode(&a)),
-            "b10300100000000000000000000000000000000210000000000000000000000000000000\
+            "b10400100000000000000000000000000000000210000000000000000000000000000000\
              03fd00b586e643030000000110000000000000000000000000000000040001024142\
              fd00b586e643030000fd00b586e64303000010000000000000000000000000000000de"
         );
@@ -201,10 +201,10 @@ mod tests {
             due: Some(NaiveDate::from_ymd_opt(2026, 3, 30).unwrap()),
             sex: Some(Sex::Female),
         };
-        assert_eq!(hex(&encode(&b)), "b103001000000000000000000000000000000005045a6fc3abfcb692160001fcf29216000100");
+        assert_eq!(hex(&encode(&b)), "b104001000000000000000000000000000000005045a6fc3abfcb692160001fcf29216000100");
     }
 
-    /// Schema 3's family: `erased` last, after the stamp.
+    /// The family: `erased` last, after the stamp (as schema 3 had it).
     #[test]
     fn golden_bytes_family() {
         let t = Utc.with_ymd_and_hms(2026, 11, 19, 10, 4, 0).unwrap();
@@ -234,7 +234,7 @@ mod tests {
         };
         assert_eq!(
             hex(&encode(&f)),
-            "b10300100000000000000000000000000000000601100000000000000000000000000000\
+            "b10400100000000000000000000000000000000601100000000000000000000000000000\
              0007045a6fc3ab034d756d02303700034c55330102000002000002010201000002000001\
              1000000000000000000000000000000001fd00b586e643030000fd00b586e64303000010\
              000000000000000000000000000000de00"
@@ -255,19 +255,83 @@ mod tests {
             family: Uuid::from_u128(6),
             at: t,
             by: "AB".into(),
-            action: AuditAction::FamilyErased,
-            what: "erased".into(),
-            why: "asked".into(),
+            action: AuditAction::NoteEdited,
+            session: Some(Uuid::from_u128(2)),
+            note: Some(Uuid::from_u128(9)),
+            details: vec![Detail::NewVersion, Detail::Concern(Concern::FollowUp), Detail::Field(FamilyField::Postcode)],
             device: Uuid::from_u128(0xDE),
         };
         assert_eq!(
             hex(&encode(&e)),
-            "b10300100000000000000000000000000000000810000000000000000000000000000000\
-             06fd00b586e64303000002414208066572617365640561736b6564100000000000000000\
-             00000000000000de"
+            "b10400100000000000000000000000000000000810000000000000000000000000000000\
+             06fd00b586e643030000024142060110000000000000000000000000000000020110000000\
+             0000000000000000000000000903030201000b10000000000000000000000000000000de"
         );
         let back: AuditEntry = decode("audit", &[6], &encode(&e)).unwrap();
         assert_eq!(back, e);
+    }
+
+    /// A record's versions: the clock (laptop, count) pairs, the writer, the body.
+    #[test]
+    fn golden_bytes_versions_and_a_tombstone() {
+        let t = Utc.with_ymd_and_hms(2026, 11, 19, 10, 4, 0).unwrap();
+        let a = Attendance {
+            session: Uuid::from_u128(2),
+            family: Uuid::from_u128(3),
+            checked_in: t,
+            checked_out: None,
+            carers: vec![],
+            babies: vec![],
+            walk_in: false,
+            by: "AB".into(),
+            stamp: stamp(),
+        };
+        let mut v = Versioned::first(Uuid::from_u128(0xA), a);
+        assert_eq!(
+            hex(&encode(&v)),
+            "b104000101100000000000000000000000000000000a01100000000000000000000000000000000a01\
+             10000000000000000000000000000000021000000000000000000000000000000003fd00b586e6430300\
+             0000000000024142fd00b586e643030000fd00b586e64303000010000000000000000000000000000000de"
+        );
+        v.write(Uuid::from_u128(0xB), None);
+        // One version seen by both laptops, written by B, with no body.
+        assert_eq!(
+            hex(&encode(&v)),
+            "b104000102100000000000000000000000000000000a01100000000000000000000000000000000b01\
+             100000000000000000000000000000000b00"
+        );
+    }
+
+    /// A note: revisions with ids and parents, and its resolutions.
+    #[test]
+    fn golden_bytes_observation() {
+        let t = Utc.with_ymd_and_hms(2026, 11, 19, 10, 4, 0).unwrap();
+        let first = Revision {
+            id: Uuid::from_u128(0x10),
+            parents: vec![],
+            tags: vec!["floor-play".into()],
+            text: "Zoë".into(),
+            concern: Concern::FollowUp,
+            follow_up: "call".into(),
+            baby: None,
+            by: "AB".into(),
+            at: t,
+            why: String::new(),
+        };
+        let mut o =
+            Observation::new(Uuid::from_u128(9), Uuid::from_u128(6), Uuid::from_u128(2), first, Uuid::from_u128(0xDE));
+        o.resolve("CD", t, Uuid::from_u128(0xDE));
+        assert_eq!(
+            hex(&encode(&o)),
+            "b10400100000000000000000000000000000000910000000000000000000000000000000\
+             061000000000000000000000000000000002024142fd00b586e6430300000110000000\
+             0000000000000000000000001000010a666c6f6f722d706c6179045a6fc3ab01046361\
+             6c6c00024142fd00b586e64303000000000110000000000000000000000000000000100243\
+             44fd00b586e64303000010000000000000000000000000000000defd00b586e643030000fd\
+             00b586e64303000010000000000000000000000000000000de00"
+        );
+        let back: Observation = decode("visits", &[1], &encode(&o)).unwrap();
+        assert_eq!(back, o);
     }
 
     #[test]

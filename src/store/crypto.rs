@@ -76,6 +76,7 @@ fn derive(pass: &SecretString, p: &KdfParams) -> Zeroizing<[u8; 32]> {
 }
 
 /// The key derived from a passphrase, which wraps the data key.
+#[derive(Clone)]
 pub struct Kek(Zeroizing<[u8; 32]>);
 
 impl Kek {
@@ -83,6 +84,12 @@ impl Kek {
     /// the store opens.
     pub fn derive(pass: &SecretString, p: &KdfParams) -> Kek {
         Kek(derive(pass, p))
+    }
+}
+
+impl std::fmt::Debug for Kek {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Kek(..)")
     }
 }
 
@@ -114,9 +121,14 @@ impl Keyring {
     }
 
     fn wrap(pass: &SecretString, kdf: KdfParams, key: &DataKey) -> Result<Keyring, CryptoError> {
-        let kek = derive(pass, &kdf);
+        Keyring::wrap_with(&Kek(derive(pass, &kdf)), kdf, key)
+    }
+
+    /// `key` wrapped under a key already derived with `kdf` (a store rebuilt
+    /// under a new data key keeps its passphrase), with a fresh nonce.
+    pub fn wrap_with(kek: &Kek, kdf: KdfParams, key: &DataKey) -> Result<Keyring, CryptoError> {
         let nonce = random::<NONCE_LEN>()?;
-        let wrapped = cipher(&kek)
+        let wrapped = cipher(&kek.0)
             .encrypt(XNonce::from_slice(&nonce), Payload { msg: key.0.as_ref(), aad: WRAP_AAD })
             .map_err(|_| CryptoError::Random)?;
         Ok(Keyring { kdf, nonce, wrapped })
@@ -149,9 +161,19 @@ impl Keyring {
 }
 
 impl DataKey {
-    /// A key that lives only in memory (the demo store).
+    /// A new random key: for the demo store (kept only in memory) and for a
+    /// store rebuilt under a new key.
     pub fn ephemeral() -> Result<DataKey, CryptoError> {
         Ok(DataKey(Zeroizing::new(random::<32>()?)))
+    }
+
+    /// A key for another purpose, derived from this one (the keyed hashes
+    /// that make stored keys): HMAC-SHA-256 of `label`.
+    pub fn subkey(&self, label: &[u8]) -> Zeroizing<[u8; 32]> {
+        use hmac::{Hmac, Mac};
+        let mut m = <Hmac<sha2::Sha256> as Mac>::new_from_slice(self.0.as_ref()).expect("HMAC takes any key length");
+        m.update(label);
+        Zeroizing::new(m.finalize().into_bytes().into())
     }
 
     /// `nonce ‖ ciphertext ‖ tag`, bound to `aad`.

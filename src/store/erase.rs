@@ -36,7 +36,9 @@ fn safeguarding(notes: &[Observation]) -> usize {
 }
 
 impl Store {
-    /// Erases a family's personal data in one commit, with its audit entry.
+    /// Erases a family's personal data for good: the store is rebuilt under a
+    /// new data key with the family erased (see `rebuild.rs`), so no earlier
+    /// sealed byte of it stays in the data folder.
     ///
     /// Removed: carers' names, phones and relationships; the postcode (its
     /// district, e.g. `LU3`, stays for the figures); home language; referrer;
@@ -48,19 +50,54 @@ impl Store {
     /// A family with a live safeguarding note is refused unless
     /// `override_safeguarding` is true.
     pub fn erase_family(
-        &self,
+        &mut self,
         id: Uuid,
         why: &str,
         override_safeguarding: bool,
         now: DateTime<Utc>,
     ) -> Result<Erased, StoreError> {
+        let mut done = self.erase_families(&[id], why, override_safeguarding, now)?;
+        done.pop().ok_or_else(|| StoreError::Refused(format!("there is no family {id}")))
+    }
+
+    /// Erases several families in one rebuild (a purge): all of them or, if
+    /// anything fails, none.
+    pub fn erase_families(
+        &mut self,
+        ids: &[Uuid],
+        why: &str,
+        override_safeguarding: bool,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Erased>, StoreError> {
         let why = why.trim();
         if why.is_empty() {
             return Err(StoreError::Refused(
-                "say why the family is erased (--reason TEXT): it goes in the audit trail".into(),
+                "say why the family is erased (--reason TEXT): it is kept with the erased record".into(),
             ));
         }
-        let mut f = self.family(id)?.ok_or_else(|| StoreError::Refused(format!("there is no family {id}")))?;
+        let mut change = Change::default();
+        let mut done = Vec::with_capacity(ids.len());
+        for id in ids {
+            done.push(self.erasure(*id, why, override_safeguarding, now, &mut change)?);
+        }
+        let what =
+            if ids.len() == 1 { "erasing the family".to_string() } else { format!("erasing {} families", ids.len()) };
+        self.rebuild(change, super::rebuild::NewKey::Same, &what)?;
+        Ok(done)
+    }
+
+    /// One family's erasure, added to `change`.
+    fn erasure(
+        &self,
+        id: Uuid,
+        why: &str,
+        override_safeguarding: bool,
+        now: DateTime<Utc>,
+        change: &mut Change,
+    ) -> Result<Erased, StoreError> {
+        let Some(mut f) = self.family(id)? else {
+            return Err(StoreError::Refused(format!("there is no family {id}")));
+        };
         if let Some(e) = &f.erased {
             return Err(StoreError::Refused(format!(
                 "family {id} was already erased on {} by {}",
@@ -72,10 +109,10 @@ impl Store {
         let guarded = safeguarding(&notes);
         if guarded > 0 && !override_safeguarding {
             return Err(StoreError::Refused(format!(
-                "family {id} has {guarded} safeguarding note{}: nothing was erased.\n\
+                "family {id} has {}: nothing was erased.\n\
                  Safeguarding records are usually kept; erase it only if your safeguarding lead agrees, \
                  with --override-safeguarding.",
-                if guarded == 1 { "" } else { "s" }
+                crate::text::plural(guarded, "safeguarding note", "safeguarding notes")
             )));
         }
         let erasure = Erasure { at: now, by: self.actor(), why: why.to_string() };
@@ -97,37 +134,19 @@ impl Store {
         f.alerts.clear();
         f.erased = Some(erasure.clone());
         f.stamp.touch(now, device);
-
-        let mut change = Change::default();
-        change.put_family(&f);
+        // Over every version this laptop holds: no conflicting version keeps the details.
+        change.push(super::change::Op::FamilyDecided(f.clone()));
         for o in &mut notes {
-            for r in &mut o.revisions {
-                r.text.clear();
-                r.follow_up.clear();
-                r.why.clear();
-            }
-            if let Some(t) = &mut o.deleted {
-                t.why.clear();
-            }
-            o.erased = Some(erasure.clone());
+            o.scrub(erasure.clone());
             o.stamp.touch(now, device);
             change.put_observation(o);
         }
-        let mut what = format!(
-            "personal data erased: names, phones, relationships, postcode (district kept), home language, \
-             referrer, alerts, babies' names and dates, and the text of {} note{}",
-            notes.len(),
-            if notes.len() == 1 { "" } else { "s" }
-        );
+        let mut entry = AuditEntry::new(id, AuditAction::FamilyErased, now, &erasure.by, device)
+            .detail(Detail::NotesErased(notes.len() as u32));
         if guarded > 0 {
-            what.push_str(&format!(
-                "; {guarded} safeguarding note{} erased with --override-safeguarding",
-                if guarded == 1 { "" } else { "s" }
-            ));
+            entry = entry.detail(Detail::SafeguardingOverride(guarded as u32));
         }
-        let entry = AuditEntry::new(id, AuditAction::FamilyErased, now, &erasure.by, device).what(what).why(why);
         change.audit(&entry);
-        self.commit(change)?;
         Ok(Erased { family: f, notes: notes.len(), safeguarding: guarded })
     }
 

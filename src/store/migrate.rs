@@ -1,24 +1,28 @@
-//! Schema migrations, run once when a store written by an older thinkbaby opens.
-//! Each old schema keeps its frozen record types here, so its bytes can always be
-//! read, and the whole migration is one atomic commit.
+//! Upgrading a store written before schema 4. Those stores kept sled's files
+//! directly in the data folder, one record per key, with ids in the clear.
+//! The upgrade reads every record with the frozen types of its schema, turns
+//! them into schema 4's (sessions get ids from their group and date, note
+//! revisions get ids, audit entries lose their free text), writes them into a
+//! new store folder under a new data key, and makes that folder the store in
+//! use with one rename: killed at any moment, the old store or the new one is
+//! there whole, and the old files go at the next open.
 //!
-//! Schema 1 had no list of expected groups on a family: the roster showed only
-//! families who had been before. Schema 2 adds `Family::groups`, which the
-//! migration fills from each family's attendance history.
-//!
-//! Schema 3 adds erasure: `Family::erased` and `Observation::erased` (None for
-//! every record written before), and the `audit` tree (empty in older stores).
-//!
-//! Migrations chain through the frozen types in memory (v1 → v2 → v3), and the
-//! store is written once, under the current schema.
+//! Schema 1 had no list of expected groups on a family (filled from its
+//! attendance); schema 2 had no erasure and no audit trail; schema 3 had
+//! audit entries with free text.
 
-use super::codec;
+use super::crypto::{DataKey, Kek, Keyring};
 use super::keys::TreeId;
-use super::{Change, META_DEVICE, META_EVALUATION_KEY, META_EXPECTED, META_KEYRING, META_SCHEMA, Store, StoreError};
+use super::{
+    Change, META_DEVICE, META_EVALUATION_KEY, META_INITIALS, META_SCHEMA, Store, StoreError, Unlock, Wrapping,
+};
+use super::{codec, keyring_file, layout, lock};
 use crate::domain::*;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::path::Path;
 use uuid::Uuid;
 
 /// `Family` as schema 1 stored it. Frozen: never edit.
@@ -39,49 +43,6 @@ pub struct FamilyV1 {
     pub photos: Consent,
     pub alerts: Vec<Alert>,
     pub stamp: Stamp,
-}
-
-impl FamilyV1 {
-    fn upgrade(self, groups: Vec<Uuid>) -> FamilyV2 {
-        FamilyV2 {
-            id: self.id,
-            carers: self.carers,
-            babies: self.babies,
-            postcode: self.postcode,
-            neighbourhood: self.neighbourhood,
-            home_language: self.home_language,
-            interpreter: self.interpreter,
-            referral: self.referral,
-            hv_level: self.hv_level,
-            need_level: self.need_level,
-            eha: self.eha,
-            data_sharing: self.data_sharing,
-            photos: self.photos,
-            alerts: self.alerts,
-            groups,
-            stamp: self.stamp,
-        }
-    }
-
-    pub fn from_current(f: &Family) -> FamilyV1 {
-        FamilyV1 {
-            id: f.id,
-            carers: f.carers.clone(),
-            babies: f.babies.clone(),
-            postcode: f.postcode.clone(),
-            neighbourhood: f.neighbourhood,
-            home_language: f.home_language.clone(),
-            interpreter: f.interpreter,
-            referral: f.referral.clone(),
-            hv_level: f.hv_level,
-            need_level: f.need_level,
-            eha: f.eha,
-            data_sharing: f.data_sharing.clone(),
-            photos: f.photos.clone(),
-            alerts: f.alerts.clone(),
-            stamp: f.stamp.clone(),
-        }
-    }
 }
 
 /// `Family` as schema 2 stored it. Frozen: never edit.
@@ -105,9 +66,55 @@ pub struct FamilyV2 {
     pub stamp: Stamp,
 }
 
+/// `Family` as schema 3 stored it. Frozen: never edit.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FamilyV3 {
+    pub id: Uuid,
+    pub carers: Vec<Carer>,
+    pub babies: Vec<Baby>,
+    pub postcode: String,
+    pub neighbourhood: Option<Neighbourhood>,
+    pub home_language: String,
+    pub interpreter: bool,
+    pub referral: Referral,
+    pub hv_level: HvLevel,
+    pub need_level: Option<u8>,
+    pub eha: bool,
+    pub data_sharing: Consent,
+    pub photos: Consent,
+    pub alerts: Vec<Alert>,
+    pub groups: Vec<Uuid>,
+    pub stamp: Stamp,
+    pub erased: Option<Erasure>,
+}
+
+impl FamilyV1 {
+    fn upgrade(self, groups: Vec<Uuid>) -> FamilyV3 {
+        FamilyV2 {
+            id: self.id,
+            carers: self.carers,
+            babies: self.babies,
+            postcode: self.postcode,
+            neighbourhood: self.neighbourhood,
+            home_language: self.home_language,
+            interpreter: self.interpreter,
+            referral: self.referral,
+            hv_level: self.hv_level,
+            need_level: self.need_level,
+            eha: self.eha,
+            data_sharing: self.data_sharing,
+            photos: self.photos,
+            alerts: self.alerts,
+            groups,
+            stamp: self.stamp,
+        }
+        .upgrade()
+    }
+}
+
 impl FamilyV2 {
-    fn upgrade(self) -> Family {
-        Family {
+    fn upgrade(self) -> FamilyV3 {
+        FamilyV3 {
             id: self.id,
             carers: self.carers,
             babies: self.babies,
@@ -127,9 +134,33 @@ impl FamilyV2 {
             erased: None,
         }
     }
+}
 
-    pub fn from_current(f: &Family) -> FamilyV2 {
-        FamilyV2 {
+impl FamilyV3 {
+    pub fn upgrade(self) -> Family {
+        Family {
+            id: self.id,
+            carers: self.carers,
+            babies: self.babies,
+            postcode: self.postcode,
+            neighbourhood: self.neighbourhood,
+            home_language: self.home_language,
+            interpreter: self.interpreter,
+            referral: self.referral,
+            hv_level: self.hv_level,
+            need_level: self.need_level,
+            eha: self.eha,
+            data_sharing: self.data_sharing,
+            photos: self.photos,
+            alerts: self.alerts,
+            groups: self.groups,
+            stamp: self.stamp,
+            erased: self.erased,
+        }
+    }
+
+    pub fn from_current(f: &Family) -> FamilyV3 {
+        FamilyV3 {
             id: f.id,
             carers: f.carers.clone(),
             babies: f.babies.clone(),
@@ -146,8 +177,23 @@ impl FamilyV2 {
             alerts: f.alerts.clone(),
             groups: f.groups.clone(),
             stamp: f.stamp.clone(),
+            erased: f.erased.clone(),
         }
     }
+}
+
+/// A note's revision as schemas 1 to 3 stored it: no id. Frozen: never edit.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RevisionV3 {
+    pub tags: Vec<String>,
+    pub text: String,
+    pub concern: Concern,
+    pub follow_up: String,
+    pub baby: Option<Uuid>,
+    pub by: String,
+    #[serde(with = "crate::domain::wire::moment")]
+    pub at: DateTime<Utc>,
+    pub why: String,
 }
 
 /// `Observation` as schemas 1 and 2 stored it. Frozen: never edit.
@@ -159,14 +205,67 @@ pub struct ObservationV2 {
     pub author: String,
     #[serde(with = "crate::domain::wire::moment")]
     pub at: DateTime<Utc>,
-    pub revisions: Vec<Revision>,
+    pub revisions: Vec<RevisionV3>,
     pub deleted: Option<Tombstone>,
     pub stamp: Stamp,
 }
 
-impl ObservationV2 {
-    fn upgrade(self) -> Observation {
+/// `Observation` as schema 3 stored it. Frozen: never edit.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ObservationV3 {
+    pub id: Uuid,
+    pub family: Uuid,
+    pub session: Uuid,
+    pub author: String,
+    #[serde(with = "crate::domain::wire::moment")]
+    pub at: DateTime<Utc>,
+    pub revisions: Vec<RevisionV3>,
+    pub deleted: Option<Tombstone>,
+    pub stamp: Stamp,
+    pub erased: Option<Erasure>,
+}
+
+impl ObservationV3 {
+    /// Revisions get ids (time-ordered, from the note and their place) and
+    /// each names the one before it; `session` is the session's schema 4 id.
+    pub fn upgrade(self, session: Uuid) -> Observation {
+        let mut revisions = Vec::with_capacity(self.revisions.len());
+        let mut before: Option<Uuid> = None;
+        for (i, r) in self.revisions.into_iter().enumerate() {
+            let id = revision_id(self.id, i, r.at);
+            revisions.push(Revision {
+                id,
+                parents: before.into_iter().collect(),
+                tags: r.tags,
+                text: r.text,
+                concern: r.concern,
+                follow_up: r.follow_up,
+                baby: r.baby,
+                by: r.by,
+                at: r.at,
+                why: r.why,
+            });
+            before = Some(id);
+        }
+        revisions.sort_by_key(|r| r.id);
         Observation {
+            id: self.id,
+            family: self.family,
+            session,
+            author: self.author,
+            at: self.at,
+            revisions,
+            deleted: self.deleted,
+            resolutions: vec![],
+            stamp: self.stamp,
+            erased: self.erased,
+        }
+    }
+}
+
+impl ObservationV2 {
+    fn upgrade(self) -> ObservationV3 {
+        ObservationV3 {
             id: self.id,
             family: self.family,
             session: self.session,
@@ -178,116 +277,344 @@ impl ObservationV2 {
             erased: None,
         }
     }
-
-    pub fn from_current(o: &Observation) -> ObservationV2 {
-        ObservationV2 {
-            id: o.id,
-            family: o.family,
-            session: o.session,
-            author: o.author.clone(),
-            at: o.at,
-            revisions: o.revisions.clone(),
-            deleted: o.deleted.clone(),
-            stamp: o.stamp.clone(),
-        }
-    }
 }
 
-/// Brings the store from schema `from` up to the current one, in one commit.
-pub fn run(store: &Store, from: u8) -> Result<(), StoreError> {
-    if !(1..codec::SCHEMA).contains(&from) {
-        return Err(StoreError::Damaged {
-            dir: store.dir().to_path_buf(),
-            detail: format!("no migration from schema {from}"),
-        });
-    }
-    let mut change = Change::default();
-    // Records whose shape has not changed since schema 1: re-encoded as they are.
-    reencode::<Group>(store, TreeId::Groups, from, &mut change)?;
-    reencode::<Session>(store, TreeId::Sessions, from, &mut change)?;
-    reencode::<Attendance>(store, TreeId::Attendance, from, &mut change)?;
-    reencode::<Staff>(store, TreeId::Staff, from, &mut change)?;
-    families(store, from, &mut change)?;
-    for item in store.raw(TreeId::Observations) {
-        let (k, v) = item?;
-        let old: ObservationV2 = codec::decode_schema("observations", &k, &v, from)?;
-        change.put_raw(TreeId::Observations, k, codec::encode(&old.upgrade()));
-    }
-    meta(store, from, &mut change)?;
-    change.put_meta(META_SCHEMA, &codec::SCHEMA);
-    store.commit(change)
+/// A revision id for an upgraded note: a UUIDv7 at the revision's time whose
+/// other bits follow from the note and the revision's place, so upgrading the
+/// same note twice (two laptops) gives the same ids.
+pub fn revision_id(note: Uuid, index: usize, at: DateTime<Utc>) -> Uuid {
+    let seed = derived_id(&[b"thinkbaby revision", note.as_bytes(), &(index as u64).to_be_bytes()]);
+    let mut random = [0u8; 10];
+    random.copy_from_slice(&seed.as_bytes()[6..16]);
+    uuid::Builder::from_unix_timestamp_millis(at.timestamp_millis().max(0) as u64, &random).into_uuid()
 }
 
-/// Families up to the current schema: schema 1's gain the groups they attended
-/// (v1 → v2), then every family gains `erased: None` (v2 → v3).
-fn families(store: &Store, from: u8, change: &mut Change) -> Result<(), StoreError> {
-    let mut attended = HashMap::<Uuid, Vec<Uuid>>::new();
-    if from == 1 {
-        let mut session_group = HashMap::<Uuid, Uuid>::new();
-        for item in store.raw(TreeId::Sessions) {
-            let (k, v) = item?;
-            let s: Session = codec::decode_schema("sessions", &k, &v, 1)?;
-            session_group.insert(s.id, s.group);
+/// An audit entry as schema 3 stored it: what changed and why, in words.
+/// Frozen: never edit.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuditEntryV3 {
+    pub id: Uuid,
+    pub family: Uuid,
+    #[serde(with = "crate::domain::wire::moment")]
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub action: AuditAction,
+    pub what: String,
+    pub why: String,
+    pub device: Uuid,
+}
+
+impl AuditEntryV3 {
+    /// Keeps what schema 4's audit keeps (the action, the session, the note,
+    /// the names of the fields) and drops the words: the reasons typed, file
+    /// names, group names. `session_named` finds a session by group name and
+    /// date; `note_ending` a note of this family by the end of its id.
+    pub fn upgrade(
+        self,
+        session_named: &dyn Fn(&str, NaiveDate) -> Option<Uuid>,
+        note_ending: &dyn Fn(Uuid, &str) -> Option<Uuid>,
+    ) -> AuditEntry {
+        let w = self.what.as_str();
+        let mut e = AuditEntry::new(self.family, self.action, self.at, &self.by, self.device);
+        e.id = self.id;
+        if let Some(at) = w.find(" session on ") {
+            let date = w.get(at + 12..at + 22).and_then(|d| NaiveDate::parse_from_str(d, "%d/%m/%Y").ok());
+            let group = w[..at].rsplit([',', ':']).next().unwrap_or("").trim();
+            e.session = date.and_then(|d| session_named(group, d));
         }
-        for item in store.raw(TreeId::Attendance) {
-            let (k, v) = item?;
-            let a: Attendance = codec::decode_schema("attendance", &k, &v, 1)?;
-            if let Some(group) = session_group.get(&a.session) {
-                let groups = attended.entry(a.family).or_default();
-                if !groups.contains(group) {
-                    groups.push(*group);
+        if let Some(at) = w.find("note ") {
+            e.note = w.get(at + 5..at + 13).and_then(|end| note_ending(self.family, end));
+        }
+        if w.contains("walk-in") {
+            e.details.push(Detail::WalkIn);
+        }
+        if w.contains("roster") {
+            e.details.push(Detail::FromRoster);
+        }
+        if w.contains("sign-in sheet") {
+            e.details.push(Detail::FromSignInSheet);
+        }
+        match self.action {
+            AuditAction::FamilyChanged => {
+                let fields = w.rsplit(": ").next().unwrap_or("");
+                e.details.extend(fields.split(", ").filter_map(FamilyField::parse).map(Detail::Field));
+            }
+            AuditAction::NoteEdited => e.details.push(Detail::NewVersion),
+            AuditAction::FamilyErased => {
+                if let Some(n) = number_before(w, " note") {
+                    e.details.push(Detail::NotesErased(n));
+                }
+                if let Some(n) = number_before(w, " safeguarding note") {
+                    e.details.push(Detail::SafeguardingOverride(n));
                 }
             }
+            _ => {}
+        }
+        if let Some(at) = w.find("concern: ") {
+            let label = w[at + 9..].split(')').next().unwrap_or("");
+            if let Some(c) = Concern::parse(label) {
+                e.details.push(Detail::Concern(c));
+            }
+        }
+        e
+    }
+}
+
+/// The number just before the last `word` in `text` ("the text of 3 notes").
+fn number_before(text: &str, word: &str) -> Option<u32> {
+    let at = text.rfind(word)?;
+    text[..at].rsplit(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
+}
+
+/// A store written before schema 4, open for reading.
+struct Legacy {
+    db: sled::Db,
+    schema: u8,
+    key: Option<DataKey>,
+    /// The passphrase's derived key and the keyring it opened (to wrap the new data key).
+    wrapping: Option<(Keyring, Kek)>,
+}
+
+impl Legacy {
+    fn open(dir: &Path, unlock: &Unlock) -> Result<Legacy, StoreError> {
+        let db = super::open_sled(dir)?;
+        let mut legacy = Legacy { db, schema: 0, key: None, wrapping: None };
+        let schema_bytes = legacy.raw_meta(META_SCHEMA)?;
+        legacy.schema = match schema_bytes {
+            Some(bytes) => {
+                let written = codec::header(&bytes).map_or(0, |h| h.schema);
+                codec::decode_schema::<u8>("meta", META_SCHEMA, &bytes, written)?
+            }
+            None => return Err(StoreError::Damaged { dir: dir.to_path_buf(), detail: "no schema version".into() }),
+        };
+        if !(1..codec::SCHEMA).contains(&legacy.schema) {
+            return Err(StoreError::Damaged {
+                dir: dir.to_path_buf(),
+                detail: format!("no upgrade from schema {}", legacy.schema),
+            });
+        }
+        let ring: Option<Keyring> = match legacy.raw_meta(super::META_KEYRING)? {
+            Some(bytes) => {
+                let written = codec::header(&bytes).map_or(legacy.schema, |h| h.schema);
+                Some(codec::decode_schema("meta", super::META_KEYRING, &bytes, written)?)
+            }
+            None => None,
+        };
+        match (ring, unlock) {
+            (Some(ring), Unlock::Passphrase(pass)) => {
+                let kek = Kek::derive(pass, &ring.kdf);
+                legacy.key = Some(ring.unlock_with(&kek).map_err(|_| StoreError::WrongPassphrase)?);
+                legacy.wrapping = Some((ring, kek));
+            }
+            (Some(_), _) => return Err(StoreError::NeedPassphrase(dir.to_path_buf())),
+            (None, _) => {}
+        }
+        Ok(legacy)
+    }
+
+    fn raw_meta(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        let meta = self.db.open_tree("meta").map_err(|e| StoreError::Write(e.to_string()))?;
+        Ok(meta.get(key).map_err(|e| StoreError::Write(e.to_string()))?.map(|v| v.to_vec()))
+    }
+
+    /// Every record of a legacy tree, decoded as `T` under the store's schema.
+    fn all<T: DeserializeOwned>(&self, tree: &str) -> Result<Vec<(Vec<u8>, T)>, StoreError> {
+        let t = self.db.open_tree(tree).map_err(|e| StoreError::Write(e.to_string()))?;
+        let mut out = Vec::new();
+        for item in t.iter() {
+            let (k, v) = item.map_err(|e| StoreError::Write(e.to_string()))?;
+            let clear = codec::unseal(tree, &k, &v, self.key.as_ref())?;
+            out.push((k.to_vec(), codec::decode_schema(tree, &k, &clear, self.schema)?));
+        }
+        Ok(out)
+    }
+
+    fn meta<T: DeserializeOwned>(&self, key: &[u8]) -> Result<Option<T>, StoreError> {
+        match self.raw_meta(key)? {
+            Some(v) => {
+                let clear = codec::unseal("meta", key, &v, self.key.as_ref())?;
+                codec::decode_schema("meta", key, &clear, self.schema).map(Some)
+            }
+            None => Ok(None),
         }
     }
-    for item in store.raw(TreeId::Families) {
-        let (k, v) = item?;
-        let v2: FamilyV2 = if from == 1 {
-            let old: FamilyV1 = codec::decode_schema("families", &k, &v, 1)?;
-            let groups = attended.remove(&old.id).unwrap_or_default();
-            old.upgrade(groups)
-        } else {
-            codec::decode_schema("families", &k, &v, from)?
-        };
-        change.put_raw(TreeId::Families, k, codec::encode(&v2.upgrade()));
+
+    /// Every record, as schema 4 records, in one change.
+    fn records(&self) -> Result<Change, StoreError> {
+        let groups: Vec<Group> = self.all::<Group>("groups")?.into_iter().map(|(_, g)| g).collect();
+        let old_sessions: Vec<Session> = self.all::<Session>("sessions")?.into_iter().map(|(_, s)| s).collect();
+        let new_id: HashMap<Uuid, Uuid> =
+            old_sessions.iter().map(|s| (s.id, Session::id_for(s.group, s.date))).collect();
+        let remap = |id: Uuid| new_id.get(&id).copied().unwrap_or(id);
+        let attendance: Vec<Attendance> = self.all::<Attendance>("attendance")?.into_iter().map(|(_, a)| a).collect();
+        let mut change = Change::default();
+        for g in &groups {
+            change.push(super::change::Op::MergeGroup(first_version(g.stamp.device, g.clone())));
+        }
+        for (_, s) in self.all::<Staff>("staff")? {
+            change.push(super::change::Op::MergeStaff(first_version(s.stamp.device, s)));
+        }
+        // Two sessions of a group on one date become one: their facilitators join.
+        let mut sessions: HashMap<Uuid, Session> = HashMap::new();
+        for s in old_sessions {
+            let id = remap(s.id);
+            sessions
+                .entry(id)
+                .and_modify(|x| {
+                    for f in &s.facilitators {
+                        if !x.facilitators.contains(f) {
+                            x.facilitators.push(f.clone());
+                        }
+                    }
+                })
+                .or_insert(Session { id, ..s });
+        }
+        let mut ordered: Vec<Session> = sessions.into_values().collect();
+        ordered.sort_by_key(|s| s.id);
+        for s in &ordered {
+            change.push(super::change::Op::MergeSession(first_version(s.stamp.device, s.clone())));
+        }
+        for f in self.families(&ordered, &attendance)? {
+            change.push(super::change::Op::MergeFamily(first_version(f.stamp.device, f)));
+        }
+        for a in attendance {
+            let (session, family) = (remap(a.session), a.family);
+            let versions = first_version(a.stamp.device, Attendance { session, ..a });
+            change.push(super::change::Op::MergeAttendance { session, family, versions });
+        }
+        let mut notes: Vec<Observation> = Vec::new();
+        for (_, o) in self.all_observations()? {
+            let session = remap(o.session);
+            notes.push(o.upgrade(session));
+        }
+        if self.schema >= 3 {
+            let group_id: HashMap<String, Uuid> =
+                groups.iter().map(|g| (crate::domain::fold::fold(&g.name), g.id)).collect();
+            let session_named = |name: &str, day: NaiveDate| {
+                group_id.get(&crate::domain::fold::fold(name)).map(|g| Session::id_for(*g, day))
+            };
+            let note_ending = |family: Uuid, end: &str| {
+                notes.iter().find(|o| o.family == family && o.id.simple().to_string().ends_with(end)).map(|o| o.id)
+            };
+            for (_, e) in self.all::<AuditEntryV3>("audit")? {
+                change.audit(&e.upgrade(&session_named, &note_ending));
+            }
+        }
+        for o in &notes {
+            change.put_observation(o);
+        }
+        for key in [META_INITIALS] {
+            if let Some(v) = self.meta::<String>(key)? {
+                change.put_meta(key, &v);
+            }
+        }
+        if let Some(v) = self.meta::<Vec<u8>>(META_EVALUATION_KEY)? {
+            change.put_meta(META_EVALUATION_KEY, &v);
+        }
+        Ok(change)
     }
-    Ok(())
+
+    fn families(&self, sessions: &[Session], attendance: &[Attendance]) -> Result<Vec<Family>, StoreError> {
+        let families: Vec<FamilyV3> = match self.schema {
+            1 => {
+                // Schema 1's families gain the groups they attended.
+                let group_of: HashMap<Uuid, Uuid> = self
+                    .all::<Session>("sessions")?
+                    .into_iter()
+                    .map(|(_, s)| (s.id, s.group))
+                    .chain(sessions.iter().map(|s| (s.id, s.group)))
+                    .collect();
+                let mut attended: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+                for a in attendance {
+                    if let Some(g) = group_of.get(&a.session) {
+                        let groups = attended.entry(a.family).or_default();
+                        if !groups.contains(g) {
+                            groups.push(*g);
+                        }
+                    }
+                }
+                self.all::<FamilyV1>("families")?
+                    .into_iter()
+                    .map(|(_, f)| {
+                        let groups = attended.remove(&f.id).unwrap_or_default();
+                        f.upgrade(groups)
+                    })
+                    .collect()
+            }
+            2 => self.all::<FamilyV2>("families")?.into_iter().map(|(_, f)| f.upgrade()).collect(),
+            _ => self.all::<FamilyV3>("families")?.into_iter().map(|(_, f)| f).collect(),
+        };
+        Ok(families.into_iter().map(FamilyV3::upgrade).collect())
+    }
+
+    fn all_observations(&self) -> Result<Vec<(Vec<u8>, ObservationV3)>, StoreError> {
+        if self.schema >= 3 {
+            self.all::<ObservationV3>("observations")
+        } else {
+            Ok(self.all::<ObservationV2>("observations")?.into_iter().map(|(k, o)| (k, o.upgrade())).collect())
+        }
+    }
 }
 
-/// Settings, each re-encoded as its own type. The schema number is written last.
-fn meta(store: &Store, from: u8, change: &mut Change) -> Result<(), StoreError> {
-    for item in store.raw(TreeId::Meta) {
-        let (k, v) = item?;
-        let key = k.as_slice();
-        // The schema is written last; the expected-families hints are a cache
-        // that the next start-up writes again.
-        let bytes = if key == META_SCHEMA || key.starts_with(META_EXPECTED) {
-            continue;
-        } else if key == META_DEVICE {
-            codec::encode(&codec::decode_schema::<Uuid>("meta", &k, &v, from)?)
-        } else if key == META_KEYRING {
-            codec::encode(&codec::decode_schema::<super::crypto::Keyring>("meta", &k, &v, from)?)
-        } else if key == META_EVALUATION_KEY {
-            codec::encode(&codec::decode_schema::<Vec<u8>>("meta", &k, &v, from)?)
-        } else {
-            // The initials, and any other setting: text, as schema 1 wrote them all.
-            codec::encode(&codec::decode_schema::<String>("meta", &k, &v, from)?)
-        };
-        change.put_raw(TreeId::Meta, k, bytes);
-    }
-    Ok(())
+/// A record as its first version, written by the laptop its stamp names.
+fn first_version<T: Merge>(device: Uuid, body: T) -> Versioned<T> {
+    Versioned::first(device, body)
 }
 
-fn reencode<T: Serialize + for<'de> Deserialize<'de>>(
-    store: &Store,
-    tree: TreeId,
-    from: u8,
-    change: &mut Change,
-) -> Result<(), StoreError> {
-    for item in store.raw(tree) {
-        let (k, v) = item?;
-        let value: T = codec::decode_schema(tree.name(), &k, &v, from)?;
-        change.put_raw(tree, k, codec::encode(&value));
-    }
-    Ok(())
+/// Upgrades the store in `dir` (written before schema 4) and opens it.
+pub(crate) fn upgrade(dir: &Path, unlock: Unlock, lock: lock::DirLock) -> Result<Store, StoreError> {
+    let legacy = Legacy::open(dir, &unlock)?;
+    let device: Uuid = legacy.meta(META_DEVICE)?.unwrap_or_else(Uuid::now_v7);
+    let change = legacy.records()?;
+    let folder = layout::fresh(dir, 0).map_err(|e| StoreError::io(dir, e))?;
+    let built = (|| {
+        let (mut store, _) = Store::attach(dir, folder.clone(), 1, &Unlock::Plain, lock)?;
+        store.device = device;
+        let ring = match (&legacy.wrapping, &unlock) {
+            // The same passphrase opens the upgraded store, under a new data key.
+            (Some((old, kek)), _) => {
+                let key = DataKey::ephemeral().map_err(|_| super::no_random())?;
+                let ring = Keyring::wrap_with(kek, old.kdf.clone(), &key).map_err(|_| super::no_random())?;
+                store.set_key(Some(key));
+                store.wrapping = Some(Wrapping { kdf: old.kdf.clone(), kek: kek.clone() });
+                Some(ring)
+            }
+            (None, Unlock::Passphrase(pass)) => {
+                let kdf = super::crypto::tune().map_err(|_| super::no_random())?;
+                let kek = Kek::derive(pass, &kdf);
+                let key = DataKey::ephemeral().map_err(|_| super::no_random())?;
+                let ring = Keyring::wrap_with(&kek, kdf.clone(), &key).map_err(|_| super::no_random())?;
+                store.set_key(Some(key));
+                store.wrapping = Some(Wrapping { kdf, kek });
+                Some(ring)
+            }
+            (None, Unlock::Ephemeral) => {
+                store.set_key(Some(DataKey::ephemeral().map_err(|_| super::no_random())?));
+                None
+            }
+            (None, Unlock::Plain) => None,
+        };
+        let mut meta = Change::default();
+        meta.put_meta(META_SCHEMA, &codec::SCHEMA);
+        meta.put_meta(META_DEVICE, &device);
+        let mut ops = super::apply::plan(&store, meta)?;
+        if let Some(ring) = &ring {
+            ops.push(super::RawOp::put(TreeId::Meta, super::META_KEYRING.to_vec(), codec::encode(ring)));
+            keyring_file::keep(&folder, ring);
+        }
+        ops.extend(super::apply::plan(&store, change)?);
+        store.write_bulk(ops)?;
+        Ok::<Store, StoreError>(store)
+    })();
+    let store = match built {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&folder);
+            return Err(e);
+        }
+    };
+    layout::switch(dir, &folder).map_err(|e| StoreError::io(dir, e))?;
+    drop(legacy);
+    let _ = layout::tidy(dir);
+    Ok(store)
 }

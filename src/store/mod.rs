@@ -1,56 +1,61 @@
-//! The sled store: one `Db` per data folder, opened once, behind a lock file.
-//! Every commit writes a record and its index entries in one transaction, then
-//! flushes sled and syncs its log file, and only then returns.
+//! The store: sled behind a journal, in a folder of the data folder, behind a
+//! lock file. A commit is one journal record, written and synced, before it
+//! returns; then sled takes its writes. Every value is sealed under the data
+//! key, and every key is a keyed hash (see `keys.rs`). See `docs/schema4.md`.
 
+mod apply;
 pub mod archive;
 pub mod backup;
 pub mod change;
 pub mod check;
 pub mod codec;
 pub mod crypto;
+pub mod docs;
 mod erase;
 mod error;
+pub mod journal;
 mod keyring_file;
 pub mod keys;
+pub mod layout;
 pub mod lock;
 pub mod migrate;
 mod ops;
 mod queries;
+pub mod rebuild;
 
 pub use change::Change;
 pub use erase::{Erased, Inactive};
 pub use error::StoreError;
 pub use keys::TreeId;
+pub use queries::{Cursor, Visit};
 
+use keys::KeyHasher;
 use serde::{Serialize, de::DeserializeOwned};
-use sled::Transactional;
-use sled::transaction::{ConflictableTransactionError, TransactionError};
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use uuid::Uuid;
 
-/// sled's page cache. The working set of a group (a few thousand records) fits
-/// many times over; a larger cache only slows start-up and costs memory.
-const CACHE_BYTES: u64 = 32 * 1024 * 1024;
+/// sled's page cache. The working set of a group (a few thousand values) fits
+/// many times over; a larger cache only costs memory.
+const CACHE_BYTES: u64 = 16 * 1024 * 1024;
 
 pub const META_SCHEMA: &[u8] = b"schema";
 pub const META_DEVICE: &[u8] = b"device";
 pub const META_INITIALS: &[u8] = b"initials";
 /// The wrapped data key: stored unsealed, since it is needed to unseal the rest.
 pub const META_KEYRING: &[u8] = b"keyring";
-/// The per-store key for evaluation pseudonyms (bytes); it never leaves the store.
+/// The team's key for evaluation pseudonyms (bytes); it travels only in bundles.
 pub const META_EVALUATION_KEY: &[u8] = b"evaluation_key";
-/// Followed by a group id: the families last found expected at that group, so
-/// that its roster can be drawn before every family has been read. A cache:
-/// wrong or missing, it costs only a moment until the families are all read.
-pub const META_EXPECTED: &[u8] = b"expected:";
+/// With a group id (hashed): the families last found expected at that group,
+/// so that its roster can be drawn before every family has been read. A cache.
+pub const META_EXPECTED: &[u8] = b"expected";
 
 /// How to open a store's sealed values.
 pub enum Unlock {
     /// No encryption: tests and fixtures. A store with a keyring refuses it.
     Plain,
-    /// The passphrase: unlocks an encrypted store; makes a new store encrypted
-    /// (and seals an existing clear one).
+    /// The passphrase: unlocks an encrypted store; makes a new store encrypted.
     Passphrase(secrecy::SecretString),
     /// A random key held only in memory, for the throw-away demo store.
     Ephemeral,
@@ -58,21 +63,34 @@ pub enum Unlock {
 
 /// Values that stay unsealed: read before the key is known, and no personal data.
 fn stays_clear(tree: TreeId, key: &[u8]) -> bool {
-    tree.is_index() || (tree == TreeId::Meta && (key == META_SCHEMA || key == META_KEYRING))
+    tree == TreeId::Meta && (key == META_SCHEMA || key == META_KEYRING)
+}
+
+/// The passphrase's derived key and its parameters: kept while the store is
+/// open so that a rebuild can wrap a new data key without asking again.
+struct Wrapping {
+    kdf: crypto::KdfParams,
+    kek: crypto::Kek,
 }
 
 pub struct Store {
+    dir: PathBuf,
+    /// The store's own folder inside `dir` (see `layout.rs`).
+    folder: PathBuf,
+    generation: u64,
     db: sled::Db,
     trees: Vec<sled::Tree>,
-    /// sled's log (`<dir>/db`), synced after every flush: on Linux sled 0.34 flushes
-    /// with `sync_file_range`, which leaves the drive's cache unflushed (sled #1452).
+    /// sled's log, synced at each checkpoint: on Linux sled 0.34 flushes with
+    /// `sync_file_range`, which leaves the drive's cache unflushed (sled #1452).
     log: File,
-    dir: PathBuf,
+    journal: Mutex<journal::Journal>,
     device: Uuid,
     /// The data key; None for a clear store.
     key: Option<crypto::DataKey>,
+    wrapping: Option<Wrapping>,
+    hasher: KeyHasher,
     /// Who the audit trail names for changes made through this store.
-    actor: std::sync::Mutex<String>,
+    actor: Mutex<String>,
     _lock: lock::DirLock,
 }
 
@@ -81,8 +99,17 @@ pub const COMMAND_LINE: &str = "command line";
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("dir", &self.dir).finish()
+        f.debug_struct("Store").field("dir", &self.dir).field("folder", &self.folder).finish()
     }
+}
+
+/// Whether the data folder holds a store with a passphrase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Probe {
+    /// Nothing there yet, or a store without encryption: a passphrase makes it encrypted.
+    New,
+    /// Encrypted: its passphrase is needed.
+    Existing,
 }
 
 impl Store {
@@ -93,24 +120,83 @@ impl Store {
     }
 
     /// Opens (or creates) the store in `dir`, unlocking it as `unlock` says,
-    /// and migrating an older schema.
+    /// and upgrading a store written before schema 4.
     pub fn open_with(dir: &Path, unlock: Unlock) -> Result<Store, StoreError> {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
         let lock = lock::acquire(dir)?;
+        match layout::find(dir).map_err(|e| StoreError::io(dir, e))? {
+            layout::Found::Store(folder, generation) => {
+                let _ = layout::tidy(dir);
+                Store::open_folder(dir, folder, generation, unlock, lock)
+            }
+            layout::Found::Empty => {
+                let folder = layout::fresh(dir, 0).map_err(|e| StoreError::io(dir, e))?;
+                let store = Store::open_folder(dir, folder.clone(), 1, unlock, lock)?;
+                store.checkpoint()?;
+                layout::switch(dir, &folder).map_err(|e| StoreError::io(dir, e))?;
+                Ok(store)
+            }
+            layout::Found::Legacy => migrate::upgrade(dir, unlock, lock),
+        }
+    }
+
+    /// Whether the store in `dir` needs its passphrase, without making
+    /// anything: the terminal asks for a passphrase or chooses a new one.
+    pub fn probe(dir: &Path) -> Result<Probe, StoreError> {
+        if !dir.exists() {
+            return Ok(Probe::New);
+        }
+        let lock = lock::acquire(dir)?;
+        let folder = match layout::find(dir).map_err(|e| StoreError::io(dir, e))? {
+            layout::Found::Empty => return Ok(Probe::New),
+            layout::Found::Store(folder, _) => folder,
+            layout::Found::Legacy => dir.to_path_buf(),
+        };
+        let db = open_sled(&folder)?;
+        let meta = db.open_tree(TreeId::Meta.name()).map_err(|e| sled_damaged(dir, e))?;
+        let has_ring = meta.contains_key(META_KEYRING).map_err(|e| sled_damaged(dir, e))?;
+        drop((meta, db, lock));
+        Ok(if has_ring { Probe::Existing } else { Probe::New })
+    }
+
+    fn open_folder(
+        dir: &Path,
+        folder: PathBuf,
+        generation: u64,
+        unlock: Unlock,
+        lock: lock::DirLock,
+    ) -> Result<Store, StoreError> {
+        let (mut store, early) = Store::attach(dir, folder, generation, &unlock, lock)?;
+        store.unlock(unlock, early)?;
+        store.prepare()?;
+        Ok(store)
+    }
+
+    /// Opens sled and the journal in `folder` and applies what the journal
+    /// holds; the data key is not known yet. With a passphrase and the
+    /// keyring's copy, the key is derived meanwhile (returned beside).
+    #[allow(clippy::type_complexity)]
+    fn attach(
+        dir: &Path,
+        folder: PathBuf,
+        generation: u64,
+        unlock: &Unlock,
+        lock: lock::DirLock,
+    ) -> Result<(Store, Option<(crypto::KdfParams, crypto::Kek)>), StoreError> {
         // Derive the passphrase's key while sled opens, from the parameters in
         // the keyring's copy beside the store: each takes a good part of start-up.
-        let copy = match &unlock {
-            Unlock::Passphrase(_) => keyring_file::read(dir),
+        let copy = match unlock {
+            Unlock::Passphrase(_) => keyring_file::read(&folder),
             _ => None,
         };
         let (db, early) = std::thread::scope(|scope| {
-            let derivation = match (&unlock, &copy) {
+            let derivation = match (unlock, &copy) {
                 (Unlock::Passphrase(pass), Some(ring)) => {
                     Some(scope.spawn(move || (ring.kdf.clone(), crypto::Kek::derive(pass, &ring.kdf))))
                 }
                 _ => None,
             };
-            let db = open_sled(dir);
+            let db = open_sled(&folder);
             (db, derivation.map(|d| d.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))))
         });
         let db = db?;
@@ -118,30 +204,36 @@ impl Store {
         for t in TreeId::ALL {
             trees.push(db.open_tree(t.name()).map_err(|e| sled_damaged(dir, e))?);
         }
-        let log = File::options().read(true).write(true).open(dir.join("db")).map_err(|e| StoreError::io(dir, e))?;
-        let mut store = Store {
+        let log = File::options().read(true).write(true).open(folder.join("db")).map_err(|e| StoreError::io(dir, e))?;
+        let (journal, replay) = journal::Journal::open(&folder).map_err(|e| journal_error(&folder, e))?;
+        let store = Store {
+            dir: dir.to_path_buf(),
+            folder,
+            generation,
             db,
             trees,
             log,
-            dir: dir.to_path_buf(),
+            journal: Mutex::new(journal),
             device: Uuid::nil(),
             key: None,
-            actor: std::sync::Mutex::new(COMMAND_LINE.to_string()),
+            wrapping: None,
+            hasher: KeyHasher::clear(),
+            actor: Mutex::new(COMMAND_LINE.to_string()),
             _lock: lock,
         };
-        store.unlock(unlock, early)?;
-        store.prepare()?;
-        Ok(store)
+        // Commits acknowledged since the last checkpoint, into sled again.
+        if !replay.is_empty() {
+            for payload in &replay {
+                store.apply_payload(payload)?;
+            }
+            store.checkpoint()?;
+        }
+        Ok((store, early))
     }
 
-    /// The wrapped data key, read under the schema its header names: it is read
-    /// before an older store is migrated.
     fn keyring(&self) -> Result<Option<crypto::Keyring>, StoreError> {
         match self.tree(TreeId::Meta).get(META_KEYRING).map_err(|e| self.read_error(e))? {
-            Some(bytes) => {
-                let written = codec::header(&bytes).map_or(codec::SCHEMA, |h| h.schema);
-                codec::decode_schema(TreeId::Meta.name(), META_KEYRING, &bytes, written).map(Some)
-            }
+            Some(bytes) => codec::decode(TreeId::Meta.name(), META_KEYRING, &bytes).map(Some),
             None => Ok(None),
         }
     }
@@ -155,36 +247,40 @@ impl Store {
                     Some((kdf, kek)) if kdf == ring.kdf => kek,
                     _ => crypto::Kek::derive(&pass, &ring.kdf),
                 };
-                self.key = Some(ring.unlock_with(&kek).map_err(|_| StoreError::WrongPassphrase)?);
-                keyring_file::keep(&self.dir, &ring);
+                let key = ring.unlock_with(&kek).map_err(|_| StoreError::WrongPassphrase)?;
+                self.set_key(Some(key));
+                self.wrapping = Some(Wrapping { kdf: ring.kdf.clone(), kek });
+                keyring_file::keep(&self.folder, &ring);
             }
             (Some(_), _) => return Err(StoreError::NeedPassphrase(self.dir.clone())),
             (None, Unlock::Plain) => {}
             (None, Unlock::Ephemeral) => {
-                self.key = Some(crypto::DataKey::ephemeral().map_err(|_| no_random())?);
+                self.set_key(Some(crypto::DataKey::ephemeral().map_err(|_| no_random())?));
             }
             (None, Unlock::Passphrase(pass)) => {
+                if !self.is_empty()? {
+                    // A clear store given a passphrase: sealed by rebuilding it.
+                    return self.rebuild(Change::default(), rebuild::NewKey::Passphrase(pass), "sealing the store");
+                }
                 check_new_passphrase(&pass)?;
                 let kdf = crypto::tune().map_err(|_| no_random())?;
-                let (ring, key) = crypto::Keyring::create(&pass, kdf).map_err(|_| no_random())?;
-                // Whatever is already stored in the clear is sealed in the same
-                // commit as the keyring: all of it, or (killed) none of it.
-                let mut change = Change::default();
-                for t in TreeId::ALL {
-                    for item in self.raw(t) {
-                        let (k, v) = item?;
-                        if !stays_clear(t, &k) {
-                            change.put_raw(t, k, v);
-                        }
-                    }
-                }
-                change.put_raw(TreeId::Meta, META_KEYRING.to_vec(), codec::encode(&ring));
-                self.key = Some(key);
-                self.commit(change)?;
-                keyring_file::keep(&self.dir, &ring);
+                let (ring, key) = crypto::Keyring::create(&pass, kdf.clone()).map_err(|_| no_random())?;
+                let kek = crypto::Kek::derive(&pass, &kdf);
+                self.write_raw(vec![RawOp::put(TreeId::Meta, META_KEYRING.to_vec(), codec::encode(&ring))])?;
+                self.set_key(Some(key));
+                self.wrapping = Some(Wrapping { kdf, kek });
+                keyring_file::keep(&self.folder, &ring);
             }
         }
         Ok(())
+    }
+
+    fn set_key(&mut self, key: Option<crypto::DataKey>) {
+        self.hasher = match &key {
+            Some(k) => KeyHasher::new(&k.subkey(b"thinkbaby stored keys v4")),
+            None => KeyHasher::clear(),
+        };
+        self.key = key;
     }
 
     /// True when this store's values are sealed on disk.
@@ -200,33 +296,15 @@ impl Store {
         }
     }
 
-    /// Rewraps the data key under a new passphrase: one atomic write, so a
-    /// program killed half-way leaves either the old or the new passphrase working.
-    pub fn change_passphrase(
-        &self,
-        old: &secrecy::SecretString,
-        new: &secrecy::SecretString,
-    ) -> Result<(), StoreError> {
-        let ring =
-            self.keyring()?.ok_or_else(|| StoreError::Refused("this store has no passphrase to change".into()))?;
-        let key = ring.unlock(old).map_err(|_| StoreError::WrongPassphrase)?;
-        check_new_passphrase(new)?;
-        let new_ring = ring.rewrap(&key, new).map_err(|_| no_random())?;
-        let mut c = Change::default();
-        c.put_raw(TreeId::Meta, META_KEYRING.to_vec(), codec::encode(&new_ring));
-        self.commit(c)?;
-        keyring_file::keep(&self.dir, &new_ring);
-        Ok(())
-    }
-
-    /// Sets the schema and device id of a new store, or migrates an older one.
+    /// Sets the schema and device id of a new store; refuses a newer one.
     fn prepare(&mut self) -> Result<(), StoreError> {
-        // An older store wrote its schema number under its own schema: read the
-        // number under whatever schema its header names.
         let schema: Option<u8> = match self.tree(TreeId::Meta).get(META_SCHEMA).map_err(|e| self.read_error(e))? {
             Some(bytes) => {
                 let written = codec::header(&bytes).map_or(codec::SCHEMA, |h| h.schema);
-                Some(codec::decode_schema(TreeId::Meta.name(), META_SCHEMA, &bytes, written)?)
+                if written > codec::SCHEMA {
+                    return Err(StoreError::TooNew { found: written, known: codec::SCHEMA });
+                }
+                Some(codec::decode(TreeId::Meta.name(), META_SCHEMA, &bytes)?)
             }
             None => None,
         };
@@ -240,18 +318,23 @@ impl Store {
             }
             None => return Err(StoreError::Damaged { dir: self.dir.clone(), detail: "no schema version".into() }),
             Some(s) if s > codec::SCHEMA => return Err(StoreError::TooNew { found: s, known: codec::SCHEMA }),
-            Some(s) if s < codec::SCHEMA => migrate::run(self, s)?,
             Some(_) => {}
         }
         self.device = self.meta(META_DEVICE)?.unwrap_or_else(Uuid::now_v7);
         Ok(())
     }
 
+    /// The data folder.
     pub fn dir(&self) -> &Path {
         &self.dir
     }
 
-    /// The id of this laptop's store, written into every record it stamps.
+    /// The store's own folder inside the data folder.
+    pub fn folder(&self) -> &Path {
+        &self.folder
+    }
+
+    /// The id of this laptop's store, written into every version it writes.
     pub fn device(&self) -> Uuid {
         self.device
     }
@@ -279,7 +362,11 @@ impl Store {
         &self.trees[t.index()]
     }
 
-    /// True when no family, group or session is stored (meta does not count).
+    pub(crate) fn hasher(&self) -> &KeyHasher {
+        &self.hasher
+    }
+
+    /// True when no family, group or session is stored (settings do not count).
     pub fn is_empty(&self) -> Result<bool, StoreError> {
         for t in TreeId::ALL {
             if t != TreeId::Meta && !self.tree(t).is_empty() {
@@ -289,49 +376,105 @@ impl Store {
         Ok(true)
     }
 
-    /// Writes every put and removal in `change` atomically and durably.
-    /// When this returns Ok, the change is on disk.
+    /// Writes every change in `change` atomically and durably: when this
+    /// returns Ok, it is on disk.
     pub fn commit(&self, change: Change) -> Result<(), StoreError> {
         if change.is_empty() {
             return Ok(());
         }
-        let touched = change.trees();
-        let trees: Vec<sled::Tree> = touched.iter().map(|t| self.tree(*t).clone()).collect();
-        // Seal before the transaction: its closure may run more than once.
-        let mut values: Vec<Option<Vec<u8>>> = Vec::with_capacity(change.len());
-        for op in change.ops() {
-            values.push(match (&op.value, &self.key) {
-                (Some(v), Some(dk)) if !stays_clear(op.tree, &op.key) => {
-                    Some(codec::seal(op.tree.name(), &op.key, v, dk)?)
-                }
-                (v, _) => v.clone(),
-            });
+        let ops = apply::plan(self, change)?;
+        self.write_raw(ops)
+    }
+
+    /// Seals `ops`, writes them as one journal record (one write, one sync),
+    /// then hands them to sled.
+    pub(crate) fn write_raw(&self, ops: Vec<RawOp>) -> Result<(), StoreError> {
+        if ops.is_empty() {
+            return Ok(());
         }
-        let result: Result<(), TransactionError<()>> = trees.as_slice().transaction(|tx| {
-            for (op, value) in change.ops().iter().zip(&values) {
-                let slot = touched.iter().position(|t| *t == op.tree).unwrap_or(0);
-                match value {
-                    Some(v) => {
-                        tx[slot].insert(op.key.as_slice(), v.as_slice())?;
-                    }
-                    None => {
-                        tx[slot].remove(op.key.as_slice())?;
-                    }
-                }
+        let sealed = self.seal_ops(ops)?;
+        let payload = codec::encode(&sealed);
+        {
+            let mut journal = self.journal.lock().map_err(|_| StoreError::Write("the journal is unusable".into()))?;
+            if !journal.fits(payload.len()) && !journal.is_empty() {
+                self.checkpoint_locked(&mut journal)?;
             }
-            Ok::<(), ConflictableTransactionError<()>>(())
-        });
-        result.map_err(|e| StoreError::Write(format!("{e:?}")))?;
-        self.sync()
+            journal.append(&payload).map_err(|e| StoreError::Write(io_words(&e)))?;
+        }
+        self.apply_sealed(sealed)
     }
 
-    /// Flushes sled, then makes the OS write its log to the disk itself.
-    pub fn sync(&self) -> Result<(), StoreError> {
+    /// Writes `ops` straight into sled and syncs it, without the journal: for
+    /// a store not yet in use (an upgrade), which the folder switch makes
+    /// whole or not at all.
+    pub(crate) fn write_bulk(&self, ops: Vec<RawOp>) -> Result<(), StoreError> {
+        for piece in ops.chunks(5_000) {
+            let sealed = self.seal_ops(piece.to_vec())?;
+            self.apply_sealed(sealed)?;
+        }
         self.db.flush().map_err(|e| StoreError::Write(e.to_string()))?;
-        self.log.sync_data().map_err(|e| StoreError::Write(e.to_string()))
+        self.log.sync_data().map_err(|e| StoreError::Write(io_words(&e)))
     }
 
-    pub fn get<T: DeserializeOwned>(&self, t: TreeId, key: &[u8]) -> Result<Option<T>, StoreError> {
+    #[allow(clippy::type_complexity)]
+    fn seal_ops(&self, ops: Vec<RawOp>) -> Result<Vec<(u8, Vec<u8>, Option<Vec<u8>>)>, StoreError> {
+        let mut sealed = Vec::with_capacity(ops.len());
+        for op in ops {
+            let value = match (op.value, &self.key) {
+                (Some(v), Some(dk)) if !stays_clear(op.tree, &op.key) => {
+                    Some(codec::seal(op.tree.name(), &op.key, &v, dk)?)
+                }
+                (v, _) => v,
+            };
+            sealed.push((op.tree.index() as u8, op.key, value));
+        }
+        Ok(sealed)
+    }
+
+    /// A journal record's writes, into sled (at open, for records not yet there).
+    fn apply_payload(&self, payload: &[u8]) -> Result<(), StoreError> {
+        let sealed: Vec<(u8, Vec<u8>, Option<Vec<u8>>)> = codec::decode("journal", b"record", payload)?;
+        self.apply_sealed(sealed)
+    }
+
+    fn apply_sealed(&self, sealed: Vec<(u8, Vec<u8>, Option<Vec<u8>>)>) -> Result<(), StoreError> {
+        let mut batches: Vec<sled::Batch> = TreeId::ALL.iter().map(|_| sled::Batch::default()).collect();
+        let mut touched = [false; TreeId::ALL.len()];
+        for (tree, key, value) in sealed {
+            let i = usize::from(tree);
+            let Some(batch) = batches.get_mut(i) else {
+                return Err(StoreError::Damaged {
+                    dir: self.dir.clone(),
+                    detail: format!("journal names tree {tree}"),
+                });
+            };
+            touched[i] = true;
+            match value {
+                Some(v) => batch.insert(key, v),
+                None => batch.remove(key),
+            }
+        }
+        for (i, batch) in batches.into_iter().enumerate() {
+            if touched[i] {
+                self.trees[i].apply_batch(batch).map_err(|e| StoreError::Write(e.to_string()))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Makes sled hold on disk everything the journal holds, then empties the journal.
+    pub fn checkpoint(&self) -> Result<(), StoreError> {
+        let mut journal = self.journal.lock().map_err(|_| StoreError::Write("the journal is unusable".into()))?;
+        self.checkpoint_locked(&mut journal)
+    }
+
+    fn checkpoint_locked(&self, journal: &mut journal::Journal) -> Result<(), StoreError> {
+        self.db.flush().map_err(|e| StoreError::Write(e.to_string()))?;
+        self.log.sync_data().map_err(|e| StoreError::Write(io_words(&e)))?;
+        journal.reset().map_err(|e| StoreError::Write(io_words(&e)))
+    }
+
+    pub(crate) fn get<T: DeserializeOwned>(&self, t: TreeId, key: &[u8]) -> Result<Option<T>, StoreError> {
         match self.tree(t).get(key).map_err(|e| self.read_error(e))? {
             Some(bytes) => codec::decode(t.name(), key, &self.clear(t, key, &bytes)?).map(Some),
             None => Ok(None),
@@ -339,7 +482,7 @@ impl Store {
     }
 
     /// Every value under `prefix`, in key order.
-    pub fn scan<T: DeserializeOwned>(&self, t: TreeId, prefix: &[u8]) -> Result<Vec<T>, StoreError> {
+    pub(crate) fn scan<T: DeserializeOwned>(&self, t: TreeId, prefix: &[u8]) -> Result<Vec<T>, StoreError> {
         let mut out = Vec::new();
         for item in self.tree(t).scan_prefix(prefix) {
             let (k, v) = item.map_err(|e| self.read_error(e))?;
@@ -348,20 +491,14 @@ impl Store {
         Ok(out)
     }
 
-    /// Every value in tree `t`, in key order, opened and decoded on every core
-    /// for whole-tree reads, where unsealing is most of the time.
-    pub fn scan_all<T: DeserializeOwned + Send>(&self, t: TreeId) -> Result<Vec<T>, StoreError> {
-        self.scan_after(t, None, usize::MAX)
-    }
-
     /// Up to `limit` values of tree `t` after the key `after` (from the first
-    /// when None), in key order: a whole tree read a piece at a time.
-    pub fn scan_after<T: DeserializeOwned + Send>(
+    /// when None), in key order, opened on every core; and the last key read.
+    pub(crate) fn scan_after<T: DeserializeOwned + Send>(
         &self,
         t: TreeId,
         after: Option<&[u8]>,
         limit: usize,
-    ) -> Result<Vec<T>, StoreError> {
+    ) -> Result<(Vec<T>, Option<Vec<u8>>), StoreError> {
         use std::ops::Bound;
         let tree = self.tree(t);
         let items = match after {
@@ -370,21 +507,22 @@ impl Store {
         };
         let raw: Vec<(sled::IVec, sled::IVec)> =
             items.take(limit).collect::<Result<_, _>>().map_err(|e| self.read_error(e))?;
+        let last = raw.last().map(|(k, _)| k.to_vec());
         let open = |(k, v): &(sled::IVec, sled::IVec)| codec::decode::<T>(t.name(), k, &self.clear(t, k, v)?);
-        crate::par::map(&raw, 1_000, open).into_iter().collect()
+        let values = crate::par::map(&raw, 1_000, open).into_iter().collect::<Result<Vec<T>, _>>()?;
+        Ok((values, last))
     }
 
-    /// Every key under `prefix` (for index trees).
-    pub fn keys(&self, t: TreeId, prefix: &[u8]) -> Result<Vec<Vec<u8>>, StoreError> {
-        self.tree(t).scan_prefix(prefix).keys().map(|k| k.map(|k| k.to_vec()).map_err(|e| self.read_error(e))).collect()
+    /// Every value in tree `t`, opened on every core.
+    pub(crate) fn scan_all<T: DeserializeOwned + Send>(&self, t: TreeId) -> Result<Vec<T>, StoreError> {
+        self.scan_after(t, None, usize::MAX).map(|(v, _)| v)
     }
 
-    /// Entries as clear bytes (unsealed, not decoded), for `check` and migrations.
-    pub fn raw(&self, t: TreeId) -> impl Iterator<Item = Result<(Vec<u8>, Vec<u8>), StoreError>> + '_ {
+    /// Entries as clear bytes (unsealed, not decoded), for `check` and rebuilds.
+    pub(crate) fn raw(&self, t: TreeId) -> impl Iterator<Item = Result<(Vec<u8>, Vec<u8>), StoreError>> + '_ {
         self.tree(t).iter().map(move |r| {
             let (k, v) = r.map_err(|e| self.read_error(e))?;
-            let clear = if v.is_empty() { Vec::new() } else { self.clear(t, &k, &v)?.into_owned() };
-            Ok((k.to_vec(), clear))
+            Ok((k.to_vec(), self.clear(t, &k, &v)?.into_owned()))
         })
     }
 
@@ -412,11 +550,51 @@ impl Store {
     }
 }
 
+impl Drop for Store {
+    /// A clean close leaves the journal empty, so the next open replays nothing.
+    fn drop(&mut self) {
+        let _ = self.checkpoint();
+    }
+}
+
+/// One stored key's new value (clear, as `codec::encode` made it), or its removal.
+#[derive(Debug, Clone)]
+pub(crate) struct RawOp {
+    pub tree: TreeId,
+    pub key: Vec<u8>,
+    pub value: Option<Vec<u8>>,
+}
+
+impl RawOp {
+    pub fn put(tree: TreeId, key: Vec<u8>, value: Vec<u8>) -> RawOp {
+        RawOp { tree, key, value: Some(value) }
+    }
+}
+
 fn no_random() -> StoreError {
     StoreError::Write("the system gave no random numbers for a key".into())
 }
 
-/// The rule for a new passphrase (a store's or a backup's), in one place.
+/// "the disk is full", not "No space left on device (os error 28)".
+fn io_words(e: &std::io::Error) -> String {
+    if e.raw_os_error() == Some(28) || e.kind() == std::io::ErrorKind::StorageFull {
+        "the disk is full: free some space".into()
+    } else {
+        e.to_string()
+    }
+}
+
+fn journal_error(folder: &Path, e: journal::JournalError) -> StoreError {
+    match e {
+        journal::JournalError::Io(io) => StoreError::io(folder, io),
+        journal::JournalError::Damaged => StoreError::Damaged {
+            dir: folder.to_path_buf(),
+            detail: format!("its journal ({}) {e}", folder.join(journal::NAME).display()),
+        },
+    }
+}
+
+/// The rule for a new passphrase (a store's, a backup's or a bundle's), in one place.
 pub fn check_new_passphrase(pass: &secrecy::SecretString) -> Result<(), StoreError> {
     use secrecy::ExposeSecret;
     if pass.expose_secret().chars().count() < crypto::MIN_PASSPHRASE {
@@ -447,7 +625,7 @@ thread_local! {
 /// two threads open stores at once (the quiet hook could stay installed for good
 /// and hide every later panic message). So one hook is installed once, and it
 /// keeps quiet only for the thread that is opening sled.
-fn open_sled(dir: &Path) -> Result<sled::Db, StoreError> {
+pub(crate) fn open_sled(dir: &Path) -> Result<sled::Db, StoreError> {
     static QUIET_HOOK: std::sync::Once = std::sync::Once::new();
     QUIET_HOOK.call_once(|| {
         let previous = std::panic::take_hook();
@@ -463,7 +641,8 @@ fn open_sled(dir: &Path) -> Result<sled::Db, StoreError> {
     // for it, briefly, rather than fail.
     let mut waited = std::time::Duration::ZERO;
     loop {
-        let config = sled::Config::new().path(dir).cache_capacity(CACHE_BYTES);
+        // The journal makes commits durable; sled writes when a checkpoint asks.
+        let config = sled::Config::new().path(dir).cache_capacity(CACHE_BYTES).flush_every_ms(None);
         OPENING.with(|o| o.set(true));
         let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || config.open()));
         OPENING.with(|o| o.set(false));

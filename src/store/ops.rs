@@ -1,14 +1,16 @@
 //! What a facilitator does, as commits: each returns only after its change is on disk.
 
-use super::keys::{self, TreeId};
 use super::{Change, Store, StoreError};
 use crate::domain::audit;
 use crate::domain::*;
 use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 impl Store {
-    /// The group's session on `day`, made (and committed) if there is none yet.
+    /// The group's session on `day`, made (and committed) if there is none
+    /// yet. Its id follows from the group and the day, so two laptops that
+    /// open it separately open the same session.
     pub fn open_session(
         &self,
         group: Uuid,
@@ -26,13 +28,8 @@ impl Store {
             }
             return Ok(s);
         }
-        let s = Session {
-            id: new_id(now),
-            group,
-            date: day,
-            facilitators: if initials.is_empty() { vec![] } else { vec![initials.to_string()] },
-            stamp: Stamp::new(now, self.device()),
-        };
+        let facilitators = if initials.is_empty() { vec![] } else { vec![initials.to_string()] };
+        let s = Session::new(group, day, facilitators, Stamp::new(now, self.device()));
         let mut c = Change::default();
         c.put_session(&s);
         self.commit(c)?;
@@ -55,8 +52,8 @@ impl Store {
         let a = new_attendance(session, family, by, now, self.device());
         let mut c = Change::default();
         c.put_attendance(&a);
-        let what = format!("{}{}", if a.walk_in { "walk-in, " } else { "" }, self.session_words(session)?);
-        c.audit(&self.audit_entry(family.id, AuditAction::CheckedIn, now, by).what(what));
+        let entry = self.audit_entry(family.id, AuditAction::CheckedIn, now, by).at_session(session.id);
+        c.audit(&if a.walk_in { entry.detail(Detail::WalkIn) } else { entry });
         self.commit(c)?;
         Ok(Some(a))
     }
@@ -75,9 +72,9 @@ impl Store {
         let mut c = Change::default();
         c.put_family(family);
         c.put_attendance(&a);
-        let words = self.session_words(session)?;
-        c.audit(&self.audit_entry(family.id, AuditAction::FamilyAdded, now, by).what(format!("walk-in, {words}")));
-        c.audit(&self.audit_entry(family.id, AuditAction::CheckedIn, now, by).what(format!("walk-in, {words}")));
+        for action in [AuditAction::FamilyAdded, AuditAction::CheckedIn] {
+            c.audit(&self.audit_entry(family.id, action, now, by).at_session(session.id).detail(Detail::WalkIn));
+        }
         self.commit(c)?;
         Ok(a)
     }
@@ -104,19 +101,17 @@ impl Store {
         changed.stamp.touch(now, self.device());
         let mut c = Change::default();
         c.put_attendance(&changed);
-        let what = self.attendance_words(a)?;
-        c.audit(&self.audit_entry(a.family, action, now, "").what(what));
+        c.audit(&self.audit_entry(a.family, action, now, "").at_session(a.session));
         self.commit(c)?;
         Ok(changed)
     }
 
-    /// Takes back a check-in made by mistake, `now` by the app's clock.
+    /// Takes back a check-in made by mistake, `now` by the app's clock. The
+    /// attendance becomes a tombstone, so a merge cannot bring it back.
     pub fn undo_check_in(&self, a: &Attendance, now: DateTime<Utc>) -> Result<(), StoreError> {
         let mut c = Change::default();
         c.remove_attendance(a);
-        let what = self.attendance_words(a)?;
-        let entry = self.audit_entry(a.family, AuditAction::CheckInUndone, now, "");
-        c.audit(&entry.what(what).why("check-in taken back"));
+        c.audit(&self.audit_entry(a.family, AuditAction::CheckInUndone, now, "").at_session(a.session));
         self.commit(c)
     }
 
@@ -127,14 +122,14 @@ impl Store {
         c.put_family(f);
         match self.family(f.id)? {
             None => {
-                c.audit(&self.audit_entry(f.id, AuditAction::FamilyAdded, f.stamp.updated, "").what("family added"));
+                c.audit(&self.audit_entry(f.id, AuditAction::FamilyAdded, f.stamp.updated, ""));
             }
             Some(old) => {
                 refuse_erased(&old)?;
                 let changes = audit::family_changes(&old, f);
                 if !changes.is_empty() {
                     let entry = self.audit_entry(f.id, AuditAction::FamilyChanged, f.stamp.updated, "");
-                    c.audit(&entry.what(changes.join(", ")));
+                    c.audit(&entry.details(changes.into_iter().map(Detail::Field)));
                 }
             }
         }
@@ -147,10 +142,11 @@ impl Store {
         self.commit(c)
     }
 
-    /// Saves an observation: new, edited (a revision added) or deleted (a
-    /// tombstone set), each with its audit entry in the same commit.
+    /// Saves an observation: new, edited (a revision added), deleted (a
+    /// tombstone set) or its concern resolved, each with its audit entry in
+    /// the same commit.
     pub fn save_observation(&self, o: &Observation) -> Result<(), StoreError> {
-        let old: Option<Observation> = self.get(TreeId::Observations, &keys::observation(o.family, o.session, o.id))?;
+        let old = self.observations_at(o.family, o.session)?.into_iter().find(|x| x.id == o.id);
         // A new note, or a change to an erased one, for an erased family: refused.
         if (old.is_none() || old.as_ref().is_some_and(|old| old.erased.is_some()))
             && let Some(f) = self.family(o.family)?
@@ -159,16 +155,29 @@ impl Store {
         }
         let mut c = Change::default();
         c.put_observation(o);
-        if let Some((action, what, why)) = audit::observation_change(old.as_ref(), o) {
+        if let Some((action, details)) = audit::observation_change(old.as_ref(), o) {
             let (at, by) = match action {
                 AuditAction::NoteAdded => (o.at, o.author.as_str()),
                 AuditAction::NoteDeleted => o.deleted.as_ref().map_or((o.stamp.updated, ""), |t| (t.at, t.by.as_str())),
                 AuditAction::NoteEdited => (o.current().at, o.current().by.as_str()),
+                AuditAction::ConcernResolved => {
+                    o.resolutions.last().map_or((o.stamp.updated, ""), |r| (r.at, r.by.as_str()))
+                }
                 _ => (o.stamp.updated, ""),
             };
-            c.audit(&self.audit_entry(o.family, action, at, by).what(what).why(why));
+            let entry = self.audit_entry(o.family, action, at, by).at_session(o.session).about_note(o.id);
+            c.audit(&entry.details(details));
         }
         self.commit(c)
+    }
+
+    /// Marks a note's open concern as dealt with, by `by`, now. The note's
+    /// history keeps who and when; the concern stops showing as open.
+    pub fn resolve_concern(&self, o: &Observation, by: &str, now: DateTime<Utc>) -> Result<Observation, StoreError> {
+        let mut resolved = o.clone();
+        resolved.resolve(by, now, self.device());
+        self.save_observation(&resolved)?;
+        Ok(resolved)
     }
 
     /// An audit entry by `by`, or by whoever `set_actor` named when `by` is empty.
@@ -177,17 +186,50 @@ impl Store {
         AuditEntry::new(family, action, at, &who, self.device())
     }
 
-    /// "Central session on 19/11/2026": a group's name and a date, no personal data.
-    fn session_words(&self, s: &Session) -> Result<String, StoreError> {
-        let group = self.group(s.group)?.map(|g| g.name).unwrap_or_else(|| "(unknown group)".into());
-        Ok(format!("{group} session on {}", s.date.format("%d/%m/%Y")))
+    /// Each entry in words ("Checked in: walk-in, Central session on
+    /// 19/11/2026"), with the session and note it names looked up. Stored
+    /// text: clean it before it reaches a terminal.
+    pub fn audit_words(&self, entries: &[AuditEntry]) -> Result<Vec<String>, StoreError> {
+        let mut sessions: HashMap<Uuid, Option<String>> = HashMap::new();
+        let mut notes: HashMap<(Uuid, Uuid), Vec<Observation>> = HashMap::new();
+        let mut out = Vec::with_capacity(entries.len());
+        for e in entries {
+            let session = match e.session {
+                Some(s) => match sessions.get(&s) {
+                    Some(w) => w.clone(),
+                    None => {
+                        let w = self.session_words(s)?;
+                        sessions.insert(s, w.clone());
+                        w
+                    }
+                },
+                None => None,
+            };
+            let note = match (e.note, e.session) {
+                (Some(n), Some(s)) => {
+                    let held = match notes.entry((e.family, s)) {
+                        std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+                        std::collections::hash_map::Entry::Vacant(v) => v.insert(self.observations_at(e.family, s)?),
+                    };
+                    let written = held.iter().find(|o| o.id == n).map(|o| o.at);
+                    Some(
+                        written
+                            .map_or("a note".to_string(), |at| format!("the note of {}", at.format("%d/%m/%Y %H:%M"))),
+                    )
+                }
+                _ => None,
+            };
+            out.push(e.describe(session.as_deref(), note.as_deref()));
+        }
+        Ok(out)
     }
 
-    fn attendance_words(&self, a: &Attendance) -> Result<String, StoreError> {
-        match self.session(a.session)? {
-            Some(s) => self.session_words(&s),
-            None => Ok(format!("session {}", a.session)),
-        }
+    /// "Central session on 19/11/2026": a group's name and a date, no personal
+    /// data; for describing audit entries.
+    pub fn session_words(&self, session: Uuid) -> Result<Option<String>, StoreError> {
+        let Some(s) = self.session(session)? else { return Ok(None) };
+        let group = self.group(s.group)?.map(|g| g.name).unwrap_or_else(|| "(unknown group)".into());
+        Ok(Some(format!("{group} session on {}", s.date.format("%d/%m/%Y"))))
     }
 }
 

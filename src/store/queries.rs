@@ -1,40 +1,96 @@
-//! Typed reads over the trees.
+//! Typed reads. Each record is shown as every laptop shows it (see
+//! `domain::version`): the winning version, or concurrent ones joined.
 
-use super::keys::{self, TreeId};
-use super::{Store, StoreError};
-use crate::domain::{Attendance, AuditEntry, Family, Group, Observation, Session, Staff, fold::fold};
+use super::docs::{FamilyDoc, Named, SessionVisit, VisitDoc};
+use super::keys::TreeId;
+use super::{META_EXPECTED, Store, StoreError, codec};
+use crate::domain::fold::fold;
+use crate::domain::{Attendance, AuditEntry, Family, Group, Observation, Session, Staff, Versioned};
 use chrono::NaiveDate;
+use std::collections::HashMap;
 use uuid::Uuid;
 
+/// A family at one session: what the family's history is made of.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Visit {
+    pub session: Uuid,
+    pub attendance: Option<Attendance>,
+    /// Deleted notes included.
+    pub notes: Vec<Observation>,
+    pub audit: Vec<AuditEntry>,
+}
+
+/// Where a piecewise read of every family has got to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cursor(Option<Vec<u8>>);
+
 impl Store {
+    pub(crate) fn family_doc(&self, id: Uuid) -> Result<Option<FamilyDoc>, StoreError> {
+        self.get(TreeId::Families, &self.hasher().family(id))
+    }
+
+    /// The stored key of a family's value (for tests that damage a store on purpose).
+    #[doc(hidden)]
+    pub fn family_key(&self, id: Uuid) -> Vec<u8> {
+        self.hasher().family(id)
+    }
+
     pub fn family(&self, id: Uuid) -> Result<Option<Family>, StoreError> {
-        self.get(TreeId::Families, &keys::id(id))
+        Ok(self.family_doc(id)?.and_then(|d| d.family.shown()))
     }
 
+    /// Every version of a family this laptop holds (several while a conflict waits).
+    pub fn family_versions(&self, id: Uuid) -> Result<Option<Versioned<Family>>, StoreError> {
+        Ok(self.family_doc(id)?.map(|d| d.family))
+    }
+
+    /// Every family, in id order.
     pub fn families(&self) -> Result<Vec<Family>, StoreError> {
-        self.scan_all(TreeId::Families)
+        let mut all: Vec<Family> =
+            self.scan_all::<FamilyDoc>(TreeId::Families)?.into_iter().filter_map(|d| d.family.shown()).collect();
+        all.sort_by_key(|f| f.id);
+        Ok(all)
     }
 
-    /// Up to `limit` families after `after`, in id order.
-    pub fn families_after(&self, after: Option<Uuid>, limit: usize) -> Result<Vec<Family>, StoreError> {
-        self.scan_after(TreeId::Families, after.map(keys::id).as_deref(), limit)
+    /// Up to `limit` families after `cursor` (in the store's order, which is no
+    /// order a reader can use), and where to go on from.
+    pub fn families_after(&self, cursor: &Cursor, limit: usize) -> Result<(Vec<Family>, Cursor), StoreError> {
+        let (docs, last) = self.scan_after::<FamilyDoc>(TreeId::Families, cursor.0.as_deref(), limit)?;
+        let next = Cursor(last.or_else(|| cursor.0.clone()));
+        Ok((docs.into_iter().filter_map(|d| d.family.shown()).collect(), next))
+    }
+
+    /// Whether the family came to any session before `day` (at any group),
+    /// without reading its visits.
+    pub fn came_before(&self, family: Uuid, day: NaiveDate) -> Result<bool, StoreError> {
+        Ok(self.family_doc(family)?.and_then(|d| d.first_seen).is_some_and(|first| first < day))
     }
 
     /// The families last found expected at `group` (see `META_EXPECTED`).
     pub fn expected_hint(&self, group: Uuid) -> Result<Vec<Uuid>, StoreError> {
-        Ok(self.meta::<Vec<Uuid>>(&keys::expected_hint(group))?.unwrap_or_default())
+        let named: Option<Named<Vec<u8>>> = self.get(TreeId::Meta, &self.hasher().meta(META_EXPECTED, group))?;
+        match named {
+            Some(n) => codec::decode("meta", META_EXPECTED, &n.value),
+            None => Ok(vec![]),
+        }
     }
 
     pub fn set_expected_hint(&self, group: Uuid, families: &[Uuid]) -> Result<(), StoreError> {
-        self.set_meta(&keys::expected_hint(group), &families)
+        let mut c = super::Change::default();
+        c.put_meta_for(META_EXPECTED, group, &families.to_vec());
+        self.commit(c)
     }
 
+    /// Every group, in id order.
     pub fn groups(&self) -> Result<Vec<Group>, StoreError> {
-        self.scan(TreeId::Groups, &[])
+        let mut all: Vec<Group> =
+            self.scan_all::<Versioned<Group>>(TreeId::Groups)?.iter().filter_map(Versioned::shown).collect();
+        all.sort_by_key(|g| g.id);
+        Ok(all)
     }
 
     pub fn group(&self, id: Uuid) -> Result<Option<Group>, StoreError> {
-        self.get(TreeId::Groups, &keys::id(id))
+        Ok(self.get::<Versioned<Group>>(TreeId::Groups, &self.hasher().group(id))?.and_then(|v| v.shown()))
     }
 
     /// A group by name, ignoring case and accents.
@@ -44,91 +100,147 @@ impl Store {
     }
 
     pub fn session(&self, id: Uuid) -> Result<Option<Session>, StoreError> {
-        self.get(TreeId::Sessions, &keys::id(id))
+        Ok(self.get::<Versioned<Session>>(TreeId::Sessions, &self.hasher().session(id))?.and_then(|v| v.shown()))
     }
 
+    /// Every session, in id order.
     pub fn sessions(&self) -> Result<Vec<Session>, StoreError> {
-        self.scan(TreeId::Sessions, &[])
+        let mut all: Vec<Session> =
+            self.scan_all::<Versioned<Session>>(TreeId::Sessions)?.iter().filter_map(Versioned::shown).collect();
+        all.sort_by_key(|s| s.id);
+        Ok(all)
     }
 
-    /// A group's sessions, oldest first (the index sorts by date).
+    /// A group's sessions, oldest first.
     pub fn sessions_of(&self, group: Uuid) -> Result<Vec<Session>, StoreError> {
-        let mut out = Vec::new();
-        for key in self.keys(TreeId::SessionsByGroup, group.as_bytes())? {
-            if let Some(id) = keys::uuid_at(&key, 24)
-                && let Some(s) = self.session(id)?
-            {
-                out.push(s);
-            }
-        }
+        let mut out: Vec<Session> = self.sessions()?.into_iter().filter(|s| s.group == group).collect();
+        out.sort_by_key(|s| s.date);
         Ok(out)
     }
 
+    /// The group's session on `day`: its id follows from the two.
     pub fn session_on(&self, group: Uuid, day: NaiveDate) -> Result<Option<Session>, StoreError> {
-        let mut prefix = group.as_bytes().to_vec();
-        prefix.extend_from_slice(&keys::date(day));
-        for key in self.keys(TreeId::SessionsByGroup, &prefix)? {
-            if let Some(id) = keys::uuid_at(&key, 24) {
-                return self.session(id);
+        self.session(Session::id_for(group, day))
+    }
+
+    pub(crate) fn visit_doc(&self, family: Uuid, session: Uuid) -> Result<Option<VisitDoc>, StoreError> {
+        self.get(TreeId::Visits, &self.hasher().visit(family, session))
+    }
+
+    /// A family's visits, in session id order.
+    pub(crate) fn visit_docs_of_family(&self, family: Uuid) -> Result<Vec<VisitDoc>, StoreError> {
+        let mut docs: Vec<VisitDoc> = self.scan(TreeId::Visits, &self.hasher().family_visits(family))?;
+        // The prefix is 8 bytes of a hash: another family could share it.
+        docs.retain(|d| d.family == family);
+        docs.sort_by_key(|d| d.session);
+        Ok(docs)
+    }
+
+    /// A session's visits, in family id order.
+    pub(crate) fn visit_docs_of_session(&self, session: Uuid) -> Result<Vec<VisitDoc>, StoreError> {
+        let entries: Vec<SessionVisit> = self.scan(TreeId::SessionVisits, &self.hasher().session_visits(session))?;
+        let mut docs = Vec::with_capacity(entries.len());
+        for e in entries.iter().filter(|e| e.session == session) {
+            if let Some(doc) = self.visit_doc(e.family, session)? {
+                docs.push(doc);
             }
         }
-        Ok(None)
+        docs.sort_by_key(|d| d.family);
+        Ok(docs)
+    }
+
+    /// A family's history: every session it came to or was written about at.
+    pub fn visits_of_family(&self, family: Uuid) -> Result<Vec<Visit>, StoreError> {
+        Ok(self
+            .visit_docs_of_family(family)?
+            .into_iter()
+            .map(|d| Visit { session: d.session, attendance: d.shown_attendance(), notes: d.notes, audit: d.audit })
+            .collect())
     }
 
     pub fn attendance(&self, session: Uuid, family: Uuid) -> Result<Option<Attendance>, StoreError> {
-        self.get(TreeId::Attendance, &keys::attendance(session, family))
+        Ok(self.visit_doc(family, session)?.and_then(|d| d.shown_attendance()))
     }
 
     pub fn attendance_of_session(&self, session: Uuid) -> Result<Vec<Attendance>, StoreError> {
-        self.scan(TreeId::Attendance, session.as_bytes())
+        Ok(self.visit_docs_of_session(session)?.iter().filter_map(VisitDoc::shown_attendance).collect())
     }
 
+    /// Every visit value, opened on every core.
+    fn all_visits(&self) -> Result<Vec<VisitDoc>, StoreError> {
+        let mut docs: Vec<VisitDoc> = self.scan_all(TreeId::Visits)?;
+        docs.sort_by_key(|d| (d.family, d.session));
+        Ok(docs)
+    }
+
+    /// Every attendance, by family then session.
     pub fn all_attendance(&self) -> Result<Vec<Attendance>, StoreError> {
-        self.scan(TreeId::Attendance, &[])
+        Ok(self.all_visits()?.iter().filter_map(VisitDoc::shown_attendance).collect())
     }
 
-    /// A family's attendances, through the index.
+    /// A family's attendances, oldest session id first.
     pub fn attendance_of_family(&self, family: Uuid) -> Result<Vec<Attendance>, StoreError> {
-        let mut out = Vec::new();
-        for key in self.keys(TreeId::AttendanceByFamily, family.as_bytes())? {
-            if let Some(session) = keys::uuid_at(&key, 16)
-                && let Some(a) = self.attendance(session, family)?
-            {
-                out.push(a);
-            }
-        }
-        Ok(out)
+        Ok(self.visit_docs_of_family(family)?.iter().filter_map(VisitDoc::shown_attendance).collect())
     }
 
-    /// Every observation of a family, oldest session first, deleted ones included.
+    /// Every observation of a family, by session then id, deleted ones included.
     pub fn observations_of_family(&self, family: Uuid) -> Result<Vec<Observation>, StoreError> {
-        self.scan(TreeId::Observations, family.as_bytes())
+        Ok(self.visit_docs_of_family(family)?.into_iter().flat_map(|d| d.notes).collect())
     }
 
     pub fn observations_at(&self, family: Uuid, session: Uuid) -> Result<Vec<Observation>, StoreError> {
-        let mut prefix = family.as_bytes().to_vec();
-        prefix.extend_from_slice(session.as_bytes());
-        self.scan(TreeId::Observations, &prefix)
+        Ok(self.visit_doc(family, session)?.map(|d| d.notes).unwrap_or_default())
     }
 
+    /// Every observation, by family, session and id.
     pub fn all_observations(&self) -> Result<Vec<Observation>, StoreError> {
-        self.scan(TreeId::Observations, &[])
+        Ok(self.all_visits()?.into_iter().flat_map(|d| d.notes).collect())
     }
 
+    /// A family's live notes whose concern is still open, newest first: what a
+    /// facilitator must see when the family comes in.
+    pub fn open_concerns(&self, family: Uuid) -> Result<Vec<Observation>, StoreError> {
+        let mut open: Vec<Observation> =
+            self.observations_of_family(family)?.into_iter().filter(|o| o.open_concern().is_some()).collect();
+        open.sort_by_key(|o| std::cmp::Reverse(o.at));
+        Ok(open)
+    }
+
+    /// Every staff member, by initials.
     pub fn staff(&self) -> Result<Vec<Staff>, StoreError> {
-        self.scan(TreeId::Staff, &[])
+        let mut all: Vec<Staff> =
+            self.scan_all::<Versioned<Staff>>(TreeId::Staff)?.iter().filter_map(Versioned::shown).collect();
+        all.sort_by(|a, b| a.initials.cmp(&b.initials));
+        Ok(all)
     }
 
     /// A family's audit trail, oldest first (entry ids are time-ordered, and in
     /// the order they were written within a millisecond).
     pub fn audit_of_family(&self, family: Uuid) -> Result<Vec<AuditEntry>, StoreError> {
-        self.scan(TreeId::Audit, family.as_bytes())
+        let mut all = self.family_doc(family)?.map(|d| d.audit).unwrap_or_default();
+        for d in self.visit_docs_of_family(family)? {
+            all.extend(d.audit);
+        }
+        all.sort_by_key(|e| e.id);
+        Ok(all)
+    }
+
+    /// A family's audit entries not tied to a session (added, changed, erased).
+    pub fn family_audit(&self, family: Uuid) -> Result<Vec<AuditEntry>, StoreError> {
+        Ok(self.family_doc(family)?.map(|d| d.audit).unwrap_or_default())
     }
 
     /// The whole audit trail, oldest first.
     pub fn audit(&self) -> Result<Vec<AuditEntry>, StoreError> {
-        let mut all: Vec<AuditEntry> = self.scan(TreeId::Audit, &[])?;
+        let mut all: Vec<AuditEntry> =
+            self.scan_all::<FamilyDoc>(TreeId::Families)?.into_iter().flat_map(|d| d.audit).collect();
+        all.extend(self.all_visits()?.into_iter().flat_map(|d| d.audit));
         all.sort_by_key(|e| e.id);
         Ok(all)
+    }
+
+    /// Each session's date, for telling first visits from returns.
+    pub fn session_dates(&self) -> Result<HashMap<Uuid, NaiveDate>, StoreError> {
+        Ok(self.sessions()?.into_iter().map(|s| (s.id, s.date)).collect())
     }
 }

@@ -73,7 +73,7 @@ impl App {
     /// Luton-wide store reading them all takes a few hundred milliseconds.
     pub fn starting(store: Store, clock: Rc<dyn Clock>, options: Options, theme: Theme) -> Result<App, StoreError> {
         // No count of the families first: sled counts by reading every key.
-        let loading = Loading { after: None, read: 0 };
+        let loading = Loading { after: crate::store::Cursor::default(), read: 0 };
         let families = HashMap::new();
         let search = SearchIndex::new(&[]);
         let groups = store.groups()?;
@@ -200,11 +200,11 @@ impl App {
     /// Reads the next piece of families into memory and the search index.
     /// After the last, works the day out again with everyone known.
     pub fn load_step(&mut self) -> Result<(), StoreError> {
-        let Some(mut loading) = self.loading else { return Ok(()) };
-        let piece = self.store.families_after(loading.after, Self::LOAD_STEP)?;
+        let Some(mut loading) = self.loading.clone() else { return Ok(()) };
+        let (piece, next) = self.store.families_after(&loading.after, Self::LOAD_STEP)?;
         loading.read += piece.len();
-        loading.after = piece.last().map(|f| f.id).or(loading.after);
-        let last = piece.len() < Self::LOAD_STEP;
+        let last = next == loading.after || piece.len() < Self::LOAD_STEP;
+        loading.after = next;
         self.search.add(&piece);
         for f in piece {
             // A family changed since it was read is already newer in memory.
@@ -1393,6 +1393,8 @@ impl App {
         }
         let now = self.clock.now();
         let rev = Revision {
+            id: new_id(now),
+            parents: vec![],
             tags: note.tags.clone(),
             text: body,
             concern: note.concern,
@@ -1426,17 +1428,7 @@ impl App {
                 }
             }
             None => self.session().and_then(|s| {
-                let o = Observation {
-                    id: new_id(now),
-                    family: note.family,
-                    session: s.id,
-                    author: self.initials.clone(),
-                    at: now,
-                    revisions: vec![rev],
-                    deleted: None,
-                    stamp: Stamp::new(now, self.store.device()),
-                    erased: None,
-                };
+                let o = Observation::new(new_id(now), note.family, s.id, rev, self.store.device());
                 self.store.save_observation(&o).map(|_| o)
             }),
         };

@@ -7,7 +7,7 @@
 
 use crate::domain::fold::fold;
 use crate::domain::{Attendance, Family, Group, Observation, Session};
-use crate::store::{Store, StoreError, TreeId, keys};
+use crate::store::{Store, StoreError};
 use chrono::NaiveDate;
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
@@ -28,8 +28,6 @@ pub struct Day {
     pub roster: Vec<Uuid>,
     /// How many on the roster were expected (not walk-ins today), for the header.
     pub expected: usize,
-    /// The date of every session, for telling a first visit from a return.
-    session_dates: HashMap<Uuid, NaiveDate>,
 }
 
 impl Day {
@@ -43,7 +41,6 @@ impl Day {
             been_before: HashSet::new(),
             roster: vec![],
             expected: 0,
-            session_dates: HashMap::new(),
         }
     }
 
@@ -51,7 +48,6 @@ impl Day {
     /// past visits only for the families here today: enough for the first frame,
     /// while the rest of the families are still being read.
     pub fn load(&mut self, store: &Store, families: &HashMap<Uuid, Family>, everyone: bool) -> Result<(), StoreError> {
-        self.session_dates = store.sessions()?.into_iter().map(|s| (s.id, s.date)).collect();
         self.attendance.clear();
         if let Some(s) = &self.session {
             for a in store.attendance_of_session(s.id)? {
@@ -90,8 +86,6 @@ impl Day {
     /// them, and lists or unlists them.
     pub fn refresh(&mut self, store: &Store, families: &HashMap<Uuid, Family>, id: Uuid) -> Result<(), StoreError> {
         if let Some(s) = &self.session {
-            // A session made by this commit is new to the date map.
-            self.session_dates.insert(s.id, s.date);
             match store.attendance(s.id, id)? {
                 Some(a) => self.attendance.insert(id, a),
                 None => self.attendance.remove(&id),
@@ -133,16 +127,9 @@ impl Day {
         }
     }
 
-    /// Whether the family came to any session before today, at any group: read
-    /// from the attendance index's keys alone, so nothing has to be unsealed.
+    /// Whether the family came to any session before today, at any group.
     fn came_before(&self, store: &Store, id: Uuid) -> Result<bool, StoreError> {
-        let today = self.session.as_ref().map(|s| s.id);
-        Ok(store.keys(TreeId::AttendanceByFamily, id.as_bytes())?.iter().any(|key| {
-            keys::uuid_at(key, 16)
-                .filter(|s| Some(*s) != today)
-                .and_then(|s| self.session_dates.get(&s))
-                .is_some_and(|d| *d < self.date)
-        }))
+        store.came_before(id, self.date)
     }
 
     /// Listed today: expected, here, or written about.

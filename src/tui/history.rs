@@ -14,22 +14,28 @@ pub struct History {
     pub notes: Vec<Observation>,
     /// Every visit, with its session.
     pub visits: Vec<(Attendance, Option<Session>)>,
-    /// Oldest first.
-    pub audit: Vec<AuditEntry>,
+    /// Oldest first, each with its words.
+    pub audit: Vec<(AuditEntry, String)>,
 }
 
 impl History {
     /// `today` is today's session, whose notes come first.
     pub fn read(store: &Store, family: Uuid, today: Option<Uuid>) -> Result<History, StoreError> {
-        let mut notes: Vec<Observation> = store.observations_of_family(family)?;
-        notes.retain(|o| o.is_live());
-        notes.sort_by_key(|o| (Some(o.session) != today, std::cmp::Reverse(o.at)));
+        let mut notes: Vec<Observation> = Vec::new();
         let mut visits = Vec::new();
-        for a in store.attendance_of_family(family)? {
-            let session = store.session(a.session)?;
-            visits.push((a, session));
+        let mut audit: Vec<AuditEntry> = Vec::new();
+        for v in store.visits_of_family(family)? {
+            notes.extend(v.notes.into_iter().filter(|o| o.is_live()));
+            if let Some(a) = v.attendance {
+                visits.push((a, store.session(v.session)?));
+            }
+            audit.extend(v.audit);
         }
-        Ok(History { family, notes, visits, audit: store.audit_of_family(family)? })
+        audit.extend(store.family_audit(family)?);
+        audit.sort_by_key(|e| e.id);
+        notes.sort_by_key(|o| (Some(o.session) != today, std::cmp::Reverse(o.at)));
+        let words = store.audit_words(&audit)?;
+        Ok(History { family, notes, visits, audit: audit.into_iter().zip(words).collect() })
     }
 
     /// Nothing known: what is shown when the family's records cannot be read.

@@ -35,7 +35,7 @@ pub struct Options {
 
 /// How the store reaches the screens: already open, or to be unlocked on screen.
 pub enum Opening {
-    Ready(Store),
+    Ready(Box<Store>),
     Ask(std::path::PathBuf, crate::passphrase::Kind),
 }
 
@@ -50,7 +50,7 @@ pub fn run(opening: Opening, clock: Rc<dyn Clock>, options: Options) -> Result<(
     let mut terminal = backend::init().map_err(|e| Failure::new(format!("cannot use this terminal: {e}")))?;
     let result = (|| {
         let store = match opening {
-            Opening::Ready(store) => store,
+            Opening::Ready(store) => *store,
             Opening::Ask(dir, kind) => match unlock::run(&mut terminal, &dir, kind, theme)? {
                 Some(store) => store,
                 None => return Ok(()),

@@ -77,10 +77,10 @@ impl Default for ListCursor {
 }
 
 /// Families still being read after the first frame, a piece between keys.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Loading {
-    /// The last family read; the next piece starts after it.
-    pub after: Option<Uuid>,
+    /// Where the next piece starts.
+    pub after: crate::store::Cursor,
     pub read: usize,
 }
 

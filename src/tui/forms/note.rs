@@ -185,6 +185,8 @@ mod tests {
     fn tab_reaches_follow_up_and_why() {
         let at = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
         let rev = crate::domain::Revision {
+            id: Uuid::nil(),
+            parents: vec![],
             tags: vec![],
             text: "first".into(),
             concern: Concern::None,
@@ -202,6 +204,7 @@ mod tests {
             at,
             revisions: vec![rev],
             deleted: None,
+            resolutions: vec![],
             erased: None,
             stamp: crate::domain::Stamp::new(at, Uuid::nil()),
         };

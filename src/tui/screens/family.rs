@@ -169,9 +169,9 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) -> u16 {
     let audit = &history.audit;
     lines.push(Line::raw(""));
     lines.push(Line::styled(format!(" Changes ({}), newest first", audit.len()), t.title()));
-    for e in audit.iter().rev() {
+    for (e, words) in audit.iter().rev() {
         let when = app.clock.local(e.at).format("%d/%m/%Y %H:%M");
-        lines.push(Line::styled(clean(&format!("   {when}  {:<4} {}", e.by, e.describe())), t.dim()));
+        lines.push(Line::styled(clean(&format!("   {when}  {:<4} {words}", e.by)), t.dim()));
     }
     let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
     // Scroll no further than the last page.
