@@ -1333,6 +1333,9 @@ impl App {
             } else {
                 Some(parse_date(&due).map_err(|e| format!("Baby {} due: {e}", i + 1))?)
             };
+            if let Some(due) = b.due {
+                age::check_due(b.dob, due).map_err(|why| format!("Baby {}'s due date {why}.", i + 1))?;
+            }
         }
         f.postcode = postcode(&form.value("Postcode"));
         f.home_language = form.value("Home language");
