@@ -307,14 +307,14 @@ impl App {
             .unwrap_or(Concern::None)
     }
 
-    /// "Aisha 7m" in lists, "Aisha (7m)" in sentences; an erased baby has
-    /// neither name nor age, and says so.
+    /// "Imran 3m (c6w)" in lists, "Imran (3m, corrected 6w)" in sentences; an
+    /// erased baby has neither name nor age, and says so.
     pub fn baby(&self, f: &Family, b: &Baby, sentence: bool) -> String {
         if f.is_erased() {
             return family::ERASED.to_string();
         }
         let a = age::age_on(b.dob, b.due, self.today());
-        if sentence { format!("{} ({a})", b.name) } else { format!("{} {a}", b.name) }
+        if sentence { format!("{} ({})", b.name, a.sentence()) } else { format!("{} {}", b.name, a.cell()) }
     }
 
     /// All of a family's babies, for a list row.

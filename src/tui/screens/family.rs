@@ -62,7 +62,7 @@ fn details(app: &App, f: &Family, w: usize) -> Vec<Line<'static>> {
         l.push(Line::raw(clean(&format!("   {}{rel}  {}", c.name, c.phone))));
     }
     for b in &f.babies {
-        let a = age::age_on(b.dob, b.due, today);
+        let a = age::age_on(b.dob, b.due, today).sentence();
         let due = b.due.map(|d| format!(", due {}", d.format("%d/%m/%Y"))).unwrap_or_default();
         if f.is_erased() {
             l.push(Line::raw(format!("   baby {}", crate::domain::family::ERASED)));
