@@ -68,7 +68,7 @@ fn details(app: &App, f: &Family, w: usize) -> Vec<Line<'static>> {
             l.push(Line::raw(format!("   baby {}", crate::domain::family::ERASED)));
             continue;
         }
-        l.push(Line::raw(clean(&format!("   baby {}  born {}{due}  {a}", b.name, b.dob.format("%d/%m/%Y")))));
+        l.push(Line::raw(clean(&format!("   baby {}  {a}  born {}{due}", b.name, b.dob.format("%d/%m/%Y")))));
     }
     let lang = if f.home_language.is_empty() { "-".to_string() } else { f.home_language.clone() };
     let interp = if f.interpreter { " (interpreter needed)" } else { "" };
