@@ -103,7 +103,7 @@ fn unit_between(from: NaiveDate, to: NaiveDate) -> AgeUnit {
 
 /// Born more than 3 weeks before the due date (before 37 weeks): the age that
 /// health visitors use is counted from the due date.
-pub fn corrects(dob: NaiveDate, due: NaiveDate) -> bool {
+fn corrects(dob: NaiveDate, due: NaiveDate) -> bool {
     due.signed_duration_since(dob).num_days() > TERM_WITHIN_DAYS
 }
 
