@@ -197,6 +197,31 @@ fn three_wrong_rows_are_all_reported_and_nothing_is_imported() {
 }
 
 #[test]
+fn a_due_date_before_the_birth_or_21_weeks_after_it_is_refused_with_its_line() {
+    let work = tempdir();
+    let data = work.path().join("data");
+    let lines = [
+        "parent_name,baby_name,baby_dob,baby_due_date,parent_phone",
+        // Born a week after the due date: the office should leave it empty.
+        "Zoë Clarke,Ava,14/08/2026,07/08/2026,07700 900111",
+        // Born 6 weeks early, and 20 weeks early: both can be right.
+        "Łucja Nowak,Zofia,14/08/2026,25/09/2026,07700 900222",
+        "Nguyễn Thị Lan,Minh Anh,14/08/2026,01/01/2027,07700 900333",
+        // 21 weeks: a typing mistake.
+        "محمد,Yusuf,14/08/2026,08/01/2027,07700 900444",
+    ];
+    let csv = write(work.path(), "due.csv", lines.join("\r\n") + "\r\n");
+    let (stdout, stderr) = expect(thinkbaby(&data).args(["import", "roster"]).arg(&csv), 1);
+    assert_eq!(stdout, "");
+    assert!(stderr.contains("2 wrong rows; nothing was imported"), "{stderr}");
+    let row = |n: &str| stderr.lines().find(|l| l.trim().starts_with(&format!("line {n}:"))).unwrap_or_default();
+    assert!(row("2").contains("baby_due_date 07/08/2026 is before the birth"), "{stderr}");
+    assert!(row("5").contains("baby_due_date 08/01/2027 is more than 20 weeks after the birth"), "{stderr}");
+    assert_eq!(stderr.matches("line ").count(), 2, "{stderr}");
+    assert_eq!(families(&data), vec![], "nothing was imported");
+}
+
+#[test]
 fn a_second_program_gets_the_lock_message_and_status_2() {
     let work = tempdir();
     let data = work.path().join("data");

@@ -138,6 +138,8 @@ struct F<'a> {
     carers: &'a [&'a str],
     phone: &'a str,
     babies: &'a [(&'a str, NaiveDate)],
+    /// Born this many weeks before the due date (0: no due date).
+    weeks_early: i64,
     route: ReferralRoute,
     hv: HvLevel,
     language: &'a str,
@@ -178,7 +180,7 @@ fn family(f: F) -> Family {
                 id: baby_id(f.n, i),
                 name: name.to_string(),
                 dob: *dob,
-                due: None,
+                due: (f.weeks_early > 0).then(|| *dob + Duration::weeks(f.weeks_early)),
                 sex: None,
             })
             .collect(),
@@ -207,6 +209,7 @@ fn families() -> Vec<Family> {
         carers: &[],
         phone: "",
         babies: &[],
+        weeks_early: 0,
         route: DropIn,
         hv: Unknown,
         language: "",
@@ -235,6 +238,8 @@ fn families() -> Vec<Family> {
             carers: &["Łucja Nowak", "Piotr Nowak"],
             phone: "07700 900002",
             babies: &[("Zofia", day(2026, 2, 2))],
+            // Reports and exports count her age from her birth all the same.
+            weeks_early: 8,
             route: DropIn,
             hv: UniversalPlus,
             language: "Polish",
@@ -487,9 +492,10 @@ fn known_answers_for_one_group_over_five_weeks() {
     // F4, F5: 1; F3: 2; F2: 4; F1: 5.
     assert_eq!(r.repeat, vec![("1", 2), ("2-3", 1), ("4-7", 2), ("8+", 0)]);
 
-    // Babies first seen at S1-S5: Zofia 217 days (31 weeks, 7 months), Minh and
-    // Anh 189 days (27 weeks, 6 months) on 07/09; Yusuf 287 days (41 weeks,
-    // 9 months) on 14/09. Ava was first seen on 31/08 and Rafi at The Gallery.
+    // Babies first seen at S1-S5: Zofia 217 days (31 weeks, 7 months, from her
+    // birth: not her corrected 23 weeks), Minh and Anh 189 days (27 weeks,
+    // 6 months) on 07/09; Yusuf 287 days (41 weeks, 9 months) on 14/09. Ava was
+    // first seen on 31/08 and Rafi at The Gallery.
     let a = &r.first_age;
     assert_eq!(a.babies, 4);
     // Sorted 27, 27, 31, 41: median (27+31)/2; Q1 at rank 0.75; Q3 at rank 2.25.
@@ -689,6 +695,7 @@ fn csv_exports_for_excel() {
     // Sorted by date: the first three rows are S1's; Łucja and Piotr came together.
     assert_eq!(rows[1][0], "07/09/2026");
     let nowak = rows.iter().find(|r| r[3] == "Łucja Nowak & Piotr Nowak").unwrap();
+    // Zofia's age from her birth, not her corrected age (23 weeks).
     assert_eq!(nowak[5..10], ["2", "1", "no", "yes", "31"]);
     let twins = rows.iter().find(|r| r[4] == "Minh & Anh").unwrap();
     assert_eq!(twins[9], "27; 27");
@@ -861,6 +868,7 @@ fn import_fixture(dir: &Path) {
                 carers: &["Amina Begum"],
                 phone,
                 babies: &[("Aisha", day(2026, 7, 1))],
+                weeks_early: 0,
                 route: ReferralRoute::DropIn,
                 hv: HvLevel::Unknown,
                 language: "",

@@ -508,6 +508,8 @@ fn the_demo_store_has_two_groups_history_and_no_session_today() {
     assert!(families.iter().any(|f| f.babies.iter().any(|b| b.name == "সাদিয়া")));
     let ages: Vec<_> = families.iter().flat_map(|f| &f.babies).map(|b| age::age_on(b.dob, b.due, today)).collect();
     assert!(ages.iter().any(|a| a.corrected.is_some()), "a premature baby");
+    let term = |b: &Baby| b.due.is_some() && age::age_on(b.dob, b.due, today).corrected.is_none();
+    assert!(families.iter().flat_map(|f| &f.babies).any(term), "a term baby with a due date");
     assert!(ages.iter().any(|a| a.actual == age::AgeUnit::Months(11)), "a baby about to turn one");
     assert!(ages.iter().all(|a| !a.ageing_out), "no baby is one yet");
     assert!(families.iter().any(|f| f.interpreter));

@@ -1,11 +1,22 @@
 //! A baby's age as facilitators say it: weeks up to 12 weeks, then months;
-//! corrected for an early birth; flagged from the first birthday ("ageing out").
+//! corrected for a birth before 37 weeks; flagged from the first birthday
+//! ("ageing out"). One way to write it: `3m (c6w)` in a table cell, `3m,
+//! corrected 6w` in a sentence.
 
-use chrono::{Months, NaiveDate};
+use chrono::{Duration, Months, NaiveDate};
 use std::fmt;
 
 /// Up to and including this many weeks, an age is said in weeks.
 const WEEKS_UNTIL: i64 = 12;
+
+/// Health visitors correct the age only of a baby born before 37 weeks (RCPCH
+/// growth-chart guidance), that is more than 3 weeks before the due date: the age
+/// of a baby born later is its age, whatever the due date says.
+const TERM_WITHIN_DAYS: i64 = 21;
+
+/// A due date this long after the birth means a birth at 20 weeks: a typing
+/// mistake, not a baby at a baby group.
+const DUE_AT_MOST_WEEKS: i64 = 20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AgeUnit {
@@ -26,7 +37,7 @@ impl fmt::Display for AgeUnit {
 pub struct Age {
     /// Age since birth.
     pub actual: AgeUnit,
-    /// Age counted from the due date, when the baby came early.
+    /// Age counted from the due date, when the baby was born before 37 weeks.
     pub corrected: Option<AgeUnit>,
     /// 12 months or older (by actual age): the group is for babies under one.
     pub ageing_out: bool,
@@ -34,16 +45,34 @@ pub struct Age {
     pub days: i64,
 }
 
-impl fmt::Display for Age {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.corrected {
-            Some(c) => write!(f, "{} (c{})", self.actual, c)?,
-            None => write!(f, "{}", self.actual)?,
+impl Age {
+    /// For a table cell, where room is short: `3m (c6w)`, `12m ⌛`.
+    pub fn cell(&self) -> String {
+        self.written(|c| format!(" (c{c})"))
+    }
+
+    /// Inside a sentence or after a name in brackets, so no brackets of its own:
+    /// `3m, corrected 6w`.
+    pub fn sentence(&self) -> String {
+        self.written(|c| format!(", corrected {c}"))
+    }
+
+    fn written(&self, corrected: impl Fn(AgeUnit) -> String) -> String {
+        let mut out = self.actual.to_string();
+        if let Some(c) = self.corrected {
+            out.push_str(&corrected(c));
         }
         if self.ageing_out {
-            f.write_str(" ⌛")?;
+            out.push_str(" ⌛");
         }
-        Ok(())
+        out
+    }
+}
+
+/// The cell form, [`Age::cell`].
+impl fmt::Display for Age {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.cell())
     }
 }
 
@@ -72,10 +101,29 @@ fn unit_between(from: NaiveDate, to: NaiveDate) -> AgeUnit {
     if weeks <= WEEKS_UNTIL { AgeUnit::Weeks(weeks) } else { AgeUnit::Months(whole_months(from, to)) }
 }
 
+/// Born more than 3 weeks before the due date (before 37 weeks): the age that
+/// health visitors use is counted from the due date.
+fn corrects(dob: NaiveDate, due: NaiveDate) -> bool {
+    due.signed_duration_since(dob).num_days() > TERM_WITHIN_DAYS
+}
+
+/// Whether a due date can go with a date of birth; the reason says what to do and
+/// reads after the due date's name: "baby_due_date 01/06/2026 is before the birth".
+/// One check for the roster import and the forms.
+pub fn check_due(dob: NaiveDate, due: NaiveDate) -> Result<(), String> {
+    if due < dob {
+        Err("is before the birth: leave it empty unless the baby came early".into())
+    } else if due > dob + Duration::weeks(DUE_AT_MOST_WEEKS) {
+        Err(format!("is more than {DUE_AT_MOST_WEEKS} weeks after the birth: check both dates"))
+    } else {
+        Ok(())
+    }
+}
+
 /// The age of a baby born on `dob`, due on `due` (if known), seen on `today`.
 pub fn age_on(dob: NaiveDate, due: Option<NaiveDate>, today: NaiveDate) -> Age {
     let actual = unit_between(dob, today);
-    let corrected = due.filter(|d| *d > dob).map(|d| unit_between(d, today));
+    let corrected = due.filter(|d| corrects(dob, *d)).map(|d| unit_between(d, today));
     Age {
         actual,
         corrected,
@@ -151,6 +199,48 @@ mod tests {
         // Before the due date the corrected age is nought weeks, not negative.
         let early = age_on(dob, Some(due), d(2026, 6, 20));
         assert_eq!(early.to_string(), "2w (c0w)");
+    }
+
+    #[test]
+    fn corrected_only_when_born_more_than_three_weeks_early() {
+        let today = d(2026, 11, 19);
+        let dob = d(2026, 8, 14);
+        let early = |days: i64| age_on(dob, Some(dob + Duration::days(days)), today);
+        // 20 and 21 days early: born at 37 weeks or later, a term baby.
+        assert_eq!(early(20).corrected, None);
+        assert_eq!(early(20).sentence(), "3m");
+        assert_eq!(early(21).corrected, None);
+        assert_eq!(early(21).cell(), "3m");
+        // 22 days early: born at 36 weeks and 6 days.
+        assert_eq!(early(22).corrected, Some(AgeUnit::Weeks(10)));
+        assert_eq!(early(22).cell(), "3m (c10w)");
+        assert!(!corrects(dob, dob + Duration::days(21)));
+        assert!(corrects(dob, dob + Duration::days(22)));
+    }
+
+    #[test]
+    fn a_cell_and_a_sentence_say_the_same_age() {
+        let dob = d(2026, 8, 14);
+        let a = age_on(dob, Some(dob + Duration::weeks(6)), d(2026, 11, 19));
+        assert_eq!(a.cell(), "3m (c7w)");
+        assert_eq!(a.to_string(), a.cell());
+        // No brackets: it is written inside "Imran (...)".
+        assert_eq!(a.sentence(), "3m, corrected 7w");
+        let one = age_on(d(2025, 11, 1), None, d(2026, 11, 19));
+        assert_eq!((one.cell(), one.sentence()), ("12m ⌛".to_string(), "12m ⌛".to_string()));
+        let both = age_on(d(2025, 10, 1), Some(d(2025, 11, 26)), d(2026, 10, 1));
+        assert_eq!((both.cell().as_str(), both.sentence().as_str()), ("12m (c10m) ⌛", "12m, corrected 10m ⌛"));
+    }
+
+    #[test]
+    fn a_due_date_from_the_birth_to_20_weeks_after_it() {
+        let dob = d(2026, 6, 10);
+        assert_eq!(check_due(dob, dob), Ok(()));
+        assert_eq!(check_due(dob, dob + Duration::weeks(20)), Ok(()));
+        let before = check_due(dob, dob - Duration::days(1)).unwrap_err();
+        assert!(before.starts_with("is before the birth"), "{before}");
+        let late = check_due(dob, dob + Duration::weeks(20) + Duration::days(1)).unwrap_err();
+        assert!(late.starts_with("is more than 20 weeks after the birth"), "{late}");
     }
 
     #[test]

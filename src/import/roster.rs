@@ -10,7 +10,7 @@ use crate::domain::audit;
 use crate::domain::fold::{digits, fold, postcode};
 use crate::domain::*;
 use crate::store::{Change, Store};
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -169,13 +169,9 @@ fn check_row(row: &Row, today: NaiveDate) -> Result<RosterRow, Vec<String>> {
             why.push(format!("baby_dob {} is in the future", d.format("%d/%m/%Y")));
         }
         if let Some(due) = due
-            && (due < d - Duration::days(60) || due > d + Duration::days(140))
+            && let Err(reason) = age::check_due(d, due)
         {
-            why.push(format!(
-                "baby_due_date {} is too far from the birth date {}",
-                due.format("%d/%m/%Y"),
-                d.format("%d/%m/%Y")
-            ));
+            why.push(format!("baby_due_date {} {reason}", due.format("%d/%m/%Y")));
         }
     }
     fn choice<T>(

@@ -307,14 +307,14 @@ impl App {
             .unwrap_or(Concern::None)
     }
 
-    /// "Aisha 7m" in lists, "Aisha (7m)" in sentences; an erased baby has
-    /// neither name nor age, and says so.
+    /// "Imran 3m (c6w)" in lists, "Imran (3m, corrected 6w)" in sentences; an
+    /// erased baby has neither name nor age, and says so.
     pub fn baby(&self, f: &Family, b: &Baby, sentence: bool) -> String {
         if f.is_erased() {
             return family::ERASED.to_string();
         }
         let a = age::age_on(b.dob, b.due, self.today());
-        if sentence { format!("{} ({a})", b.name) } else { format!("{} {a}", b.name) }
+        if sentence { format!("{} ({})", b.name, a.sentence()) } else { format!("{} {}", b.name, a.cell()) }
     }
 
     /// All of a family's babies, for a list row.
@@ -1333,6 +1333,9 @@ impl App {
             } else {
                 Some(parse_date(&due).map_err(|e| format!("Baby {} due: {e}", i + 1))?)
             };
+            if let Some(due) = b.due {
+                age::check_due(b.dob, due).map_err(|why| format!("Baby {}'s due date {why}.", i + 1))?;
+            }
         }
         f.postcode = postcode(&form.value("Postcode"));
         f.home_language = form.value("Home language");

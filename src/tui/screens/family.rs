@@ -62,13 +62,13 @@ fn details(app: &App, f: &Family, w: usize) -> Vec<Line<'static>> {
         l.push(Line::raw(clean(&format!("   {}{rel}  {}", c.name, c.phone))));
     }
     for b in &f.babies {
-        let a = age::age_on(b.dob, b.due, today);
+        let a = age::age_on(b.dob, b.due, today).sentence();
         let due = b.due.map(|d| format!(", due {}", d.format("%d/%m/%Y"))).unwrap_or_default();
         if f.is_erased() {
             l.push(Line::raw(format!("   baby {}", crate::domain::family::ERASED)));
             continue;
         }
-        l.push(Line::raw(clean(&format!("   baby {}  born {}{due}  {a}", b.name, b.dob.format("%d/%m/%Y")))));
+        l.push(Line::raw(clean(&format!("   baby {}  {a}  born {}{due}", b.name, b.dob.format("%d/%m/%Y")))));
     }
     let lang = if f.home_language.is_empty() { "-".to_string() } else { f.home_language.clone() };
     let interp = if f.interpreter { " (interpreter needed)" } else { "" };

@@ -11,8 +11,12 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 pub fn draw(app: &App, frame: &mut Frame, area: Rect, scroll: u16) {
     let t = &app.theme;
     let r = centred(frame, area, 78, area.height);
-    let mut lines =
-        vec![Line::raw(" Glyphs: ✓ here  · expected  + walk-in  ← left  ! alert or safeguarding"), Line::raw("")];
+    let mut lines = vec![
+        Line::raw(" Glyphs: ✓ here  · expected  + walk-in  ← left  ! alert or safeguarding"),
+        Line::raw(" Ages: 9w weeks  7m months  ⌛ one year or older"),
+        Line::raw("       3m (c6w): born before 37 weeks, corrected age 6w (from the due date)"),
+        Line::raw(""),
+    ];
     for (ctx, bindings) in keymap::help_sections() {
         lines.push(Line::styled(format!(" {}", ctx.title()), t.title()));
         for b in bindings {
