@@ -100,6 +100,12 @@ impl Journal {
         self.at + (REC_HEAD + n) as u64 <= self.len
     }
 
+    /// The epoch, the next record's number, and where it will go: for tests
+    /// that tear a record on purpose.
+    pub fn position(&self) -> (u64, u64, u64) {
+        (self.epoch, self.seq, self.at)
+    }
+
     /// True when nothing has been written since the last checkpoint.
     pub fn is_empty(&self) -> bool {
         self.at == START
