@@ -141,7 +141,30 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         backup_passphrase_file: Option<PathBuf>,
     },
-    /// Change the store's passphrase (the data stays sealed under the same key)
+    /// Write everything this laptop holds as one bundle file, sealed with a
+    /// passphrase, to carry to another laptop (name it e.g. LAPTOP-DATE.tbb)
+    #[command(after_help = "Example:\n  thinkbaby bundle -o E:\\central-laptop-1-2026-11-28.tbb")]
+    Bundle {
+        /// The bundle file (written beside, then renamed)
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+        /// Seal it with the passphrase in the first line of FILE instead of the store's
+        #[arg(long, value_name = "FILE")]
+        bundle_passphrase_file: Option<PathBuf>,
+    },
+    /// Merge another laptop's bundle into this store, in one step; into an
+    /// empty data folder it sets up a new laptop
+    Merge {
+        /// The bundle file
+        file: PathBuf,
+        /// The bundle's passphrase, if it differs from this store's
+        #[arg(long, value_name = "FILE")]
+        bundle_passphrase_file: Option<PathBuf>,
+    },
+    /// List what waits for a person after merging: versions from two laptops
+    /// that differ, and families that may be the same family
+    Conflicts,
+    /// Change the store's passphrase (the store is rebuilt under a new key)
     Passwd {
         /// Read the new passphrase from the first line of FILE instead of asking
         #[arg(long, value_name = "FILE")]

@@ -117,6 +117,20 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             eprint!("{}", crate::protect::restore(&dir, pass, &file, backup_passphrase_file.as_deref())?);
             Ok(())
         }
+        Some(Command::Bundle { output, bundle_passphrase_file }) => {
+            let pass = cli.passphrase_file.as_deref();
+            eprint!("{}", crate::exchange::write(&dir, pass, &output, bundle_passphrase_file.as_deref(), &clock)?);
+            Ok(())
+        }
+        Some(Command::Merge { file, bundle_passphrase_file }) => {
+            let pass = cli.passphrase_file.as_deref();
+            let said = crate::exchange::merge(&dir, pass, &file, bundle_passphrase_file.as_deref(), &clock)?;
+            write_out(None, said.as_bytes())
+        }
+        Some(Command::Conflicts) => {
+            let store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
+            write_out(None, crate::exchange::conflicts(&store, &clock)?.as_bytes())
+        }
         Some(Command::Passwd { new_passphrase_file }) => {
             crate::passphrase::change(&dir, cli.passphrase_file.as_deref(), new_passphrase_file.as_deref())
         }

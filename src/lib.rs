@@ -5,6 +5,7 @@ pub mod clock;
 pub mod commands;
 pub mod demo;
 pub mod domain;
+pub mod exchange;
 pub mod import;
 pub mod par;
 pub mod passphrase;

@@ -198,6 +198,8 @@ fn family(f: F) -> Family {
         groups: f.groups.to_vec(),
         stamp: stamp(),
         erased: None,
+        joined_into: None,
+        not_same_as: vec![],
     }
 }
 

@@ -64,6 +64,8 @@ fn family(n: u128, carer: &str, baby: &str, dob: NaiveDate, now: DateTime<Utc>, 
         groups: vec![],
         stamp: Stamp::new(now, device),
         erased: None,
+        joined_into: None,
+        not_same_as: vec![],
     }
 }
 

@@ -609,6 +609,8 @@ pub fn generate(store: &Store, p: &Params) -> Result<Summary, StoreError> {
             groups: vec![summary.groups[gi].id],
             stamp: Stamp::new(created, device),
             erased: None,
+            joined_into: None,
+            not_same_as: vec![],
         };
         // Visits: the first, then each later week with a chance, until the baby
         // is a year old or the family stops coming.
@@ -808,6 +810,8 @@ pub fn add_heavy_family(store: &Store, summary: &Summary, count: usize, seed: u6
         groups: vec![group],
         stamp: Stamp::new(created, device),
         erased: None,
+        joined_into: None,
+        not_same_as: vec![],
     };
     let mut change = Change::default();
     change.put_family(&family);

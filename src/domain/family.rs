@@ -161,6 +161,27 @@ pub struct Family {
     /// Set when the family's personal data was erased (schema 3): the record stays,
     /// anonymous, so that attendance counts and session totals stay right.
     pub erased: Option<Erasure>,
+    /// Set when a person confirmed this family is the same as another (two
+    /// laptops added the same walk-in): its records now belong to that one.
+    pub joined_into: Option<Joined>,
+    /// Families a person confirmed are not this one, so nobody asks again.
+    pub not_same_as: Vec<Uuid>,
+}
+
+/// Where a family's records went when a person confirmed it is the same as
+/// another: the other family, and which of its people each of this one's is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Joined {
+    pub into: Uuid,
+    /// This family's carer and baby ids, each with the other family's id for the same person.
+    pub people: Vec<(Uuid, Uuid)>,
+}
+
+impl Joined {
+    /// The other family's id for one of this family's people.
+    pub fn person(&self, id: Uuid) -> Uuid {
+        self.people.iter().find(|(from, _)| *from == id).map_or(id, |(_, to)| *to)
+    }
 }
 
 /// What is shown in place of an erased family's names.
@@ -179,8 +200,16 @@ pub struct Erasure {
 /// Edits of a family on two laptops wait for a person; an erasure outranks
 /// every other version, so erased details are never kept as a conflict.
 impl super::version::Merge for Family {
+    /// Erased first, then joined into another family: a decision that moved
+    /// the family's records is not undone by an older version.
     fn rank(&self) -> u8 {
-        if self.is_erased() { 2 } else { 0 }
+        if self.is_erased() {
+            2
+        } else if self.joined_into.is_some() {
+            1
+        } else {
+            0
+        }
     }
 
     fn differs(&self, other: &Self) -> bool {
@@ -217,6 +246,8 @@ impl Family {
             groups: vec![],
             stamp,
             erased: None,
+            joined_into: None,
+            not_same_as: vec![],
         }
     }
 

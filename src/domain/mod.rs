@@ -3,6 +3,7 @@
 pub mod age;
 pub mod attendance;
 pub mod audit;
+pub mod conflict;
 pub mod family;
 pub mod fold;
 pub mod group;
@@ -15,8 +16,8 @@ pub mod wire;
 pub use attendance::Attendance;
 pub use audit::{AuditAction, AuditEntry, Detail, FamilyField};
 pub use family::{
-    Alert, AlertKind, Baby, Carer, Consent, ConsentAnswer, ERASED, Erasure, Family, HvLevel, Neighbourhood, Referral,
-    ReferralRoute, Sex,
+    Alert, AlertKind, Baby, Carer, Consent, ConsentAnswer, ERASED, Erasure, Family, HvLevel, Joined, Neighbourhood,
+    Referral, ReferralRoute, Sex,
 };
 pub use group::{Group, Session, Staff};
 pub use observation::{Concern, Observation, Resolution, Revision, Tombstone};

@@ -18,6 +18,8 @@ pub enum Op {
     /// A new version over every version held: a person has decided.
     FamilyDecided(Family),
     Group(Group),
+    /// A group as a person decided it, over every version held.
+    GroupDecided(Group),
     Staff(Staff),
     /// Over every version: sessions and attendances join, nobody decides.
     Session(Session),

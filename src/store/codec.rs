@@ -231,18 +231,33 @@ mod tests {
             groups: vec![Uuid::from_u128(1)],
             stamp: stamp(),
             erased: None,
+            joined_into: None,
+            not_same_as: vec![],
         };
         assert_eq!(
             hex(&encode(&f)),
             "b10400100000000000000000000000000000000601100000000000000000000000000000\
              0007045a6fc3ab034d756d02303700034c55330102000002000002010201000002000001\
              1000000000000000000000000000000001fd00b586e643030000fd00b586e64303000010\
-             000000000000000000000000000000de00"
+             000000000000000000000000000000de000000"
         );
-        // Erased: the same bytes up to the stamp, then Some(at, by, why).
+        // Erased: the same bytes up to the stamp, then Some(at, by, why), then
+        // the two fields schema 4 adds: joined into no family, distinct from none.
         let none = hex(&encode(&f));
+        let head = &none[..none.len() - 6];
         f.erased = Some(Erasure { at: t, by: "AB".into(), why: "asked".into() });
-        assert_eq!(hex(&encode(&f)), format!("{}01fd00b586e6430300000241420561736b6564", &none[..none.len() - 2]));
+        assert_eq!(hex(&encode(&f)), format!("{head}01fd00b586e6430300000241420561736b65640000"));
+        f.joined_into =
+            Some(Joined { into: Uuid::from_u128(9), people: vec![(Uuid::from_u128(7), Uuid::from_u128(8))] });
+        f.not_same_as = vec![Uuid::from_u128(5)];
+        assert_eq!(
+            hex(&encode(&f)),
+            format!(
+                "{head}01fd00b586e6430300000241420561736b6564011000000000000000000000000000000009\
+                 0110000000000000000000000000000000071000000000000000000000000000000008\
+                 011000000000000000000000000000000005"
+            )
+        );
         let back: Family = decode("families", &[6], &encode(&f)).unwrap();
         assert_eq!(back, f);
     }

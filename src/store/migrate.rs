@@ -156,6 +156,8 @@ impl FamilyV3 {
             groups: self.groups,
             stamp: self.stamp,
             erased: self.erased,
+            joined_into: None,
+            not_same_as: vec![],
         }
     }
 

@@ -6,10 +6,12 @@
 mod apply;
 pub mod archive;
 pub mod backup;
+pub mod bundle;
 pub mod change;
 pub mod check;
 pub mod codec;
 pub mod crypto;
+mod decide;
 pub mod docs;
 mod erase;
 mod error;
@@ -18,16 +20,18 @@ mod keyring_file;
 pub mod keys;
 pub mod layout;
 pub mod lock;
+pub mod merge;
 pub mod migrate;
 mod ops;
 mod queries;
 pub mod rebuild;
 
+pub use apply::{Stats, pending};
 pub use change::Change;
 pub use erase::{Erased, Inactive};
 pub use error::StoreError;
 pub use keys::TreeId;
-pub use queries::{Cursor, Visit};
+pub use queries::{Cursor, Pending, Visit};
 
 use keys::KeyHasher;
 use serde::{Serialize, de::DeserializeOwned};
@@ -386,6 +390,11 @@ impl Store {
         self.write_raw(ops)
     }
 
+    /// Commits a change already worked out (see `apply::planned`).
+    pub(crate) fn commit_planned(&self, planned: apply::Planned) -> Result<(), StoreError> {
+        self.write_raw(planned.to_raw(&self.hasher))
+    }
+
     /// Seals `ops`, writes them as one journal record (one write, one sync),
     /// then hands them to sled.
     pub(crate) fn write_raw(&self, ops: Vec<RawOp>) -> Result<(), StoreError> {
@@ -472,6 +481,14 @@ impl Store {
         self.db.flush().map_err(|e| StoreError::Write(e.to_string()))?;
         self.log.sync_data().map_err(|e| StoreError::Write(io_words(&e)))?;
         journal.reset().map_err(|e| StoreError::Write(io_words(&e)))
+    }
+
+    /// The clear bytes stored under `key`, if any.
+    pub(crate) fn get_clear(&self, t: TreeId, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        match self.tree(t).get(key).map_err(|e| self.read_error(e))? {
+            Some(bytes) => Ok(Some(self.clear(t, key, &bytes)?.into_owned())),
+            None => Ok(None),
+        }
     }
 
     pub(crate) fn get<T: DeserializeOwned>(&self, t: TreeId, key: &[u8]) -> Result<Option<T>, StoreError> {

@@ -20,6 +20,14 @@ pub struct Visit {
     pub audit: Vec<AuditEntry>,
 }
 
+/// Something that waits for a person on this laptop (see `apply::pending`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Pending {
+    pub kind: u8,
+    pub a: Uuid,
+    pub b: Uuid,
+}
+
 /// Where a piecewise read of every family has got to.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Cursor(Option<Vec<u8>>);
@@ -237,6 +245,21 @@ impl Store {
         all.extend(self.all_visits()?.into_iter().flat_map(|d| d.audit));
         all.sort_by_key(|e| e.id);
         Ok(all)
+    }
+
+    /// Everything that waits for a person on this laptop, in a fixed order.
+    pub fn pending(&self) -> Result<Vec<Pending>, StoreError> {
+        let mut out: Vec<Pending> = self
+            .scan_all::<Named<Vec<u8>>>(TreeId::Pending)?
+            .into_iter()
+            .map(|n| Pending {
+                kind: n.name.first().copied().unwrap_or(0),
+                a: n.id,
+                b: n.name.get(1..17).and_then(|b| Uuid::from_slice(b).ok()).unwrap_or_default(),
+            })
+            .collect();
+        out.sort();
+        Ok(out)
     }
 
     /// Each session's date, for telling first visits from returns.

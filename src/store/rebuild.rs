@@ -59,6 +59,11 @@ impl Store {
     /// On any failure (a full disk, a kill) the old store stays as it was.
     pub(crate) fn rebuild(&mut self, change: Change, key: NewKey, what: &str) -> Result<(), StoreError> {
         let planned = apply::planned(self, change)?;
+        self.rebuild_planned(planned, key, what)
+    }
+
+    /// As `rebuild`, with the change already worked out.
+    pub(crate) fn rebuild_planned(&mut self, planned: Planned, key: NewKey, what: &str) -> Result<(), StoreError> {
         self.checkpoint()?;
         let folder = layout::fresh(&self.dir, self.generation).map_err(|e| self.rebuild_failed(e))?;
         let built = match self.copy_into(&folder, planned, key, what) {
@@ -208,12 +213,18 @@ impl Store {
             TreeId::Visits => {
                 let doc: VisitDoc = codec::decode(name, key, &clear)?;
                 let k = (doc.family, doc.session);
+                if planned.removed_visits.contains(&k) {
+                    return Ok(None);
+                }
                 let value = planned.visits.remove(&k).map_or(clear, |d| codec::encode(&d));
                 Some((h.visit(k.0, k.1), value))
             }
             TreeId::SessionVisits => {
                 let e: SessionVisit = codec::decode(name, key, &clear)?;
                 planned.new_visits.remove(&(e.family, e.session));
+                if planned.removed_visits.contains(&(e.family, e.session)) {
+                    return Ok(None);
+                }
                 Some((h.session_visit(e.session, e.family), clear))
             }
             TreeId::Sessions => {
@@ -240,7 +251,10 @@ impl Store {
                 let n: Named<Vec<u8>> = codec::decode(name, key, &clear)?;
                 let kind = n.name.first().copied().unwrap_or(0);
                 let other = n.name.get(1..17).and_then(|b| uuid::Uuid::from_slice(b).ok()).unwrap_or_default();
-                Some((h.pending(kind, n.id, other), clear))
+                match planned.pending.remove(&(kind, n.id, other)) {
+                    Some(false) => None,
+                    _ => Some((h.pending(kind, n.id, other), clear)),
+                }
             }
         })
     }

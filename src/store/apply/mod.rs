@@ -1,0 +1,125 @@
+//! How a `Change` becomes stored values: each change names a record; the
+//! value it lives in is read (or made), changed, and written back whole, all
+//! in the one commit. Local writes become new versions by this laptop;
+//! merged versions join what is there.
+//!
+//! - `take.rs`: each change, onto the values it touches.
+//! - `settle.rs`: what follows from them all: records of a family joined into
+//!   another move with it, an erased family's notes lose their words, first
+//!   visits are worked out again, and what waits for a person is listed.
+//! - `raw.rs`: the touched values under their stored keys.
+
+mod raw;
+mod settle;
+mod take;
+
+use super::docs::{FamilyDoc, VisitDoc};
+use super::{Change, RawOp, Store, StoreError};
+use crate::domain::{AuditEntry, Family, Group, Session, Staff, Versioned};
+use std::collections::{BTreeMap, BTreeSet};
+use uuid::Uuid;
+
+/// What waits for a person, by kind (stored in the `pending` tree).
+pub mod pending {
+    /// A family edited on two laptops: (family, nil).
+    pub const FAMILY: u8 = 1;
+    /// A group edited on two laptops: (group, nil).
+    pub const GROUP: u8 = 2;
+    /// A note edited on two laptops: (family, note).
+    pub const NOTE: u8 = 4;
+    /// Two families that may be one: (family here, family that came).
+    pub const SAME_FAMILY: u8 = 5;
+}
+
+/// How many records a change (a merge) added and changed.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Stats {
+    pub families_added: usize,
+    pub families_changed: usize,
+    pub attendance_added: usize,
+    pub attendance_changed: usize,
+    pub notes_added: usize,
+    pub notes_changed: usize,
+    pub sessions_added: usize,
+    pub groups_added: usize,
+    pub groups_changed: usize,
+    pub staff_added: usize,
+    pub audit_added: usize,
+}
+
+/// A stored value, by what it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum DocKey {
+    Family(Uuid),
+    Visit(Uuid, Uuid),
+    Session(Uuid),
+    Group(Uuid),
+    Staff(String),
+}
+
+/// A fingerprint of a value's clear bytes: a value read and written back
+/// unchanged is not written (a merge that brings nothing new writes nothing).
+pub(crate) fn fingerprint(bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}
+
+/// The values a change touches, read once and changed in memory.
+#[derive(Default)]
+pub(crate) struct Planned {
+    /// Each value read from the store, as it was (see `fingerprint`).
+    pub read: std::collections::HashMap<DocKey, u64>,
+    /// Families this change adds (merged in from another laptop).
+    pub added_families: Vec<Uuid>,
+    pub families: BTreeMap<Uuid, FamilyDoc>,
+    pub visits: BTreeMap<(Uuid, Uuid), VisitDoc>,
+    /// Visits new to the store: each gets its entry in the session's list.
+    pub new_visits: BTreeSet<(Uuid, Uuid)>,
+    /// Visits whose records moved to another family (a join).
+    pub removed_visits: BTreeSet<(Uuid, Uuid)>,
+    pub sessions: BTreeMap<Uuid, Versioned<Session>>,
+    pub groups: BTreeMap<Uuid, Versioned<Group>>,
+    pub staff: BTreeMap<String, Versioned<Staff>>,
+    /// Settings under fixed names, and settings about a group or family.
+    pub meta: BTreeMap<Vec<u8>, Vec<u8>>,
+    pub meta_for: BTreeMap<(Vec<u8>, Uuid), Vec<u8>>,
+    /// What waits for a person: true to list, false to take off the list.
+    pub pending: BTreeMap<(u8, Uuid, Uuid), bool>,
+    /// Families that this change erases (they were not erased before).
+    pub newly_erased: Vec<Uuid>,
+    pub stats: Stats,
+}
+
+pub(crate) fn plan(store: &Store, change: Change) -> Result<Vec<RawOp>, StoreError> {
+    Ok(planned(store, change)?.to_raw(store.hasher()))
+}
+
+/// The touched values, changed, not yet written.
+pub(crate) fn planned(store: &Store, change: Change) -> Result<Planned, StoreError> {
+    let mut p = Planner {
+        store,
+        device: store.device(),
+        out: Planned::default(),
+        before: BTreeMap::new(),
+        family_audit: vec![],
+        recount: BTreeSet::new(),
+    };
+    for op in change.into_ops() {
+        p.take(op)?;
+    }
+    p.finish()
+}
+
+pub(crate) struct Planner<'a> {
+    store: &'a Store,
+    device: Uuid,
+    out: Planned,
+    /// Each loaded family as shown before this change (None: new).
+    before: BTreeMap<Uuid, Option<Family>>,
+    /// Entries not tied to a session: attached to their family's value at the end.
+    family_audit: Vec<AuditEntry>,
+    /// Families whose first visit must be worked out again from all their visits.
+    recount: BTreeSet<Uuid>,
+}

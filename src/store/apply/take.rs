@@ -1,0 +1,398 @@
+//! Each change, onto the values it touches.
+
+use super::{DocKey, Planner};
+use crate::domain::{Attendance, AuditEntry, Group, Joined, Merge, Observation, Session, Staff, Version, Versioned};
+use crate::store::StoreError;
+use crate::store::change::Op;
+use crate::store::docs::{FamilyDoc, VisitDoc};
+use crate::store::keys::TreeId;
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+impl Planner<'_> {
+    pub(super) fn take(&mut self, op: Op) -> Result<(), StoreError> {
+        let device = self.device;
+        match op {
+            Op::Family(f) | Op::FamilyDecided(f) if self.family(f.id)?.is_none() => {
+                let id = f.id;
+                self.out.families.insert(id, FamilyDoc::new(id, Versioned::first(device, f)));
+            }
+            Op::Family(f) => {
+                if let Some(doc) = self.family(f.id)? {
+                    doc.family.write_over_winner(device, Some(f));
+                }
+            }
+            Op::FamilyDecided(f) => {
+                if let Some(doc) = self.family(f.id)? {
+                    doc.family.write(device, Some(f));
+                }
+            }
+            Op::MergeFamily(v) => {
+                let Some(id) = first_id(&v, |f| f.id) else { return Ok(()) };
+                match self.family(id)? {
+                    Some(doc) => {
+                        if doc.family.merge(&v) {
+                            self.out.stats.families_changed += 1;
+                        }
+                    }
+                    None => {
+                        self.out.families.insert(id, FamilyDoc::new(id, v));
+                        self.out.added_families.push(id);
+                        self.out.stats.families_added += 1;
+                    }
+                }
+            }
+            Op::Group(g) => {
+                let id = g.id;
+                match self.group(id)? {
+                    Some(v) => v.write_over_winner(device, Some(g)),
+                    None => {
+                        self.out.groups.insert(id, Versioned::first(device, g));
+                    }
+                }
+            }
+            Op::GroupDecided(g) => {
+                let id = g.id;
+                match self.group(id)? {
+                    Some(v) => v.write(device, Some(g)),
+                    None => {
+                        self.out.groups.insert(id, Versioned::first(device, g));
+                    }
+                }
+            }
+            Op::MergeGroup(v) => {
+                let Some(id) = first_id(&v, |g| g.id) else { return Ok(()) };
+                match self.group(id)? {
+                    Some(mine) => {
+                        if mine.merge(&v) {
+                            self.out.stats.groups_changed += 1;
+                        }
+                    }
+                    None => {
+                        self.out.groups.insert(id, v);
+                        self.out.stats.groups_added += 1;
+                    }
+                }
+            }
+            Op::Staff(s) => {
+                let initials = s.initials.clone();
+                match self.staff(&initials)? {
+                    Some(v) => v.write_over_winner(device, Some(s)),
+                    None => {
+                        self.out.staff.insert(initials, Versioned::first(device, s));
+                    }
+                }
+            }
+            Op::MergeStaff(v) => {
+                let Some(initials) = first_id(&v, |s| s.initials.clone()) else { return Ok(()) };
+                match self.staff(&initials)? {
+                    Some(mine) => {
+                        mine.merge(&v);
+                    }
+                    None => {
+                        self.out.staff.insert(initials, v);
+                        self.out.stats.staff_added += 1;
+                    }
+                }
+            }
+            Op::Session(s) => {
+                let id = s.id;
+                match self.session(id)? {
+                    Some(v) => v.write(device, Some(s)),
+                    None => {
+                        self.out.sessions.insert(id, Versioned::first(device, s));
+                    }
+                }
+            }
+            Op::MergeSession(v) => {
+                let Some(id) = first_id(&v, |s| s.id) else { return Ok(()) };
+                match self.session(id)? {
+                    Some(mine) => {
+                        mine.merge(&v);
+                    }
+                    None => {
+                        self.out.sessions.insert(id, v);
+                        self.out.stats.sessions_added += 1;
+                    }
+                }
+            }
+            Op::Attendance(a) => {
+                let a = self.follow_attendance(a)?;
+                let (family, session) = (a.family, a.session);
+                let doc = self.visit(family, session)?;
+                match &mut doc.attendance {
+                    Some(v) => v.write(device, Some(a)),
+                    None => doc.attendance = Some(Versioned::first(device, a)),
+                }
+                self.seen(family, session)?;
+            }
+            Op::Unattend { session, family } => {
+                let family = self.target(family)?.map_or(family, |j| j.into);
+                let doc = self.visit(family, session)?;
+                if let Some(v) = &mut doc.attendance {
+                    v.write(device, None);
+                }
+                self.recount.insert(family);
+            }
+            Op::MergeAttendance { session, family, versions } => {
+                let (family, versions) = match self.target(family)? {
+                    Some(j) => (j.into, moved_attendance(&versions, &j)),
+                    None => (family, versions),
+                };
+                let doc = self.visit(family, session)?;
+                let (added, changed) = match &mut doc.attendance {
+                    Some(v) => (false, v.merge(&versions)),
+                    None => {
+                        doc.attendance = Some(versions);
+                        (true, false)
+                    }
+                };
+                self.out.stats.attendance_added += usize::from(added);
+                self.out.stats.attendance_changed += usize::from(changed);
+                self.recount.insert(family);
+            }
+            Op::Observation(o) => {
+                let o = self.follow_note(o)?;
+                let (added, changed) = merge_note(self.visit(o.family, o.session)?, o);
+                self.out.stats.notes_added += usize::from(added);
+                self.out.stats.notes_changed += usize::from(changed);
+            }
+            Op::Audit(e) => {
+                let e = self.follow_entry(e)?;
+                let added = match e.session {
+                    Some(session) => add_entry(&mut self.visit(e.family, session)?.audit, e),
+                    None => {
+                        self.family_audit.push(e);
+                        false
+                    }
+                };
+                self.out.stats.audit_added += usize::from(added);
+            }
+            Op::Meta { key, value } => {
+                self.out.meta.insert(key, value);
+            }
+            Op::MetaFor { name, id, value } => {
+                self.out.meta_for.insert((name, id), value);
+            }
+        }
+        Ok(())
+    }
+
+    /// The family's value, read once (None: no such family yet).
+    pub(super) fn family(&mut self, id: Uuid) -> Result<Option<&mut FamilyDoc>, StoreError> {
+        if !self.out.families.contains_key(&id) {
+            match self.read::<FamilyDoc>(TreeId::Families, self.store.hasher().family(id), DocKey::Family(id))? {
+                Some(doc) => {
+                    self.before.insert(id, doc.family.shown());
+                    self.out.families.insert(id, doc);
+                }
+                None => {
+                    self.before.insert(id, None);
+                    return Ok(None);
+                }
+            }
+        }
+        Ok(self.out.families.get_mut(&id))
+    }
+
+    /// The visit's value, read once, or a new one.
+    pub(super) fn visit(&mut self, family: Uuid, session: Uuid) -> Result<&mut VisitDoc, StoreError> {
+        let k = (family, session);
+        if !self.out.visits.contains_key(&k) {
+            let key = self.store.hasher().visit(family, session);
+            let doc = match self.read::<VisitDoc>(TreeId::Visits, key, DocKey::Visit(family, session))? {
+                Some(doc) => doc,
+                None => {
+                    self.out.new_visits.insert(k);
+                    VisitDoc::new(family, session)
+                }
+            };
+            self.out.visits.insert(k, doc);
+        }
+        self.out.removed_visits.remove(&k);
+        Ok(self.out.visits.get_mut(&k).expect("just inserted"))
+    }
+
+    pub(super) fn session(&mut self, id: Uuid) -> Result<Option<&mut Versioned<Session>>, StoreError> {
+        if !self.out.sessions.contains_key(&id) {
+            match self.read::<Versioned<Session>>(
+                TreeId::Sessions,
+                self.store.hasher().session(id),
+                DocKey::Session(id),
+            )? {
+                Some(v) => {
+                    self.out.sessions.insert(id, v);
+                }
+                None => return Ok(None),
+            }
+        }
+        Ok(self.out.sessions.get_mut(&id))
+    }
+
+    fn group(&mut self, id: Uuid) -> Result<Option<&mut Versioned<Group>>, StoreError> {
+        if !self.out.groups.contains_key(&id) {
+            match self.read::<Versioned<Group>>(TreeId::Groups, self.store.hasher().group(id), DocKey::Group(id))? {
+                Some(v) => {
+                    self.out.groups.insert(id, v);
+                }
+                None => return Ok(None),
+            }
+        }
+        Ok(self.out.groups.get_mut(&id))
+    }
+
+    fn staff(&mut self, initials: &str) -> Result<Option<&mut Versioned<Staff>>, StoreError> {
+        if !self.out.staff.contains_key(initials) {
+            let (key, doc) = (self.store.hasher().staff(initials), DocKey::Staff(initials.to_string()));
+            match self.read::<Versioned<Staff>>(TreeId::Staff, key, doc)? {
+                Some(v) => {
+                    self.out.staff.insert(initials.to_string(), v);
+                }
+                None => return Ok(None),
+            }
+        }
+        Ok(self.out.staff.get_mut(initials))
+    }
+
+    /// A stored value, noting what it was so an unchanged one is not written back.
+    fn read<T: serde::de::DeserializeOwned>(
+        &mut self,
+        t: TreeId,
+        key: Vec<u8>,
+        doc: DocKey,
+    ) -> Result<Option<T>, StoreError> {
+        match self.store.get_clear(t, &key)? {
+            Some(clear) => {
+                self.out.read.insert(doc, super::fingerprint(&clear));
+                crate::store::codec::decode(t.name(), &key, &clear).map(Some)
+            }
+            None => Ok(None),
+        }
+    }
+
+    pub(super) fn session_date(&mut self, id: Uuid) -> Result<Option<NaiveDate>, StoreError> {
+        Ok(self.session(id)?.and_then(|v| v.shown()).map(|s| s.date))
+    }
+
+    /// A check-in: the family's first visit is this one if it is earlier.
+    fn seen(&mut self, family: Uuid, session: Uuid) -> Result<(), StoreError> {
+        let Some(date) = self.session_date(session)? else {
+            self.recount.insert(family);
+            return Ok(());
+        };
+        if let Some(doc) = self.family(family)?
+            && doc.first_seen.is_none_or(|d| date < d)
+        {
+            doc.first_seen = Some(date);
+        }
+        Ok(())
+    }
+
+    /// Where a family's records go: the family it was joined into, if a person
+    /// confirmed it is the same as another (followed to the end of a chain).
+    pub(super) fn target(&mut self, family: Uuid) -> Result<Option<Joined>, StoreError> {
+        let mut at = family;
+        let mut found: Option<Joined> = None;
+        for _ in 0..8 {
+            let next = self.family(at)?.and_then(|d| d.family.shown()).and_then(|f| f.joined_into);
+            match next {
+                Some(j) => {
+                    at = j.into;
+                    found = Some(match found {
+                        // A chain: each person mapped through every step.
+                        Some(prev) => Joined {
+                            into: j.into,
+                            people: prev.people.iter().map(|(from, to)| (*from, j.person(*to))).collect(),
+                        },
+                        None => j,
+                    });
+                }
+                None => break,
+            }
+        }
+        Ok(found)
+    }
+
+    fn follow_attendance(&mut self, a: Attendance) -> Result<Attendance, StoreError> {
+        Ok(match self.target(a.family)? {
+            Some(j) => moved(a, &j),
+            None => a,
+        })
+    }
+
+    fn follow_note(&mut self, o: Observation) -> Result<Observation, StoreError> {
+        Ok(match self.target(o.family)? {
+            Some(j) => moved_note(o, &j),
+            None => o,
+        })
+    }
+
+    fn follow_entry(&mut self, mut e: AuditEntry) -> Result<AuditEntry, StoreError> {
+        if let Some(j) = self.target(e.family)? {
+            e.family = j.into;
+        }
+        Ok(e)
+    }
+}
+
+impl FamilyDoc {
+    pub fn new(id: Uuid, family: Versioned<crate::domain::Family>) -> FamilyDoc {
+        FamilyDoc { id, family, audit: vec![], first_seen: None }
+    }
+}
+
+/// The id every version of a record gives.
+fn first_id<T: Merge, K>(v: &Versioned<T>, id: impl Fn(&T) -> K) -> Option<K> {
+    v.versions.iter().find_map(|x| x.body.as_ref().map(&id))
+}
+
+/// A note joined with what is stored; (added, changed).
+pub(super) fn merge_note(doc: &mut VisitDoc, o: Observation) -> (bool, bool) {
+    match doc.notes.iter_mut().find(|n| n.id == o.id) {
+        Some(n) => (false, n.merge(&o)),
+        None => {
+            doc.notes.push(o);
+            doc.notes.sort_by_key(|n| n.id);
+            (true, false)
+        }
+    }
+}
+
+/// Entries stay in id order, each once (a merge brings some again). True when added.
+pub(super) fn add_entry(list: &mut Vec<AuditEntry>, e: AuditEntry) -> bool {
+    match list.binary_search_by_key(&e.id, |x| x.id) {
+        Ok(_) => false,
+        Err(at) => {
+            list.insert(at, e);
+            true
+        }
+    }
+}
+
+/// An attendance of a joined family, as the family it joined holds it.
+pub(super) fn moved(mut a: Attendance, j: &Joined) -> Attendance {
+    a.family = j.into;
+    a.carers = a.carers.iter().map(|c| j.person(*c)).collect();
+    a.babies = a.babies.iter().map(|b| j.person(*b)).collect();
+    a.carers.dedup();
+    a.babies.dedup();
+    a
+}
+
+pub(super) fn moved_attendance(v: &Versioned<Attendance>, j: &Joined) -> Versioned<Attendance> {
+    Versioned {
+        versions: v
+            .versions
+            .iter()
+            .map(|x| Version { clock: x.clock.clone(), by: x.by, body: x.body.clone().map(|a| moved(a, j)) })
+            .collect(),
+    }
+}
+
+pub(super) fn moved_note(mut o: Observation, j: &Joined) -> Observation {
+    o.family = j.into;
+    for r in &mut o.revisions {
+        r.baby = r.baby.map(|b| j.person(b));
+    }
+    o
+}

@@ -1,0 +1,142 @@
+//! Merging another laptop's records (a bundle, or what the hub relays): one
+//! commit, all of it or nothing; the same records twice change nothing the
+//! second time; the order laptops meet in does not matter (see
+//! `domain::version`). What waits for a person afterwards (versions from two
+//! laptops that differ, families that look like one) is listed in `pending`.
+//! Erasure wins: an erasure that arrives is carried out here as on the laptop
+//! that made it, rebuilding the store under a new key so nothing of the
+//! family's old values stays on this laptop either.
+
+use super::apply::{self, pending};
+use super::archive::{self, Entry};
+use super::rebuild::NewKey;
+use super::{Change, META_EVALUATION_KEY, Stats, Store, StoreError};
+use crate::domain::Family;
+use crate::domain::conflict::looks_same;
+use crate::domain::fold::{digits, fold};
+use chrono::{DateTime, Duration, Utc};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Above this many values touched, a merge rebuilds the store (one new folder,
+/// swapped in) rather than writing one very large journal record.
+const LARGE: usize = 20_000;
+
+/// What a merge did, and what now waits for a person.
+#[derive(Debug, Clone, Default)]
+pub struct Merged {
+    pub stats: Stats,
+    /// Families erased here because the other laptop erased them.
+    pub erased: usize,
+    /// Pairs of families that may be one (here, came), new with this merge.
+    pub duplicates: Vec<(Uuid, Uuid)>,
+    /// Everything that waits for a person after the merge.
+    pub waiting: Vec<super::Pending>,
+    /// True when the team's evaluation key changed here (pseudonyms in later exports differ).
+    pub new_pseudonyms: bool,
+}
+
+/// Another laptop's records, as a bundle or the hub brings them.
+pub struct Records {
+    pub entries: Vec<Entry>,
+    pub evaluation_key: Option<Vec<u8>>,
+}
+
+impl Store {
+    /// Merges `records` in one commit (or one rebuild), all or nothing.
+    pub fn merge(&mut self, records: Records) -> Result<Merged, StoreError> {
+        let mut change = Change::default();
+        for e in records.entries {
+            archive::merge_op(&mut change, e);
+        }
+        let mut out = Merged::default();
+        // One key for the team: where two laptops made their own, both keep
+        // the same one of the two, so each family has one pseudonym everywhere.
+        let mine: Option<Vec<u8>> = self.meta(META_EVALUATION_KEY)?;
+        if let Some(theirs) = records.evaluation_key {
+            let keep = match &mine {
+                Some(m) if *m <= theirs => None,
+                _ => Some(theirs),
+            };
+            if let Some(k) = keep {
+                out.new_pseudonyms = mine.is_some();
+                change.put_meta(META_EVALUATION_KEY, &k);
+            }
+        }
+        let mut planned = apply::planned(self, change)?;
+        out.duplicates = self.look_alikes(&planned)?;
+        for (here, came) in &out.duplicates {
+            planned.pending.insert((pending::SAME_FAMILY, *here, *came), true);
+        }
+        out.stats = planned.stats.clone();
+        out.erased = planned.newly_erased.len();
+        let touched = planned.families.len() + planned.visits.len();
+        if !planned.newly_erased.is_empty() || touched > LARGE {
+            let what = if out.erased > 0 { "merging, and erasing what was erased there" } else { "merging" };
+            self.rebuild_planned(planned, NewKey::Same, what)?;
+        } else {
+            self.commit_planned(planned)?;
+        }
+        out.waiting = self.pending()?;
+        Ok(out)
+    }
+
+    /// Families the merge adds that look like a family already here (the same
+    /// walk-in added on two laptops): suggested, never joined without a person.
+    fn look_alikes(&self, planned: &apply::Planned) -> Result<Vec<(Uuid, Uuid)>, StoreError> {
+        let added: Vec<Family> = planned
+            .added_families
+            .iter()
+            .filter_map(|id| planned.families.get(id).and_then(|d| d.family.shown()))
+            .filter(|f| !f.is_erased() && f.joined_into.is_none())
+            .collect();
+        if added.is_empty() {
+            return Ok(vec![]);
+        }
+        let here: Vec<Family> =
+            self.families()?.into_iter().filter(|f| !f.is_erased() && f.joined_into.is_none()).collect();
+        // Candidates by carer name and phone ending, and by baby name and birth.
+        let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, f) in here.iter().enumerate() {
+            for k in keys_of(f) {
+                index.entry(k).or_default().push(i);
+            }
+        }
+        let mut out = Vec::new();
+        for f in &added {
+            let mut seen = Vec::new();
+            for k in keys_of(f) {
+                for &i in index.get(&k).into_iter().flatten() {
+                    if !seen.contains(&i) && looks_same(&here[i], f) {
+                        seen.push(i);
+                        out.push((here[i].id, f.id));
+                    }
+                }
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+}
+
+fn keys_of(f: &Family) -> Vec<String> {
+    let mut out = Vec::new();
+    for c in &f.carers {
+        let d = digits(&c.phone);
+        if !d.is_empty() {
+            out.push(format!("c{}|{}", fold(&c.name), &d[d.len().saturating_sub(9)..]));
+        }
+    }
+    for b in &f.babies {
+        out.push(format!("b{}|{}", fold(&b.name), b.dob));
+    }
+    out
+}
+
+/// How far ahead of this laptop's clock the other laptop's was, if it seems
+/// more than five minutes ahead: a bundle written "in the future". (A clock
+/// behind cannot be told from a bundle written some time ago.)
+pub fn clock_ahead(written: DateTime<Utc>, now: DateTime<Utc>) -> Option<Duration> {
+    let ahead = written - now;
+    (ahead > Duration::minutes(5)).then_some(ahead)
+}
