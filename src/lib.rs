@@ -2,14 +2,12 @@
 
 pub mod cli;
 pub mod clock;
-pub mod commands;
-pub mod demo;
 pub mod domain;
+pub mod failure;
 pub mod import;
 pub mod par;
 pub mod passphrase;
 pub mod progress;
-pub mod protect;
 pub mod report;
 pub mod search;
 pub mod store;

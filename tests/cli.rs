@@ -3,27 +3,15 @@
 //! archive round trip, `check` on a damaged store, plain error messages, and an
 //! import of 5,000 families killed in the middle.
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
+use support::process::{run, settle, spawning, tempdir};
 use thinkbaby::clock::FixedClock;
 use thinkbaby::domain::{AlertKind, Family};
 use thinkbaby::store::keys::{self, TreeId};
 use thinkbaby::store::{Store, Unlock, check};
-
-/// Between fork and exec, a child process holds a copy of every open descriptor
-/// of this test process, lock files included, so a store closed here can look
-/// still open to a program started just after. Programs are started under a read
-/// guard; a test that closes a store and then hands its folder to the program
-/// first calls `settle`, which waits until every child started meanwhile has let go.
-static SPAWNING: std::sync::RwLock<()> = std::sync::RwLock::new(());
-
-fn settle() {
-    drop(SPAWNING.write().unwrap_or_else(|e| e.into_inner()));
-}
-
-fn tempdir() -> tempfile::TempDir {
-    tempfile::Builder::new().prefix("thinkbaby-cli-").tempdir().unwrap()
-}
 
 /// `thinkbaby --data-dir DIR ARGS...`, with nothing from the caller's environment
 /// that could choose another folder.
@@ -47,14 +35,6 @@ fn bare() -> Command {
 
 fn unlock() -> Unlock {
     Unlock::Passphrase(PASSPHRASE.into())
-}
-
-fn run(c: &mut Command) -> Output {
-    let child = {
-        let _spawning = SPAWNING.read().unwrap_or_else(|e| e.into_inner());
-        c.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap()
-    };
-    child.wait_with_output().unwrap()
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -265,7 +245,7 @@ fn an_archive_round_trip_gives_the_same_bytes() {
     let first = work.path().join("first");
     let second = work.path().join("second");
     let store = Store::open_with(&first, unlock()).unwrap();
-    thinkbaby::demo::fill(&store, &FixedClock::at(2026, 11, 26, 8, 30)).unwrap();
+    thinkbaby::cli::demo::fill(&store, &FixedClock::at(2026, 11, 26, 8, 30)).unwrap();
     drop(store);
     settle();
 
@@ -409,7 +389,7 @@ fn an_import_of_5000_families_killed_midway_leaves_all_or_none() {
     }
     let csv = write(work.path(), "big.csv", csv);
     let import = |data: &Path| {
-        let _spawning = SPAWNING.read().unwrap_or_else(|e| e.into_inner());
+        let _spawning = spawning();
         thinkbaby(data)
             .args(["import", "roster"])
             .arg(&csv)

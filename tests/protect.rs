@@ -5,10 +5,13 @@
 //! sequences in names. Each open derives the key (about half a second), so every
 //! test opens as few times as it can.
 
+mod support;
+
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
+use support::process::{run, settle, tempdir};
 use thinkbaby::domain::tags::TagList;
 use thinkbaby::domain::*;
 use thinkbaby::import::roster;
@@ -17,19 +20,6 @@ use thinkbaby::store::keys::{self, TreeId};
 use thinkbaby::store::{Store, StoreError, Unlock, check};
 
 const PASSPHRASE: &str = "a long test passphrase for protect";
-
-/// A child process holds a copy of this process's descriptors (lock files among
-/// them) between fork and exec. Programs start under a read guard; a test that
-/// closes a store and then hands its folder to the program first calls `settle`.
-static SPAWNING: std::sync::RwLock<()> = std::sync::RwLock::new(());
-
-fn settle() {
-    drop(SPAWNING.write().unwrap_or_else(|e| e.into_inner()));
-}
-
-fn tempdir() -> tempfile::TempDir {
-    tempfile::Builder::new().prefix("thinkbaby-protect-").tempdir().unwrap()
-}
 
 fn thinkbaby(dir: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_thinkbaby"));
@@ -40,14 +30,6 @@ fn thinkbaby(dir: &Path) -> Command {
         .arg("--data-dir")
         .arg(dir);
     c
-}
-
-fn run(c: &mut Command) -> Output {
-    let child = {
-        let _spawning = SPAWNING.read().unwrap_or_else(|e| e.into_inner());
-        c.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap()
-    };
-    child.wait_with_output().unwrap()
 }
 
 /// Runs and expects exit status `code`; returns stdout and stderr.
@@ -71,7 +53,7 @@ fn today() -> NaiveDate {
 /// The demo roster (`assets/demo/roster.csv`), its dates moved so the babies are
 /// the ages the demo means on the real today (the program runs on the real clock).
 fn demo_roster() -> Vec<u8> {
-    thinkbaby::demo::shifted_roster(today().signed_duration_since(thinkbaby::demo::anchor())).unwrap()
+    thinkbaby::cli::demo::shifted_roster(today().signed_duration_since(thinkbaby::cli::demo::anchor())).unwrap()
 }
 
 /// Column `name` of every row of a roster.

@@ -3,7 +3,7 @@
 //! the next one wait longer (1, 2, 4 … 30 seconds).
 
 use super::theme::Theme;
-use crate::commands::Failure;
+use crate::failure::Failure;
 use crate::passphrase::{Kind, WHY};
 use crate::store::{Store, StoreError, Unlock};
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};

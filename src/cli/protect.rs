@@ -1,10 +1,10 @@
 //! The data-protection commands: `audit`, `erase`, `purge`, `backup` and
 //! `restore`. Every stored string they print goes through `text::clean`.
 
+use super::passphrase;
 use crate::clock::Clock;
-use crate::commands::Failure;
 use crate::domain::{AuditEntry, Family};
-use crate::passphrase;
+use crate::failure::Failure;
 use crate::store::{Store, archive, backup};
 use crate::text::{clean, plural};
 use chrono::NaiveDate;
@@ -12,15 +12,6 @@ use secrecy::SecretString;
 use std::io::Write;
 use std::path::Path;
 use uuid::Uuid;
-
-impl From<backup::BackupError> for Failure {
-    fn from(e: backup::BackupError) -> Self {
-        match e {
-            backup::BackupError::Archive(a) => a.into(),
-            other => Failure::new(other.to_string()),
-        }
-    }
-}
 
 /// One audit entry as a line: when (the laptop's time), who, which family,
 /// what (`words`, from `Store::audit_words`).
@@ -147,7 +138,8 @@ pub fn purge(
 
 /// A passphrase from `--backup-passphrase-file`, held to the store's rules.
 fn backup_passphrase(file: &Path) -> Result<SecretString, Failure> {
-    let pass = passphrase::given(Some(file))?.ok_or_else(|| Failure::new("the backup passphrase file is empty"))?;
+    let pass =
+        crate::passphrase::given(Some(file))?.ok_or_else(|| Failure::new("the backup passphrase file is empty"))?;
     crate::store::check_new_passphrase(&pass).map_err(|e| Failure::new(format!("backup passphrase: {e}")))?;
     Ok(pass)
 }
@@ -175,7 +167,7 @@ pub fn restore(
     if !file.is_file() {
         return Err(Failure::new(format!("there is no file {}: check the name and the folder", file.display())));
     }
-    let chosen = backup_pass.map(|p| passphrase::given(Some(p))).transpose()?.flatten();
+    let chosen = backup_pass.map(|p| crate::passphrase::given(Some(p))).transpose()?.flatten();
     let (store, pass) = passphrase::open_store_keeping(dir, pass_file)?;
     if !store.is_empty()? {
         return Err(archive::ArchiveError::NotEmpty.into());

@@ -1,52 +1,17 @@
 //! What each command does, and how its errors reach the user: one or two plain
 //! lines and an exit status (1, or 2 for usage and a locked store).
 
-use crate::cli::{Cli, Command, ExportFormat, ExportWhat, Import, Range, ReportFormat};
+use super::args::{Cli, Command, ExportFormat, ExportWhat, Import, Range, ReportFormat};
 use crate::clock::{Clock, SystemClock};
 use crate::domain::tags::TagList;
-use crate::import::{ImportError, attendance, roster};
+use crate::failure::Failure;
+use crate::import::{attendance, roster};
 use crate::report::export::{self, Table};
 use crate::report::{Filter, Pseudonymiser, Records, render};
-use crate::store::{Store, StoreError, archive, check};
+use crate::store::{Store, archive, check};
 use std::fs::File;
 use std::io::{BufReader, Write};
 use std::path::{Path, PathBuf};
-
-#[derive(Debug)]
-pub struct Failure {
-    pub message: String,
-    pub code: u8,
-}
-
-impl Failure {
-    pub fn new(message: impl Into<String>) -> Self {
-        Failure { message: message.into(), code: 1 }
-    }
-}
-
-impl From<StoreError> for Failure {
-    fn from(e: StoreError) -> Self {
-        Failure { code: e.exit_code(), message: e.to_string() }
-    }
-}
-
-impl From<ImportError> for Failure {
-    fn from(e: ImportError) -> Self {
-        match e {
-            ImportError::Store(s) => s.into(),
-            other => Failure::new(other.to_string()),
-        }
-    }
-}
-
-impl From<archive::ArchiveError> for Failure {
-    fn from(e: archive::ArchiveError) -> Self {
-        match e {
-            archive::ArchiveError::Store(s) => s.into(),
-            other => Failure::new(other.to_string()),
-        }
-    }
-}
 
 /// `--data-dir`, else `THINKBABY_DATA_DIR` (clap reads both), else the platform's folder.
 pub fn data_dir(cli: &Cli) -> Result<PathBuf, Failure> {
@@ -67,7 +32,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             .prefix("thinkbaby-demo-")
             .tempdir()
             .map_err(|e| Failure::new(format!("cannot make a temporary folder for the demo: {e}")))?;
-        let store = crate::demo::build(dir.path(), &clock)?;
+        let store = super::demo::build(dir.path(), &clock)?;
         return crate::tui::run(crate::tui::Opening::Ready(Box::new(store)), std::rc::Rc::new(clock), options);
     }
     let dir = data_dir(&cli)?;
@@ -85,19 +50,19 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             crate::tui::run(opening, std::rc::Rc::new(clock), options)
         }
         Some(Command::Audit { family }) => {
-            let store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
-            write_out(None, crate::protect::audit(&store, family, &clock)?.as_bytes())
+            let store = super::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
+            write_out(None, super::protect::audit(&store, family, &clock)?.as_bytes())
         }
         Some(Command::Erase { family, reason, override_safeguarding }) => {
-            let mut store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
+            let mut store = super::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
             write_out(
                 None,
-                crate::protect::erase(&mut store, family, &reason, override_safeguarding, &clock)?.as_bytes(),
+                super::protect::erase(&mut store, family, &reason, override_safeguarding, &clock)?.as_bytes(),
             )
         }
         Some(Command::Purge { inactive_before, dry_run, reason, override_safeguarding }) => {
-            let mut store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
-            let said = crate::protect::purge(
+            let mut store = super::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
+            let said = super::protect::purge(
                 &mut store,
                 inactive_before,
                 dry_run,
@@ -109,20 +74,20 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         }
         Some(Command::Backup { file, backup_passphrase_file }) => {
             let pass = cli.passphrase_file.as_deref();
-            eprint!("{}", crate::protect::backup(&dir, pass, &file, backup_passphrase_file.as_deref())?);
+            eprint!("{}", super::protect::backup(&dir, pass, &file, backup_passphrase_file.as_deref())?);
             Ok(())
         }
         Some(Command::Restore { file, backup_passphrase_file }) => {
             let pass = cli.passphrase_file.as_deref();
-            eprint!("{}", crate::protect::restore(&dir, pass, &file, backup_passphrase_file.as_deref())?);
+            eprint!("{}", super::protect::restore(&dir, pass, &file, backup_passphrase_file.as_deref())?);
             Ok(())
         }
         Some(Command::Passwd { new_passphrase_file }) => {
-            crate::passphrase::change(&dir, cli.passphrase_file.as_deref(), new_passphrase_file.as_deref())
+            super::passphrase::change(&dir, cli.passphrase_file.as_deref(), new_passphrase_file.as_deref())
         }
         Some(Command::Import(Import::Roster { file, group })) => {
             let bytes = read_file(&file)?;
-            let store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
+            let store = super::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
             let name = file_name(&file);
             let summary = roster::import_from(&store, &bytes, &name, group.as_deref(), clock.now(), clock.today())?;
             println!("{}", crate::text::clean_multiline(&summary.to_string()));
@@ -130,7 +95,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         }
         Some(Command::Import(Import::Attendance { file })) => {
             let bytes = read_file(&file)?;
-            let store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
+            let store = super::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
             let name = file_name(&file);
             let summary = attendance::import_from(&store, &bytes, &name, clock.today(), clock.now(), &local_to_utc)?;
             println!("{}", crate::text::clean_multiline(&summary.to_string()));
@@ -138,13 +103,13 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         }
         Some(Command::Import(Import::Archive { file })) => {
             let f = File::open(&file).map_err(|e| missing(&file, e))?;
-            let store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
+            let store = super::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
             let counts = archive::import(&store, &mut BufReader::new(f))?;
             println!("imported {counts}");
             Ok(())
         }
         Some(Command::Report { range, format, pseudonymise, output }) => {
-            let store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
+            let store = super::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
             report(&store, &range, format, pseudonymise, output.as_deref())
         }
         Some(Command::Export { what: Some(what), format, range, pseudonymise, output }) => {
@@ -153,7 +118,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                     "the archive (--format jsonl) always holds every record: leave out ATTENDANCE, OBSERVATIONS or FAMILIES, or use --format csv",
                 ));
             }
-            let store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
+            let store = super::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
             export_csv(&store, what, &range, pseudonymise, output.as_deref(), &clock)
         }
         Some(Command::Export { what: None, format: Some(ExportFormat::Csv), .. }) => {
@@ -166,7 +131,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                      --group, --from, --to and --pseudonymise go with `export attendance|observations|families --format csv`",
                 ));
             }
-            let store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
+            let store = super::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
             let counts = match &output {
                 Some(path) => crate::whole_file::write(
                     path,
@@ -190,7 +155,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Some(Command::Check) => {
-            let store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
+            let store = super::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
             let report = check::run(&store)?;
             for (tree, n) in &report.counts {
                 println!("{tree:<22}{n:>8}");
@@ -215,7 +180,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
 
 /// A command line that asks for something that cannot be done (exit status 2).
 fn usage(message: &str) -> Failure {
-    Failure { message: message.to_string(), code: 2 }
+    Failure::usage(message)
 }
 
 /// A date and time on this laptop's clock, as a moment.

@@ -13,9 +13,9 @@
 //! opens it and checks families in live.
 
 use crate::clock::Clock;
-use crate::commands::Failure;
 use crate::domain::audit;
 use crate::domain::*;
+use crate::failure::Failure;
 use crate::import::roster;
 use crate::store::{Change, Store};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
@@ -24,7 +24,7 @@ use std::path::Path;
 use uuid::Uuid;
 
 /// The demo roster, inside the program so that `--demo` needs no file.
-pub const ROSTER: &[u8] = include_bytes!("../assets/demo/roster.csv");
+pub const ROSTER: &[u8] = include_bytes!("../../assets/demo/roster.csv");
 
 /// The day the roster's dates were written for: a Thursday in late November 2026.
 pub const ANCHOR: (i32, u32, u32) = (2026, 11, 26);
