@@ -5,6 +5,7 @@ pub mod clock;
 pub mod domain;
 pub mod failure;
 pub mod import;
+pub mod interrupt;
 pub mod par;
 pub mod passphrase;
 pub mod progress;

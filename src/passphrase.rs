@@ -12,19 +12,22 @@ pub const ENV: &str = "THINKBABY_PASSPHRASE";
 
 pub const WHY: &str = "The store holds babies' details, health-visiting levels and safeguarding notes. \
 It is encrypted with a passphrase, so a lost or stolen laptop gives nothing away. \
-Use a few words you will remember (at least 12 characters) and keep it where your team keeps passwords: \
-without it, nobody can open the store.";
+Use three or four unrelated words you will remember and keep them where your team keeps passwords: \
+without the passphrase, nobody can open the store.";
 
 /// The passphrase from a file (its first line) or the environment, if given.
 pub fn given(file: Option<&Path>) -> Result<Option<SecretString>, Failure> {
     if let Some(path) = file {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Failure::new(format!("cannot read the passphrase file {}: {e}", path.display())))?;
-        let line = text.lines().next().unwrap_or("").to_string();
+        // The whole file is wiped from memory once its first line is taken.
+        let text = zeroize::Zeroizing::new(
+            std::fs::read_to_string(path)
+                .map_err(|e| Failure::new(format!("cannot read the passphrase file {}: {e}", path.display())))?,
+        );
+        let line = text.lines().next().unwrap_or("");
         if line.is_empty() {
             return Err(Failure::new(format!("the passphrase file {} is empty", path.display())));
         }
-        return Ok(Some(SecretString::from(line)));
+        return Ok(Some(SecretString::from(line.to_string())));
     }
     match std::env::var(ENV) {
         Ok(v) if !v.is_empty() => Ok(Some(SecretString::from(v))),
@@ -39,6 +42,12 @@ pub enum Kind {
     Existing,
     /// New (or not yet encrypted): choose a passphrase.
     New,
+}
+
+/// True when `dir` holds no store yet. Nothing is created to find out: a new
+/// passphrase is judged before anything is written.
+pub fn is_new(dir: &Path) -> bool {
+    matches!(crate::store::layout::find(dir), Ok(crate::store::layout::Found::Empty))
 }
 
 pub fn probe(dir: &Path) -> Result<Kind, StoreError> {

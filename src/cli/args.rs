@@ -22,8 +22,8 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub passphrase_file: Option<PathBuf>,
 
-    /// Lock the screen after this many minutes without a key (Ctrl-L locks at once)
-    #[arg(long, value_name = "MINUTES", env = "THINKBABY_LOCK_MINUTES", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=240))]
+    /// Lock the screen after this many minutes without a key, 1 to 60 (Ctrl-L locks at once)
+    #[arg(long, value_name = "MINUTES", env = "THINKBABY_LOCK_MINUTES", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=60))]
     pub lock_after: u32,
 
     /// Open the screens on made-up demo families, in a temporary store that is deleted on quit

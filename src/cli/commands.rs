@@ -10,7 +10,7 @@ use crate::report::export::{self, Table};
 use crate::report::{Filter, Pseudonymiser, Records, render};
 use crate::store::{Store, archive, check};
 use std::fs::File;
-use std::io::{BufReader, Write};
+use std::io::{BufReader, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 /// `--data-dir`, else `THINKBABY_DATA_DIR` (clap reads both), else the platform's folder.
@@ -24,25 +24,26 @@ pub fn data_dir(cli: &Cli) -> Result<PathBuf, Failure> {
 }
 
 pub fn run(cli: Cli) -> Result<(), Failure> {
+    // Whatever the program creates (sled's files, exports, the demo's folder)
+    // is for this account alone.
+    #[cfg(unix)]
+    rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
     let clock = SystemClock;
     if cli.demo {
         let options =
             crate::tui::Options { group: cli.group.clone(), date: cli.date, demo: true, lock_after: cli.lock_after };
-        let dir = tempfile::Builder::new()
-            .prefix("thinkbaby-demo-")
-            .tempdir()
-            .map_err(|e| Failure::new(format!("cannot make a temporary folder for the demo: {e}")))?;
-        let store = super::demo::build(dir.path(), &clock)?;
-        return crate::tui::run(crate::tui::Opening::Ready(Box::new(store)), std::rc::Rc::new(clock), options);
+        return super::demo::run(options);
     }
     let dir = data_dir(&cli)?;
+    if dir.is_dir()
+        && let Some(said) = crate::store::perms::secure(&dir)?
+    {
+        eprintln!("{said}");
+    }
     match cli.command {
         None => {
             let opening = match crate::passphrase::given(cli.passphrase_file.as_deref())? {
-                Some(pass) => crate::tui::Opening::Ready(Box::new(Store::open_with(
-                    &dir,
-                    crate::store::Unlock::Passphrase(pass),
-                )?)),
+                Some(pass) => crate::tui::Opening::Ready(Box::new(super::passphrase::open_given(&dir, pass)?)),
                 None => crate::tui::Opening::Ask(dir.clone(), crate::passphrase::probe(&dir)?),
             };
             let options =
@@ -152,6 +153,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                 }
             };
             eprintln!("exported {counts}");
+            say_in_clear(output.as_deref());
             Ok(())
         }
         Some(Command::Check) => {
@@ -280,8 +282,29 @@ fn export_csv(
     let rows = export::write(table, &records, &TagList::built_in(), &filter, pseudo.as_ref(), clock, &mut bytes)
         .map_err(|e| Failure::new(format!("cannot write the export: {e}")))?;
     write_out(output, &bytes)?;
-    eprintln!("exported {rows} row{}", if rows == 1 { "" } else { "s" });
+    eprintln!("exported {}", crate::text::plural(rows, "row", "rows"));
+    if !pseudonymise {
+        say_in_clear(output);
+    }
     Ok(())
+}
+
+/// At a terminal, one line: an export holds personal data in clear, and where
+/// it is. (`backup` is the sealed copy; an export is for Excel or a move.)
+fn say_in_clear(output: Option<&Path>) {
+    if !std::io::stderr().is_terminal() {
+        return;
+    }
+    match output {
+        Some(path) => eprintln!(
+            "{} holds personal data in clear (not encrypted): keep it safe and delete it when done",
+            std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()).display()
+        ),
+        None if !std::io::stdout().is_terminal() => eprintln!(
+            "the export went out in clear (not encrypted): keep the file it went to safe and delete it when done"
+        ),
+        None => {}
+    }
 }
 
 fn missing(path: &Path, e: std::io::Error) -> Failure {

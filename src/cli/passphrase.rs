@@ -3,7 +3,7 @@
 //! echo. A new store asks twice and explains why.
 
 use crate::failure::Failure;
-use crate::passphrase::{ENV, Kind, WHY, given, probe};
+use crate::passphrase::{ENV, Kind, WHY, given, is_new, probe};
 use crate::store::{Store, Unlock};
 use secrecy::{ExposeSecret, SecretString};
 use std::io::IsTerminal;
@@ -24,7 +24,7 @@ pub fn open_store(dir: &Path, file: Option<&Path>) -> Result<Store, Failure> {
 /// sealed under it).
 pub fn open_store_keeping(dir: &Path, file: Option<&Path>) -> Result<(Store, SecretString), Failure> {
     if let Some(pass) = given(file)? {
-        return Ok((Store::open_with(dir, Unlock::Passphrase(pass.clone()))?, pass));
+        return Ok((open_given(dir, pass.clone())?, pass));
     }
     if !std::io::stdin().is_terminal() {
         return Err(Failure::new(format!(
@@ -42,9 +42,19 @@ pub fn open_store_keeping(dir: &Path, file: Option<&Path>) -> Result<(Store, Sec
     Ok((Store::open_with(dir, Unlock::Passphrase(pass.clone()))?, pass))
 }
 
+/// Opens the store with a passphrase from a file or the environment; for a new
+/// store, the passphrase is judged before the folder is made, not after.
+pub fn open_given(dir: &Path, pass: SecretString) -> Result<Store, Failure> {
+    if is_new(dir) {
+        crate::store::check_new_passphrase(&pass)?;
+    }
+    Ok(Store::open_with(dir, Unlock::Passphrase(pass))?)
+}
+
 /// A new passphrase, typed twice.
 pub fn choose() -> Result<SecretString, Failure> {
-    let first = prompt("New passphrase (at least 12 characters): ")?;
+    let first = prompt("New passphrase (three or four unrelated words): ")?;
+    crate::store::check_new_passphrase(&first)?;
     let again = prompt("The same passphrase again: ")?;
     if first.expose_secret() != again.expose_secret() {
         return Err(Failure::new("the two passphrases differ; nothing was changed. Try again."));

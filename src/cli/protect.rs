@@ -157,7 +157,9 @@ pub fn backup(
     Ok(format!("backed up {counts}\nto {}, sealed with a passphrase\n", file.display()))
 }
 
-/// `thinkbaby restore FILE`: fills an empty data folder.
+/// `thinkbaby restore FILE`: fills an empty data folder. A restore that fails
+/// (a wrong backup passphrase, a damaged backup) leaves the folder as it found
+/// it: no empty store behind that the next restore would have to be told about.
 pub fn restore(
     dir: &Path,
     pass_file: Option<&Path>,
@@ -168,10 +170,58 @@ pub fn restore(
         return Err(Failure::new(format!("there is no file {}: check the name and the folder", file.display())));
     }
     let chosen = backup_pass.map(|p| crate::passphrase::given(Some(p))).transpose()?.flatten();
-    let (store, pass) = passphrase::open_store_keeping(dir, pass_file)?;
-    if !store.is_empty()? {
-        return Err(archive::ArchiveError::NotEmpty.into());
+    let before = Before::of(dir);
+    let restored = (|| {
+        let (store, pass) = passphrase::open_store_keeping(dir, pass_file)?;
+        if !store.is_empty()? {
+            return Err(archive::ArchiveError::NotEmpty.into());
+        }
+        Ok(backup::restore(&store, file, chosen.unwrap_or(pass))?)
+    })();
+    match restored {
+        Ok(counts) => Ok(format!("restored {counts}\ninto {}\n", dir.display())),
+        Err(e) => {
+            before.put_back(dir);
+            Err(e)
+        }
     }
-    let counts = backup::restore(&store, file, chosen.unwrap_or(pass))?;
-    Ok(format!("restored {counts}\ninto {}\n", dir.display()))
+}
+
+/// What the data folder was before a restore.
+enum Before {
+    Missing,
+    Empty,
+    /// Something was there: never touched.
+    Used,
+}
+
+impl Before {
+    fn of(dir: &Path) -> Before {
+        match std::fs::read_dir(dir).map(|mut entries| entries.next().is_none()) {
+            Err(_) if !dir.exists() => Before::Missing,
+            Ok(true) => Before::Empty,
+            _ => Before::Used,
+        }
+    }
+
+    /// Removes what a failed restore made. The store is closed by now, but
+    /// sled's last flush may still be finishing: a few tries.
+    fn put_back(&self, dir: &Path) {
+        for _ in 0..20 {
+            let done = match self {
+                Before::Used => return,
+                Before::Missing => std::fs::remove_dir_all(dir).is_ok() || !dir.exists(),
+                Before::Empty => std::fs::read_dir(dir).map_or(true, |entries| {
+                    entries.flatten().all(|e| {
+                        let p = e.path();
+                        if p.is_dir() { std::fs::remove_dir_all(&p).is_ok() } else { std::fs::remove_file(&p).is_ok() }
+                    })
+                }),
+            };
+            if done {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
 }
