@@ -54,24 +54,29 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             let store = super::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
             write_out(None, super::protect::audit(&store, family, &clock)?.as_bytes())
         }
-        Some(Command::Erase { family, reason, override_safeguarding }) => {
+        Some(Command::Erase { family, reason, override_safeguarding, yes }) => {
             let mut store = super::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
-            write_out(
-                None,
-                super::protect::erase(&mut store, family, &reason, override_safeguarding, &clock)?.as_bytes(),
-            )
-        }
-        Some(Command::Purge { inactive_before, dry_run, reason, override_safeguarding }) => {
-            let mut store = super::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
-            let said = super::protect::purge(
-                &mut store,
-                inactive_before,
-                dry_run,
-                reason.as_deref(),
-                override_safeguarding,
-                &clock,
-            )?;
+            let ask = !yes && std::io::stdin().is_terminal();
+            let said = super::protect::erase(&mut store, family, &reason, override_safeguarding, ask, &clock)?;
             write_out(None, said.as_bytes())
+        }
+        Some(Command::Purge { inactive_before, dry_run, reason, override_safeguarding, yes }) => {
+            if inactive_before > clock.today() {
+                return Err(usage(&format!(
+                    "--inactive-before {} is in the future: every family would count as inactive. \
+                     Give a date in the past, such as a year ago.",
+                    inactive_before.format("%d/%m/%Y")
+                )));
+            }
+            let mut store = super::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
+            let purge = super::protect::Purge {
+                before: inactive_before,
+                dry_run,
+                reason: reason.as_deref(),
+                override_safeguarding,
+                ask: !yes && std::io::stdin().is_terminal(),
+            };
+            write_out(None, purge.run(&mut store, &clock)?.as_bytes())
         }
         Some(Command::Backup { file, backup_passphrase_file }) => {
             let pass = cli.passphrase_file.as_deref();
@@ -170,9 +175,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                     println!("problem: {}", crate::text::clean(p));
                 }
                 Err(Failure::new(format!(
-                    "{} problem{} found. Keep a copy of {} and restore from a backup or export.",
-                    report.problems.len(),
-                    if report.problems.len() == 1 { "" } else { "s" },
+                    "{} found. Keep a copy of {} and restore from a backup or export.",
+                    crate::text::plural(report.problems.len(), "problem", "problems"),
                     dir.display()
                 )))
             }

@@ -46,15 +46,39 @@ fn known_as(f: &Family) -> String {
     clean(&format!("{} ({})", f.carer_names(), f.baby_names()))
 }
 
-/// `thinkbaby erase FAMILY_ID --reason TEXT [--override-safeguarding]`.
+/// At a terminal, asks `question` and reads the answer: `y` goes on; anything
+/// else stops, with `stopped` as the message.
+fn confirm(question: &str, stopped: &str) -> Result<(), Failure> {
+    eprint!("{question} Type y and Enter to go on: ");
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer).map_err(|e| Failure::new(format!("cannot read the answer: {e}")))?;
+    match answer.trim().to_lowercase().as_str() {
+        "y" | "yes" => Ok(()),
+        _ => Err(Failure::new(stopped)),
+    }
+}
+
+/// `thinkbaby erase FAMILY_ID --reason TEXT [--override-safeguarding] [--yes]`;
+/// with `ask`, names the family and asks first.
 pub fn erase(
     store: &mut Store,
     family: Uuid,
     reason: &str,
     override_safeguarding: bool,
+    ask: bool,
     clock: &dyn Clock,
 ) -> Result<String, Failure> {
-    let before = store.family(family)?.map(|f| known_as(&f)).unwrap_or_default();
+    let found = store.family(family)?;
+    let before = found.as_ref().map(known_as).unwrap_or_default();
+    if ask && found.as_ref().is_some_and(|f| !f.is_erased()) {
+        confirm(
+            &format!(
+                "Erase {before} for good? Names, phones, dates of birth and the words of every note go; \
+                 attendance counts stay."
+            ),
+            "nothing was erased",
+        )?;
+    }
     let done = store.erase_family(family, reason, override_safeguarding, clock.now())?;
     let mut out = format!(
         "erased family {family} {before}: names, contacts, dates of birth and the text of {} removed; \
@@ -70,70 +94,85 @@ pub fn erase(
     Ok(out)
 }
 
-/// `thinkbaby purge --inactive-before DATE [--dry-run] --reason TEXT`: lists the
-/// families first, then erases each (a safeguarding family only with the override).
-pub fn purge(
-    store: &mut Store,
-    before: NaiveDate,
-    dry_run: bool,
-    reason: Option<&str>,
-    override_safeguarding: bool,
-    clock: &dyn Clock,
-) -> Result<String, Failure> {
-    let list = store.inactive_families(before)?;
-    let since = before.format("%d/%m/%Y");
-    if list.is_empty() {
-        return Ok(format!("no family is without attendance, notes or changes since {since}: nothing to erase\n"));
-    }
-    let mut out =
-        format!("{} with no attendance, note or change since {since}:\n", plural(list.len(), "family", "families"));
-    let mut skipped = 0;
-    for i in &list {
-        let held = i.safeguarding > 0 && !override_safeguarding;
-        skipped += usize::from(held);
-        out.push_str(&format!(
-            "  {}  {}  last active {}{}\n",
-            i.family.id,
-            known_as(&i.family),
-            i.last_active.format("%d/%m/%Y"),
-            if held {
-                format!("  skipped: {}", plural(i.safeguarding, "safeguarding note", "safeguarding notes"))
-            } else {
-                String::new()
-            }
-        ));
-    }
-    if dry_run {
-        out.push_str("dry run: nothing was erased\n");
-        return Ok(out);
-    }
-    let reason = reason.unwrap_or("").trim();
-    if reason.is_empty() {
-        return Err(Failure {
-            message: "say why with --reason TEXT: it goes in each family's audit trail".into(),
-            code: 2,
-        });
-    }
-    // The list goes out before anything is erased (a reader that stopped reading
-    // does not stop the purge).
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(out.as_bytes()).and_then(|_| stdout.flush());
-    drop(stdout);
-    out.clear();
-    let ids: Vec<Uuid> =
-        list.iter().filter(|i| i.safeguarding == 0 || override_safeguarding).map(|i| i.family.id).collect();
-    // All in one rebuild of the store: every one of them, or (stopped) none.
-    let erased =
-        if ids.is_empty() { 0 } else { store.erase_families(&ids, reason, override_safeguarding, clock.now())?.len() };
-    out.push_str(&format!("erased {}", plural(erased, "family", "families")));
-    if skipped > 0 {
-        out.push_str(&format!(
+/// `thinkbaby purge --inactive-before DATE [--dry-run] --reason TEXT [--yes]`:
+/// lists the families first, then (with `ask`, once the answer is yes) erases
+/// each (a safeguarding family only with the override).
+pub struct Purge<'a> {
+    pub before: NaiveDate,
+    pub dry_run: bool,
+    pub reason: Option<&'a str>,
+    pub override_safeguarding: bool,
+    pub ask: bool,
+}
+
+impl Purge<'_> {
+    pub fn run(&self, store: &mut Store, clock: &dyn Clock) -> Result<String, Failure> {
+        let Purge { before, dry_run, reason, override_safeguarding, ask } = *self;
+        let list = store.inactive_families(before)?;
+        let since = before.format("%d/%m/%Y");
+        if list.is_empty() {
+            return Ok(format!("no family is without attendance, notes or changes since {since}: nothing to erase\n"));
+        }
+        let mut out =
+            format!("{} with no attendance, note or change since {since}:\n", plural(list.len(), "family", "families"));
+        let mut skipped = 0;
+        for i in &list {
+            let held = i.safeguarding > 0 && !override_safeguarding;
+            skipped += usize::from(held);
+            out.push_str(&format!(
+                "  {}  {}  last active {}{}\n",
+                i.family.id,
+                known_as(&i.family),
+                i.last_active.format("%d/%m/%Y"),
+                if held {
+                    format!("  skipped: {}", plural(i.safeguarding, "safeguarding note", "safeguarding notes"))
+                } else {
+                    String::new()
+                }
+            ));
+        }
+        if dry_run {
+            out.push_str("dry run: nothing was erased\n");
+            return Ok(out);
+        }
+        let reason = reason.unwrap_or("").trim();
+        if reason.is_empty() {
+            return Err(Failure {
+                message: "say why with --reason TEXT: it goes in each family's audit trail".into(),
+                code: 2,
+            });
+        }
+        // The list goes out before anything is erased (a reader that stopped reading
+        // does not stop the purge).
+        let mut stdout = std::io::stdout().lock();
+        let _ = stdout.write_all(out.as_bytes()).and_then(|_| stdout.flush());
+        drop(stdout);
+        out.clear();
+        let erasing = list.len() - skipped;
+        if ask && erasing > 0 {
+            confirm(
+                &format!("Erase {} for good, as listed?", plural(erasing, "family", "families")),
+                "nothing was erased",
+            )?;
+        }
+        let ids: Vec<Uuid> =
+            list.iter().filter(|i| i.safeguarding == 0 || override_safeguarding).map(|i| i.family.id).collect();
+        // All in one rebuild of the store: every one of them, or (stopped) none.
+        let erased = if ids.is_empty() {
+            0
+        } else {
+            store.erase_families(&ids, reason, override_safeguarding, clock.now())?.len()
+        };
+        out.push_str(&format!("erased {}", plural(erased, "family", "families")));
+        if skipped > 0 {
+            out.push_str(&format!(
             "; kept {} with safeguarding notes (--override-safeguarding erases them too, if your safeguarding lead agrees)",
             plural(skipped, "family", "families")
         ));
+        }
+        out.push('\n');
+        Ok(out)
     }
-    out.push('\n');
-    Ok(out)
 }
 
 /// A passphrase from `--backup-passphrase-file`, held to the store's rules.

@@ -42,6 +42,7 @@ pub fn tempdir() -> tempfile::TempDir {
 /// output is gathered as it comes; dropping it kills the program.
 pub struct InTerminal {
     child: Box<dyn portable_pty::Child + Send + Sync>,
+    writer: Box<dyn std::io::Write + Send>,
     output: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
     // Kept open for the life of the child: closing it hangs up the terminal.
     _master: Box<dyn portable_pty::MasterPty + Send>,
@@ -70,6 +71,7 @@ impl InTerminal {
         };
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().unwrap();
+        let writer = pty.master.take_writer().unwrap();
         let output = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let sink = output.clone();
         std::thread::spawn(move || {
@@ -78,7 +80,7 @@ impl InTerminal {
                 sink.lock().unwrap().extend_from_slice(&buf[..n]);
             }
         });
-        InTerminal { child, output, _master: pty.master }
+        InTerminal { child, writer, output, _master: pty.master }
     }
 
     /// What the program wrote so far, escape sequences and all.
@@ -93,6 +95,12 @@ impl InTerminal {
             assert!(std::time::Instant::now() < until, "no {text:?} in:\n{}", self.output());
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
+    }
+
+    /// Types `keys` (`\r` for Enter).
+    pub fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
     }
 
     pub fn pid(&self) -> u32 {
