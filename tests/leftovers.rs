@@ -299,3 +299,86 @@ fn the_demo_stopped_by_sigterm_or_sighup_removes_its_folder() {
         assert_eq!(names_in(tmp.path()), Vec::<String>::new(), "SIG{sig} left the demo's folder");
     }
 }
+
+/// What the fixture's families are called, phone and postcode: each at least
+/// five bytes, so that none turns up by chance in sealed bytes.
+const NEEDLES: &[&str] = &[
+    "Zoë Clarke",
+    "Łucja Nowak",
+    "Nguyễn Thị Lan",
+    "محمد",
+    "সাদিয়া",
+    "李娜",
+    "Ioana Popescu",
+    "Zofia",
+    "Minh Anh",
+    "Yusuf",
+    "Yichen",
+    "Andrei",
+    "07700 900111",
+    "LU3 1HB",
+];
+
+/// The needles found in the file at `path`.
+fn found_in(path: &Path) -> Vec<&'static str> {
+    let bytes = std::fs::read(path).unwrap();
+    NEEDLES.iter().copied().filter(|n| bytes.windows(n.len()).any(|w| w == n.as_bytes())).collect()
+}
+
+#[test]
+fn names_are_found_only_in_the_exports_meant_to_hold_them_in_clear() {
+    let w = Work::filled();
+    // A paper sign-in sheet typed in afterwards: attendance to export.
+    let sheet = w.tmp.join("sheet.csv");
+    let today = chrono::Local::now().date_naive().format("%d/%m/%Y").to_string();
+    std::fs::write(
+        &sheet,
+        format!("date,group,parent_name,baby_name\n{today},Central,Zoë Clarke,Ava\n{today},Central,李娜,Yichen\n"),
+    )
+    .unwrap();
+    expect(w.cmd().args(["import", "attendance"]).arg(&sheet), 0);
+    std::fs::remove_file(&sheet).unwrap();
+    let out = |name: &str| w.out.join(name);
+    // (The observations file is in clear too; the fixture has no notes.)
+    let clear = ["all.jsonl", "attendance.csv", "families.csv"];
+    let runs: Vec<Vec<std::ffi::OsString>> = vec![
+        vec!["export".into(), "-o".into(), out("all.jsonl").into()],
+        vec!["export".into(), "attendance".into(), "-o".into(), out("attendance.csv").into()],
+        vec!["export".into(), "observations".into(), "-o".into(), out("observations.csv").into()],
+        vec!["export".into(), "families".into(), "-o".into(), out("families.csv").into()],
+        vec!["export".into(), "families".into(), "--pseudonymise".into(), "-o".into(), out("eval-families.csv").into()],
+        vec![
+            "export".into(),
+            "attendance".into(),
+            "--pseudonymise".into(),
+            "-o".into(),
+            out("eval-attendance.csv").into(),
+        ],
+        vec!["report".into(), "-o".into(), out("report.txt").into()],
+        vec!["report".into(), "--format".into(), "csv".into(), "-o".into(), out("report.csv").into()],
+        vec!["backup".into(), out("backup.age").into()],
+        vec!["audit".into()],
+        vec!["check".into()],
+    ];
+    for args in &runs {
+        expect(w.cmd().args(args), 0);
+    }
+    let restored = w.out.join("restored");
+    expect(thinkbaby(&restored, &w.tmp).arg("restore").arg(out("backup.age")), 0);
+    expect(thinkbaby(&restored, &w.tmp).arg("check"), 0);
+
+    let mut files = Vec::new();
+    for dir in [&w.data, &w.out, &w.tmp] {
+        files.extend(everything(dir).into_iter().filter(|p| p.is_file()));
+    }
+    assert!(files.len() > 15, "{files:?}");
+    for f in &files {
+        let found = found_in(f);
+        let meant = f.parent() == Some(&*w.out) && clear.iter().any(|c| f.ends_with(c));
+        if meant {
+            assert!(!found.is_empty(), "{} holds no name: the search is wrong", f.display());
+        } else {
+            assert_eq!(found, Vec::<&str>::new(), "{} holds names in clear", f.display());
+        }
+    }
+}
