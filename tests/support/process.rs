@@ -43,6 +43,8 @@ pub fn tempdir() -> tempfile::TempDir {
 pub struct InTerminal {
     child: Box<dyn portable_pty::Child + Send + Sync>,
     writer: Box<dyn std::io::Write + Send>,
+    /// Gathers the output until the terminal closes.
+    reader: Option<std::thread::JoinHandle<()>>,
     output: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
     // Kept open for the life of the child: closing it hangs up the terminal.
     _master: Box<dyn portable_pty::MasterPty + Send>,
@@ -74,13 +76,13 @@ impl InTerminal {
         let writer = pty.master.take_writer().unwrap();
         let output = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let sink = output.clone();
-        std::thread::spawn(move || {
+        let reader = std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n @ 1..) = std::io::Read::read(&mut reader, &mut buf) {
                 sink.lock().unwrap().extend_from_slice(&buf[..n]);
             }
         });
-        InTerminal { child, writer, output, _master: pty.master }
+        InTerminal { child, writer, reader: Some(reader), output, _master: pty.master }
     }
 
     /// What the program wrote so far, escape sequences and all.
@@ -107,11 +109,14 @@ impl InTerminal {
         self.child.process_id().expect("the child's pid")
     }
 
-    /// Waits for the program to end; its exit code.
+    /// Waits for the program to end, and for the last of its output; its exit code.
     pub fn wait(&mut self) -> u32 {
         let until = std::time::Instant::now() + DEADLINE;
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
+                if let Some(reader) = self.reader.take() {
+                    let _ = reader.join();
+                }
                 return status.exit_code();
             }
             assert!(std::time::Instant::now() < until, "the program did not end:\n{}", self.output());
