@@ -301,7 +301,7 @@ fn say_in_clear(output: Option<&Path>) {
     }
     match output {
         Some(path) => eprintln!(
-            "{} holds personal data in clear (not encrypted): keep it safe and delete it when done",
+            "{} holds personal data in clear (not encrypted): keep it safe, delete it when done",
             std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()).display()
         ),
         None if !std::io::stdout().is_terminal() => eprintln!(

@@ -10,8 +10,7 @@
 const KNOWN: &[&str] = &["thinkbaby", "think baby", "luton", "flying start", "passphrase", "password", "baby"];
 
 /// The hint that goes with every refusal.
-pub const HINT: &str = "Use three or four unrelated words you will remember, such as \
-\"orchard kettle Tuesday lantern\" (but not those), and keep it where your team keeps passwords.";
+pub const HINT: &str = "Use three or four unrelated words, such as \"orchard kettle Tuesday lantern\" (not those).";
 
 use super::crypto::MIN_PASSPHRASE as MIN_CHARS;
 
@@ -29,7 +28,8 @@ pub fn judge(pass: &str) -> Result<(), String> {
             None => format!("a computer could guess it in about 10^{:.0} tries", estimate.guesses_log10()),
         }
     };
-    Err(format!("that passphrase is too easy to guess: {why}.\n{HINT}"))
+    // One line: it is shown in a narrow box on the unlock screen too.
+    Err(format!("That passphrase is too easy to guess ({why}). {HINT}"))
 }
 
 fn lowercase_first(s: &str) -> String {
@@ -50,7 +50,8 @@ mod tests {
             assert_eq!(judge(good), Ok(()), "{good}");
         }
         let said = judge("aaaaaaaaaaaa").unwrap_err();
-        assert!(said.starts_with("that passphrase is too easy to guess: repeats like"), "{said}");
+        assert!(said.starts_with("That passphrase is too easy to guess (repeats like"), "{said}");
+        assert!(!said.contains('\n'), "{said}");
         assert!(said.contains("three or four unrelated words"), "{said}");
         assert!(judge("            ").is_err(), "twelve spaces");
         assert!(judge("thinkbaby2026").is_err(), "the program's name and a year");
