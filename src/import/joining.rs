@@ -153,23 +153,36 @@ fn same(a: &str, b: &str) -> bool {
 /// Every pair of rows that would be one family but disagree, with the fields:
 /// `lines 2 and 5 (Sarah Smith): photo_consent "yes" and "no"`.
 pub fn disagreements(rows: &[RosterRow]) -> Vec<String> {
+    // Rows by family first: comparing every row with every other would take
+    // minutes on a file of a few thousand.
+    let mut families: Vec<Vec<&RosterRow>> = Vec::new();
+    let mut index: std::collections::HashMap<Key, usize> = std::collections::HashMap::new();
+    for r in rows {
+        let i = *index.entry(key_of_row(r)).or_insert_with(|| {
+            families.push(Vec::new());
+            families.len() - 1
+        });
+        families[i].push(r);
+    }
     let mut out = Vec::new();
-    for (i, a) in rows.iter().enumerate() {
-        let key = key_of_row(a);
-        for b in rows[i + 1..].iter().filter(|b| key_of_row(b) == key) {
-            let differ: Vec<String> = FIELDS
-                .iter()
-                .filter_map(|field| match ((field.in_row)(a), (field.in_row)(b)) {
-                    (Some(x), Some(y)) if !same(&x, &y) => Some(format!("{} \"{x}\" and \"{y}\"", field.column)),
-                    _ => None,
-                })
-                .collect();
-            if !differ.is_empty() {
-                out.push(format!("lines {} and {} ({}): {}", a.line, b.line, a.parent_name, differ.join(", ")));
+    for family in &families {
+        for (i, a) in family.iter().enumerate() {
+            for b in &family[i + 1..] {
+                let differ: Vec<String> = FIELDS
+                    .iter()
+                    .filter_map(|field| match ((field.in_row)(a), (field.in_row)(b)) {
+                        (Some(x), Some(y)) if !same(&x, &y) => Some(format!("{} \"{x}\" and \"{y}\"", field.column)),
+                        _ => None,
+                    })
+                    .collect();
+                if !differ.is_empty() {
+                    out.push((a.line, b.line, format!("({}): {}", a.parent_name, differ.join(", "))));
+                }
             }
         }
     }
-    out
+    out.sort_by_key(|(a, b, _)| (*a, *b));
+    out.into_iter().map(|(a, b, said)| format!("lines {a} and {b} {said}")).collect()
 }
 
 /// What a row did to a family already in the store.
