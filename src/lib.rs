@@ -2,15 +2,13 @@
 
 pub mod cli;
 pub mod clock;
-pub mod commands;
-pub mod demo;
 pub mod domain;
-pub mod exchange;
+pub mod failure;
 pub mod import;
+pub mod interrupt;
 pub mod par;
 pub mod passphrase;
 pub mod progress;
-pub mod protect;
 pub mod report;
 pub mod search;
 pub mod store;

@@ -2,8 +2,8 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = thinkbaby::cli::Cli::parse();
-    match thinkbaby::commands::run(cli) {
+    let cli = thinkbaby::cli::args::Cli::parse();
+    match thinkbaby::cli::commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             eprintln!("{}", thinkbaby::text::clean_multiline(&failure.message));

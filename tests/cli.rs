@@ -3,27 +3,15 @@
 //! archive round trip, `check` on a damaged store, plain error messages, and an
 //! import of 5,000 families killed in the middle.
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
+use support::process::{run, settle, spawning, tempdir};
 use thinkbaby::clock::FixedClock;
 use thinkbaby::domain::{AlertKind, Family};
 use thinkbaby::store::keys::{self, TreeId};
 use thinkbaby::store::{Store, Unlock, check};
-
-/// Between fork and exec, a child process holds a copy of every open descriptor
-/// of this test process, lock files included, so a store closed here can look
-/// still open to a program started just after. Programs are started under a read
-/// guard; a test that closes a store and then hands its folder to the program
-/// first calls `settle`, which waits until every child started meanwhile has let go.
-static SPAWNING: std::sync::RwLock<()> = std::sync::RwLock::new(());
-
-fn settle() {
-    drop(SPAWNING.write().unwrap_or_else(|e| e.into_inner()));
-}
-
-fn tempdir() -> tempfile::TempDir {
-    tempfile::Builder::new().prefix("thinkbaby-cli-").tempdir().unwrap()
-}
 
 /// `thinkbaby --data-dir DIR ARGS...`, with nothing from the caller's environment
 /// that could choose another folder.
@@ -47,14 +35,6 @@ fn bare() -> Command {
 
 fn unlock() -> Unlock {
     Unlock::Passphrase(PASSPHRASE.into())
-}
-
-fn run(c: &mut Command) -> Output {
-    let child = {
-        let _spawning = SPAWNING.read().unwrap_or_else(|e| e.into_inner());
-        c.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap()
-    };
-    child.wait_with_output().unwrap()
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -265,7 +245,7 @@ fn an_archive_round_trip_gives_the_same_bytes() {
     let first = work.path().join("first");
     let second = work.path().join("second");
     let store = Store::open_with(&first, unlock()).unwrap();
-    thinkbaby::demo::fill(&store, &FixedClock::at(2026, 11, 26, 8, 30)).unwrap();
+    thinkbaby::cli::demo::fill(&store, &FixedClock::at(2026, 11, 26, 8, 30)).unwrap();
     drop(store);
     settle();
 
@@ -409,7 +389,7 @@ fn an_import_of_5000_families_killed_midway_leaves_all_or_none() {
     }
     let csv = write(work.path(), "big.csv", csv);
     let import = |data: &Path| {
-        let _spawning = SPAWNING.read().unwrap_or_else(|e| e.into_inner());
+        let _spawning = spawning();
         thinkbaby(data)
             .args(["import", "roster"])
             .arg(&csv)
@@ -446,4 +426,107 @@ fn an_import_of_5000_families_killed_midway_leaves_all_or_none() {
         outcomes.push(format!("{n} ({status})"));
     }
     eprintln!("an import took {took} ms; families after each kill: {}", outcomes.join(", "));
+}
+
+/// A store of the fixture's families, imported a month ago (so that a purge of
+/// families inactive before today finds them); their ids by first carer.
+fn month_old_store(data: &Path) -> Vec<Family> {
+    let store = Store::open_with(data, unlock()).unwrap();
+    let then = chrono::Utc::now() - chrono::Duration::days(30);
+    let roster = support::roster_csv_on(then.date_naive());
+    thinkbaby::import::roster::import(&store, roster.as_bytes(), None, then, then.date_naive()).unwrap();
+    let families = store.families().unwrap();
+    drop(store);
+    settle();
+    families
+}
+
+fn terminal(data: &Path, args: &[&str]) -> support::process::InTerminal {
+    let mut all: Vec<&std::ffi::OsStr> = vec!["--data-dir".as_ref(), data.as_os_str()];
+    all.extend(args.iter().map(std::ffi::OsStr::new));
+    support::process::InTerminal::start(&all, &[("THINKBABY_PASSPHRASE", PASSPHRASE.as_ref())])
+}
+
+#[cfg(unix)]
+#[test]
+fn erase_and_purge_ask_first_at_a_terminal() {
+    let work = tempdir();
+    let data = work.path().join("data");
+    let families = month_old_store(&data);
+    let zoe = families.iter().find(|f| f.first_carer() == "Zoë Clarke").unwrap().id.to_string();
+
+    // No: nothing is erased.
+    let mut t = terminal(&data, &["erase", &zoe, "--reason", "asked to be forgotten"]);
+    t.wait_for("go on:");
+    assert!(t.output().contains("Erase Zoë Clarke (Ava) for good?"), "{}", t.output());
+    t.send("n\r");
+    assert_eq!(t.wait(), 1);
+    assert!(t.output().contains("nothing was erased"), "{}", t.output());
+    assert!(families_named(&data).contains(&"Zoë Clarke".to_string()));
+    // Yes: erased.
+    let mut t = terminal(&data, &["erase", &zoe, "--reason", "asked to be forgotten"]);
+    t.wait_for("go on:");
+    t.send("y\r");
+    assert_eq!(t.wait(), 0, "{}", t.output());
+    assert!(!families_named(&data).contains(&"Zoë Clarke".to_string()));
+
+    // purge lists the families, then asks how many go.
+    let today = chrono::Local::now().date_naive().format("%d/%m/%Y").to_string();
+    let purge = ["purge", "--inactive-before", &today, "--reason", "tidy up"];
+    let mut t = terminal(&data, &purge);
+    t.wait_for("go on:");
+    let said = t.output();
+    assert!(said.contains("Łucja Nowak") && said.contains("Erase 7 families for good, as listed?"), "{said}");
+    t.send("\r");
+    assert_eq!(t.wait(), 1);
+    assert_eq!(families_named(&data).len(), 7, "an empty answer is no");
+    // --yes: no question, for scripts.
+    let mut with_yes = purge.to_vec();
+    with_yes.push("--yes");
+    let mut t = terminal(&data, &with_yes);
+    assert_eq!(t.wait(), 0, "{}", t.output());
+    assert!(!t.output().contains("go on:"));
+    assert_eq!(families_named(&data), Vec::<String>::new());
+}
+
+/// The first carers of the families not erased.
+fn families_named(data: &Path) -> Vec<String> {
+    families(data).iter().filter(|f| !f.is_erased()).map(|f| f.first_carer().to_string()).collect()
+}
+
+#[test]
+fn a_bad_family_id_says_what_an_id_looks_like() {
+    let work = tempdir();
+    let data = work.path().join("data");
+    for args in [&["erase", "nonsense", "--reason", "x"][..], &["audit", "--family", "1234"][..]] {
+        let (_, err) = expect(thinkbaby(&data).args(args), 2);
+        assert!(err.contains("is not a family id") && err.contains("0192f7a0-5b1e-7c3d-9a4b-1f2e3d4c5b6a"), "{err}");
+        assert!(!err.contains("invalid character"), "{err}");
+    }
+    assert!(!data.exists(), "refused before the store was touched");
+}
+
+#[test]
+fn counts_in_words_are_singular_for_one() {
+    let work = tempdir();
+    let data = work.path().join("data");
+    let csv = write(
+        work.path(),
+        "one.csv",
+        "parent_name,parent_phone,baby_name,baby_dob,group\nZoë Clarke,07700 900111,Ava,02/05/2026,Central\n",
+    );
+    let (said, _) = expect(thinkbaby(&data).args(["import", "roster"]).arg(&csv), 0);
+    assert!(said.starts_with("added 1 family, 1 baby and 1 group"), "{said}");
+    let (_, said) = expect(thinkbaby(&data).args(["export", "-o"]).arg(work.path().join("all.jsonl")), 0);
+    assert!(said.contains("exported 1 family, 1 group, 0 sessions"), "{said}");
+    assert!(said.contains("1 audit entry"), "{said}");
+    let (_, said) = expect(thinkbaby(&data).args(["export", "families", "-o"]).arg(work.path().join("f.csv")), 0);
+    assert!(said.contains("exported 1 row"), "{said}");
+}
+
+#[test]
+fn help_says_what_date_is_for() {
+    let (help, _) = expect(bare().arg("--help"), 0);
+    let date = help.split("--date").nth(1).unwrap_or_default();
+    assert!(date.contains("past session"), "{help}");
 }

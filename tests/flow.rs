@@ -1029,7 +1029,7 @@ mod demo {
     pub fn picker() -> Demo {
         let dir = tempdir();
         let clock = clock();
-        let store: Store = thinkbaby::demo::build(dir.path(), &*clock).unwrap();
+        let store: Store = thinkbaby::cli::demo::build(dir.path(), &*clock).unwrap();
         let options = Options { demo: true, ..options() };
         let app = App::new(store, clock.clone(), options, Theme { color: true }).unwrap();
         Demo { app, clock, _dir: dir }

@@ -22,9 +22,12 @@
 //! `signposted`; O5 S4 F1 [signposted] safeguarding, deleted; O6 T1 F5
 //! [signposted] follow up; O7 S0 F1 [calm-alert]; O8 S5 F5 [a tag since removed].
 
+mod support;
+
 use assert_cmd::Command;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use std::path::Path;
+use support::process::{settle, spawning, tempdir};
 use thinkbaby::domain::tags::TagList;
 use thinkbaby::domain::*;
 use thinkbaby::import::roster;
@@ -32,14 +35,8 @@ use thinkbaby::report::{self, Filter, Pseudonymiser, Records, render};
 use thinkbaby::store::{Change, Store};
 use uuid::Uuid;
 
-/// Between fork and exec, a child process holds a copy of every descriptor of
-/// this test process, lock files included, so a store closed here can look still
-/// open to the next `Store::open`. Children are spawned under a read guard, and a
-/// store is opened under the write guard, once every such child has let go.
-static SPAWNING: std::sync::RwLock<()> = std::sync::RwLock::new(());
-
 fn open_store(dir: &Path) -> Result<Store, thinkbaby::store::StoreError> {
-    drop(SPAWNING.write().unwrap_or_else(|e| e.into_inner()));
+    settle();
     Store::open_with(dir, thinkbaby::store::Unlock::Passphrase(PASSPHRASE.into()))
 }
 
@@ -71,8 +68,8 @@ impl Cli {
     fn output(mut self) -> std::io::Result<std::process::Output> {
         // The binary opens a store this test has just closed: wait out any
         // child that was forked while it was open, as `open_store` does.
-        drop(SPAWNING.write().unwrap_or_else(|e| e.into_inner()));
-        let _spawning = SPAWNING.read().unwrap_or_else(|e| e.into_inner());
+        settle();
+        let _spawning = spawning();
         self.cmd.output()
     }
 }
@@ -83,10 +80,6 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 
 fn at(d: NaiveDate, h: u32, min: u32) -> DateTime<Utc> {
     Utc.from_utc_datetime(&d.and_hms_opt(h, min, 0).unwrap())
-}
-
-fn tempdir() -> tempfile::TempDir {
-    tempfile::Builder::new().prefix("thinkbaby-report-").tempdir().unwrap()
 }
 
 const G1: Uuid = Uuid::from_u128(0x61);

@@ -124,7 +124,7 @@ static SPAWNING: std::sync::RwLock<()> = std::sync::RwLock::new(());
 /// sealed with a key that lives only in memory).
 fn demo_store(dir: &Path, clock: &dyn thinkbaby::clock::Clock) -> Store {
     let store = Store::open(dir).unwrap();
-    thinkbaby::demo::fill(&store, clock).unwrap();
+    thinkbaby::cli::demo::fill(&store, clock).unwrap();
     store
 }
 

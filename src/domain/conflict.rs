@@ -111,11 +111,13 @@ pub fn looks_same(a: &Family, b: &Family) -> bool {
     {
         return false;
     }
+    // The last nine digits: "+44 7700 900111" and "07700 900111" are one phone.
+    let phone = |c: &Carer| {
+        let d = digits(&c.phone);
+        d[d.len().saturating_sub(9)..].to_string()
+    };
     let carer = |x: &Carer, y: &Carer| {
-        !x.name.trim().is_empty() && fold(&x.name) == fold(&y.name) && !digits(&x.phone).is_empty() && {
-            let (p, q) = (digits(&x.phone), digits(&y.phone));
-            p.ends_with(&q[q.len().saturating_sub(10)..]) || q.ends_with(&p[p.len().saturating_sub(10)..])
-        }
+        !x.name.trim().is_empty() && fold(&x.name) == fold(&y.name) && phone(x).len() == 9 && phone(x) == phone(y)
     };
     let baby = |x: &Baby, y: &Baby| !x.name.trim().is_empty() && fold(&x.name) == fold(&y.name) && x.dob == y.dob;
     a.carers.iter().any(|x| b.carers.iter().any(|y| carer(x, y)))

@@ -72,7 +72,7 @@ struct Matched {
 type Visit = (Matched, Vec<Uuid>, Vec<Uuid>);
 
 /// Phone digits in one national form: `+44 7700 900123` and `07700 900123` agree.
-fn phone_key(text: &str) -> String {
+pub(crate) fn phone_key(text: &str) -> String {
     let d = digits(text);
     if let Some(rest) = d.strip_prefix("0044") {
         format!("0{rest}")

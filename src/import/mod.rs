@@ -1,6 +1,7 @@
 //! CSV files from the centre's office, checked whole before anything is stored.
 
 pub mod attendance;
+pub mod joining;
 pub mod roster;
 pub mod table;
 

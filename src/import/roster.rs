@@ -1,13 +1,15 @@
-//! The roster CSV (design notes section 5): one row per baby; rows with the same
-//! parent name and phone are one family. The whole file is checked first; if any
-//! row is wrong, every wrong row is reported and nothing is imported. The import
-//! is one commit, and importing a file twice adds nothing the second time.
+//! The roster CSV (design notes section 5): one row per baby; which rows are one
+//! family, and what a row may change in a family already stored, is
+//! `joining`'s. The whole file is checked first; if any row is wrong, or two
+//! rows of one family disagree, every one is reported and nothing is imported.
+//! The import is one commit, and importing a file twice changes nothing.
 
 use super::Origin;
+use super::joining::{self, Key};
 use super::table::{self, ImportError, Row, RowError, yes_no};
 use crate::clock::parse_date;
 use crate::domain::audit;
-use crate::domain::fold::{digits, fold, postcode};
+use crate::domain::fold::{fold, postcode};
 use crate::domain::*;
 use crate::store::{Change, Store};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -55,6 +57,8 @@ pub struct RosterRow {
     pub data_sharing: ConsentAnswer,
     pub alerts: Vec<Alert>,
     pub group: String,
+    /// The columns a family holds once that this row fills (not blank).
+    pub given: Vec<&'static str>,
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -64,8 +68,12 @@ pub struct Summary {
     pub groups_added: Vec<String>,
     pub families_known: usize,
     pub ignored_columns: Vec<String>,
-    /// Families already in the store that the file told more about.
-    pub details_filled: usize,
+    /// Families already in the store whose blanks the file filled: "Zoë Clarke
+    /// (postcode, hv_level)".
+    pub filled: Vec<String>,
+    /// Where the file says otherwise than the store, left as the store has it:
+    /// "line 4, Zoë Clarke: photo_consent \"no\" in thinkbaby, \"yes\" in the file".
+    pub kept: Vec<String>,
     /// Families in the file with no group (none in the row, no --group): on no roster.
     pub no_group: usize,
 }
@@ -83,15 +91,20 @@ impl std::fmt::Display for Summary {
             let were = if self.families_known == 1 { "was" } else { "were" };
             write!(
                 f,
-                "\n{} {were} already in the store (same parent name and phone)",
+                "\n{} {were} already in the store (same carer's name and phone, or name and postcode)",
                 crate::text::plural(self.families_known, "family", "families")
             )?;
-            if self.details_filled > 0 {
-                write!(
-                    f,
-                    "; the file filled in details missing for {}",
-                    crate::text::plural(self.details_filled, "of them", "of them")
-                )?;
+            if !self.filled.is_empty() {
+                write!(f, "\nthe file filled in what was blank for: {}", self.filled.join("; "))?;
+            }
+        }
+        if !self.kept.is_empty() {
+            write!(
+                f,
+                "\nleft as thinkbaby has them (the file says otherwise; if the file is right, change them in thinkbaby):"
+            )?;
+            for k in &self.kept {
+                write!(f, "\n  {k}")?;
             }
         }
         if !self.groups_added.is_empty() {
@@ -130,6 +143,10 @@ pub fn parse(bytes: &[u8], today: NaiveDate) -> Result<(Vec<RosterRow>, Vec<Stri
     }
     if !errors.is_empty() {
         return Err(ImportError::Rows(errors));
+    }
+    let disagree = joining::disagreements(&rows);
+    if !disagree.is_empty() {
+        return Err(ImportError::Disagree(disagree));
     }
     Ok((rows, table.ignored))
 }
@@ -240,6 +257,7 @@ fn check_row(row: &Row, today: NaiveDate) -> Result<RosterRow, Vec<String>> {
         data_sharing,
         alerts: parse_alerts(row.get("alerts")),
         group: squash(row.get("group")),
+        given: joining::family_columns().into_iter().filter(|c| !row.get(c).is_empty()).collect(),
     })
 }
 
@@ -262,11 +280,6 @@ pub fn parse_alerts(text: &str) -> Vec<Alert> {
         .collect()
 }
 
-/// The key that makes rows one family: parent name and phone, accents and spacing ignored.
-pub fn family_key(parent_name: &str, phone: &str) -> (String, String) {
-    (fold(parent_name), digits(phone))
-}
-
 /// Works out what the rows add to the store, as one change.
 pub fn plan(
     rows: &[RosterRow],
@@ -281,22 +294,19 @@ pub fn plan(
     let mut groups: HashMap<String, Uuid> = existing_groups.iter().map(|g| (fold(&g.name), g.id)).collect();
     let mut new_groups: Vec<Group> = Vec::new();
     let mut families: Vec<Family> = Vec::new();
-    let mut by_key: HashMap<(String, String), usize> = HashMap::new();
+    let mut by_key: HashMap<Key, usize> = HashMap::new();
     let mut changed: Vec<bool> = Vec::new();
     for f in existing_families {
-        let carer = f.carers.first();
-        let key =
-            family_key(carer.map(|c| c.name.as_str()).unwrap_or(""), carer.map(|c| c.phone.as_str()).unwrap_or(""));
         // An erased family has no name or phone to match: a row like theirs is a new family.
         if !f.is_erased() {
-            by_key.entry(key).or_insert(families.len());
+            by_key.entry(joining::key_of_family(f)).or_insert(families.len());
         }
         families.push(f.clone());
         changed.push(false);
     }
     let existing = families.len();
     let mut known = std::collections::HashSet::new();
-    let mut filled = std::collections::HashSet::new();
+    let mut filled: Vec<(usize, Vec<&'static str>)> = Vec::new();
     let mut no_group = std::collections::HashSet::new();
     for r in rows {
         let group_name = if r.group.is_empty() { default_group.unwrap_or("").trim() } else { r.group.as_str() };
@@ -309,19 +319,30 @@ pub fn plan(
                 id
             })
         });
-        let key = family_key(&r.parent_name, &r.parent_phone);
-        let index = *by_key.entry(key).or_insert_with(|| {
+        let index = *by_key.entry(joining::key_of_row(r)).or_insert_with(|| {
             families.push(new_family(r, now, device));
             changed.push(true);
             summary.families_added += 1;
             families.len() - 1
         });
+        // Rows of one family agree (parse checked): a later row only fills
+        // what an earlier one left blank.
+        let merged = joining::merge(&mut families[index], r);
         if index < existing {
             known.insert(index);
-            if fill_blanks(&mut families[index], r) {
-                changed[index] = true;
-                filled.insert(index);
+            let who = crate::text::clean(families[index].first_carer());
+            for k in &merged.kept {
+                summary.kept.push(format!("line {}, {who}: {k}", r.line));
             }
+            if !merged.filled.is_empty() {
+                match filled.iter_mut().find(|(i, _)| *i == index) {
+                    Some((_, columns)) => columns.extend(merged.filled.iter().copied()),
+                    None => filled.push((index, merged.filled.clone())),
+                }
+            }
+        }
+        if !merged.filled.is_empty() {
+            changed[index] = true;
         }
         if group_id.is_none() {
             no_group.insert(index);
@@ -350,7 +371,13 @@ pub fn plan(
         }
     }
     summary.families_known = known.len();
-    summary.details_filled = filled.len();
+    summary.filled = filled
+        .into_iter()
+        .map(|(i, mut columns)| {
+            columns.dedup();
+            format!("{} ({})", crate::text::clean(families[i].first_carer()), columns.join(", "))
+        })
+        .collect();
     // A family named in a row with a group is on that roster after all.
     summary.no_group = no_group.iter().filter(|i| families[**i].groups.is_empty()).count();
     let mut change = Change::default();
@@ -371,52 +398,6 @@ pub fn plan(
         change.audit(&entry);
     }
     (change, summary)
-}
-
-/// What the office's file knows and the store does not yet: a walk-in added on
-/// the day gets its referral, health-visiting level, language and consents.
-/// Nothing a facilitator entered is overwritten. True when anything changed.
-fn fill_blanks(f: &mut Family, r: &RosterRow) -> bool {
-    let before = f.clone();
-    if f.postcode.is_empty() {
-        f.postcode = r.postcode.clone();
-    }
-    if f.home_language.is_empty() {
-        f.home_language = r.home_language.clone();
-    }
-    f.interpreter |= r.interpreter;
-    // A walk-in is "drop-in/self" by default; the office knows the real route.
-    if f.referral.route == ReferralRoute::DropIn && r.referral_route != ReferralRoute::DropIn {
-        f.referral.route = r.referral_route;
-        f.referral.date = r.referral_date.or(f.referral.date);
-    }
-    if f.hv_level == HvLevel::Unknown {
-        f.hv_level = r.hv_level;
-    }
-    if f.need_level.is_none() {
-        f.need_level = r.need_level;
-    }
-    f.eha |= r.eha;
-    if f.photos.answer == ConsentAnswer::NotAsked {
-        f.photos.answer = r.photos;
-    }
-    if f.data_sharing.answer == ConsentAnswer::NotAsked {
-        f.data_sharing.answer = r.data_sharing;
-    }
-    for a in &r.alerts {
-        if !f.alerts.contains(a) {
-            f.alerts.push(a.clone());
-        }
-    }
-    if let Some(c) = f.carers.first_mut() {
-        if c.phone.is_empty() {
-            c.phone = r.parent_phone.clone();
-        }
-        if c.relationship.is_empty() {
-            c.relationship = r.relationship.clone();
-        }
-    }
-    *f != before
 }
 
 fn new_family(r: &RosterRow, now: DateTime<Utc>, device: Uuid) -> Family {
@@ -516,7 +497,7 @@ mod tests {
 
         let (change, summary) = plan(&rows, ignored, std::slice::from_ref(&walk_in), &[], None, origin);
         assert_eq!((summary.families_added, summary.babies_added, summary.families_known), (1, 1, 1));
-        assert_eq!(summary.details_filled, 1);
+        assert_eq!(summary.filled, ["Ayesha Khan (home_language, referral_route, hv_level, photo_consent, alerts)"]);
         assert_eq!(summary.no_group, 1);
         let text = summary.to_string();
         assert!(text.starts_with("added 1 family, 1 baby and 1 group\n1 family was already"), "{text}");

@@ -1,6 +1,7 @@
 //! Reading a CSV as it comes out of Excel: a UTF-8 byte-order mark, CRLF line
 //! ends, quoted fields with commas and line breaks, blank rows at the end;
-//! header names in any order and any case.
+//! header names in any order and any case; columns separated by commas, or by
+//! semicolons or tabs as some Excel set-ups write them.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -34,6 +35,12 @@ pub enum ImportError {
         .0.len(), if .0.len() == 1 { "" } else { "s" },
         .0.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
     Rows(Vec<RowError>),
+    #[error("{} of rows would be one family (the same carer's name and phone, or with no phone the same \
+        name and postcode) but disagree; nothing was imported. Correct the file so that each family's rows \
+        agree (or give each carer their phone) and import it again:\n{}",
+        crate::text::plural(.0.len(), "pair", "pairs"),
+        .0.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
+    Disagree(Vec<String>),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
 }
@@ -62,7 +69,11 @@ pub struct Table {
 pub fn read(bytes: &[u8], required: &[&str], optional: &[&str]) -> Result<Table, ImportError> {
     let text = std::str::from_utf8(bytes).map_err(|_| ImportError::NotUtf8)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .delimiter(delimiter(text))
+        .from_reader(text.as_bytes());
     let headers: Vec<String> =
         reader.headers().map_err(|e| csv_error(&e))?.iter().map(|h| h.trim().to_lowercase()).collect();
     if headers.iter().all(|h| h.is_empty()) {
@@ -91,6 +102,16 @@ pub fn read(bytes: &[u8], required: &[&str], optional: &[&str]) -> Result<Table,
         rows.push(Row { line, fields });
     }
     Ok(Table { rows, ignored })
+}
+
+/// What separates the columns: a comma, or, in a file from an Excel set to a
+/// language that writes decimals with a comma, a semicolon; a tab from a copy
+/// out of a spreadsheet. The header row decides: whichever of the three it
+/// has most of (a header row has no quoted commas to mislead the count).
+fn delimiter(text: &str) -> u8 {
+    let header = text.lines().next().unwrap_or("");
+    let count = |c: char| header.matches(c).count();
+    [b',', b';', b'\t'].into_iter().max_by_key(|d| (count(*d as char), *d == b',')).unwrap_or(b',')
 }
 
 /// The line a record starts on, counted from its byte offset. The csv crate's

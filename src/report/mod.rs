@@ -6,6 +6,7 @@
 //! - [`session_summary`]: one session, for the Summary screen.
 //! - [`render`]: a report as text (with bar charts), CSV or JSON.
 //! - [`export`]: attendance, observations and families as CSV for Excel.
+//! - [`evaluation`]: the pseudonymised rows of those tables, for the evaluation.
 //! - [`pseudonym`]: keyed pseudonyms and small-count suppression for the evaluation.
 //!
 //! Definitions used throughout:
@@ -14,6 +15,7 @@
 //! - A family's (or a baby's) *first attendance* is its earliest attendance at any
 //!   session of any group, whatever the filter.
 
+pub mod evaluation;
 pub mod export;
 pub mod pseudonym;
 pub mod render;
@@ -42,9 +44,10 @@ pub struct Records {
 }
 
 impl Records {
+    /// Every record; a family a person joined into another is not one of its own.
     pub fn load(store: &Store) -> Result<Records, StoreError> {
         Ok(Records {
-            families: store.families()?,
+            families: store.families()?.into_iter().filter(|f| f.joined_into.is_none()).collect(),
             groups: store.groups()?,
             sessions: store.sessions()?,
             attendance: store.all_attendance()?,

@@ -3,11 +3,19 @@
 //! lives in the `meta` tree, which neither exports nor the archive write). So the
 //! same family has the same pseudonym in every export from this store, and no one
 //! without the store can tell which family a pseudonym stands for.
+//!
+//! An erased family is named by a hash of its id and its erasure instead: files
+//! made after the erasure share no pseudonym with files made before it, so an
+//! evaluator holding both cannot join the family's earlier rows to later ones.
+//!
+//! The key is wiped from memory when the pseudonymiser is dropped.
 
+use crate::domain::Family;
 use crate::store::{Store, StoreError};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use uuid::Uuid;
+use zeroize::Zeroizing;
 
 /// The `meta` key of the evaluation key.
 pub use crate::store::META_EVALUATION_KEY;
@@ -23,7 +31,7 @@ pub const SMALL: usize = 4;
 
 #[derive(Clone)]
 pub struct Pseudonymiser {
-    key: [u8; KEY_BYTES],
+    key: Zeroizing<[u8; KEY_BYTES]>,
 }
 
 impl std::fmt::Debug for Pseudonymiser {
@@ -35,30 +43,49 @@ impl std::fmt::Debug for Pseudonymiser {
 
 impl Pseudonymiser {
     pub fn from_key(key: [u8; KEY_BYTES]) -> Self {
-        Pseudonymiser { key }
+        Pseudonymiser { key: Zeroizing::new(key) }
     }
 
     /// The store's pseudonymiser: its evaluation key, made and committed on first use.
     pub fn of_store(store: &Store) -> Result<Self, StoreError> {
-        if let Some(bytes) = store.meta::<Vec<u8>>(META_EVALUATION_KEY)?
-            && let Ok(key) = <[u8; KEY_BYTES]>::try_from(bytes.as_slice())
+        let mut key = Zeroizing::new([0u8; KEY_BYTES]);
+        if let Some(bytes) = store.meta::<Vec<u8>>(META_EVALUATION_KEY)?.map(Zeroizing::new)
+            && bytes.len() == KEY_BYTES
         {
+            key.copy_from_slice(&bytes);
             return Ok(Pseudonymiser { key });
         }
-        let mut key = [0u8; KEY_BYTES];
-        getrandom::fill(&mut key).map_err(|e| {
+        getrandom::fill(key.as_mut_slice()).map_err(|e| {
             StoreError::Write(format!("this computer gave no random bytes for the evaluation key: {e}"))
         })?;
-        store.set_meta(META_EVALUATION_KEY, &key.to_vec())?;
+        let bytes = Zeroizing::new(key.to_vec());
+        store.set_meta(META_EVALUATION_KEY, &*bytes)?;
         Ok(Pseudonymiser { key })
     }
 
     /// `F` and 12 hex digits of HMAC-SHA-256 over the family's id, e.g. `F3a9c01e45b7d`.
     pub fn family(&self, id: Uuid) -> String {
+        self.hash(&[b"thinkbaby family v1\0", id.as_bytes()])
+    }
+
+    /// The family's pseudonym: as [`Pseudonymiser::family`], or, once it is
+    /// erased, a hash of its id and the moment of its erasure.
+    pub fn of(&self, f: &Family) -> String {
+        match &f.erased {
+            None => self.family(f.id),
+            Some(e) => {
+                let at = e.at.timestamp_micros().to_be_bytes();
+                self.hash(&[b"thinkbaby erased family v1\0", f.id.as_bytes(), &at])
+            }
+        }
+    }
+
+    fn hash(&self, parts: &[&[u8]]) -> String {
         // HMAC accepts a key of any length, so this cannot fail.
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.key).expect("HMAC takes any key length");
-        mac.update(b"thinkbaby family v1\0");
-        mac.update(id.as_bytes());
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.key.as_slice()).expect("HMAC takes any key length");
+        for p in parts {
+            mac.update(p);
+        }
         let hash = mac.finalize().into_bytes();
         let mut out = String::with_capacity(DIGITS + 1);
         out.push('F');
@@ -88,6 +115,20 @@ mod tests {
         assert_eq!(a.family(id).len(), 13);
         assert!(a.family(id).starts_with('F'));
         assert_eq!(format!("{a:?}"), "Pseudonymiser(..)");
+    }
+
+    #[test]
+    fn an_erased_family_is_named_anew() {
+        use chrono::TimeZone;
+        let t = chrono::Utc.with_ymd_and_hms(2026, 11, 19, 10, 0, 0).unwrap();
+        let p = Pseudonymiser::from_key([7; 32]);
+        let mut f = Family::new("Zoë", "", vec![], crate::domain::Stamp::new(t, Uuid::nil()));
+        assert_eq!(p.of(&f), p.family(f.id));
+        f.erased = Some(crate::domain::Erasure { at: t, by: "AB".into(), why: String::new() });
+        let erased = p.of(&f);
+        assert_ne!(erased, p.family(f.id));
+        assert_eq!(erased.len(), 13);
+        assert_eq!(erased, p.of(&f), "the same in every file made after the erasure");
     }
 
     #[test]

@@ -3,6 +3,9 @@
 //! count of families, people or observations from 1 to 4 is shown as `<5` (the
 //! number of sessions held counts meetings, not people, and is shown as it is),
 //! and the age figures are left out when fewer than 5 babies stand behind them.
+//! The categories of families (referral routes, health-visiting levels, home
+//! languages) that 1 to 4 families share are one row, `Other (<5)`: `<5` beside
+//! a rare language's name would still say that someone speaks it.
 
 use super::Report;
 use super::pseudonym::small_count;
@@ -102,15 +105,15 @@ pub fn sections(r: &Report, pseudonymised: bool) -> Vec<Section> {
     out.push(Section {
         key: "referral_routes",
         title: "Referral routes (families)",
-        rows: r.referral_routes.iter().map(|(k, n)| bar(k.label(), *n)).collect(),
+        rows: fold_rare(r.referral_routes.iter().map(|(k, n)| bar(k.label(), *n)).collect(), pseudonymised),
     });
     out.push(Section {
         key: "hv_levels",
         title: "Health-visiting levels (families)",
-        rows: r.hv_levels.iter().map(|(k, n)| bar(k.label(), *n)).collect(),
+        rows: fold_rare(r.hv_levels.iter().map(|(k, n)| bar(k.label(), *n)).collect(), pseudonymised),
     });
     let mut languages = vec![plain("Interpreter needed", r.interpreter)];
-    languages.extend(r.home_languages.iter().map(|(k, n)| bar(k, *n)));
+    languages.extend(fold_rare(r.home_languages.iter().map(|(k, n)| bar(k, *n)).collect(), pseudonymised));
     out.push(Section { key: "home_languages", title: "Home languages (families)", rows: languages });
     out.push(Section { key: "early_help", title: "Early help (families)", rows: vec![plain("EHA in place", r.eha)] });
     let mut domains = vec![plain("Observations", r.observations)];
@@ -127,6 +130,24 @@ pub fn sections(r: &Report, pseudonymised: bool) -> Vec<Section> {
         rows: r.signposting.iter().map(|(k, n)| bar(k, *n)).collect(),
     });
     out
+}
+
+/// The label of the row that stands for every category of 1 to 4 families.
+pub const OTHER_SMALL: &str = "Other (<5)";
+
+/// Pseudonymised, the categories that 1 to 4 families share become one row at
+/// the end, [`OTHER_SMALL`], with their sum.
+fn fold_rare(rows: Vec<Row>, pseudonymised: bool) -> Vec<Row> {
+    if !pseudonymised {
+        return rows;
+    }
+    let small = |row: &Row| matches!(row.value, Value::Count(n) if (1..=super::pseudonym::SMALL).contains(&n));
+    let (rare, mut kept): (Vec<Row>, Vec<Row>) = rows.into_iter().partition(small);
+    if !rare.is_empty() {
+        let n = rare.iter().map(|row| if let Value::Count(n) = row.value { n } else { 0 }).sum();
+        kept.push(bar(OTHER_SMALL, n));
+    }
+    kept
 }
 
 /// A figure as the report shows it.
@@ -304,5 +325,29 @@ mod tests {
         }
         assert!(t.contains("1 session"));
         assert!(t.contains("<5"));
+    }
+
+    #[test]
+    fn pseudonymised_rare_categories_are_folded_and_not_named() {
+        let r = Report {
+            home_languages: vec![
+                ("English".into(), 9),
+                ("Tigrinya".into(), 1),
+                ("Polish".into(), 2),
+                ("Urdu".into(), 0),
+            ],
+            ..Report::default()
+        };
+        let heading = Heading { group: None, pseudonymised: true };
+        let t = text(&r, &heading);
+        assert!(!t.contains("Tigrinya") && !t.contains("Polish"), "{t}");
+        assert!(t.contains("Other (<5)"), "{t}");
+        assert!(t.contains("English"), "{t}");
+        let rows = &sections(&r, true).into_iter().find(|s| s.key == "home_languages").unwrap().rows;
+        let other = rows.iter().find(|row| row.label == OTHER_SMALL).unwrap();
+        assert_eq!(other.value, Value::Count(3));
+        assert_eq!(shown(&other.value, true), "<5");
+        let clear = text(&r, &Heading { group: None, pseudonymised: false });
+        assert!(clear.contains("Tigrinya") && !clear.contains("Other (<5)"), "{clear}");
     }
 }

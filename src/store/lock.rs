@@ -14,8 +14,11 @@ pub struct DirLock {
 
 pub fn acquire(dir: &Path) -> Result<DirLock, StoreError> {
     let path = dir.join(LOCK_FILE);
-    let file =
-        File::options().create(true).truncate(false).write(true).open(&path).map_err(|e| StoreError::io(dir, e))?;
+    let mut options = File::options();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(&path).map_err(|e| StoreError::io(dir, e))?;
     match file.try_lock() {
         Ok(()) => Ok(DirLock { _file: file }),
         Err(TryLockError::WouldBlock) => Err(StoreError::Locked(dir.to_path_buf())),

@@ -23,8 +23,10 @@ pub mod lock;
 pub mod merge;
 pub mod migrate;
 mod ops;
+pub mod perms;
 mod queries;
 pub mod rebuild;
+mod strength;
 
 pub use apply::{Stats, pending};
 pub use change::Change;
@@ -126,7 +128,7 @@ impl Store {
     /// Opens (or creates) the store in `dir`, unlocking it as `unlock` says,
     /// and upgrading a store written before schema 4.
     pub fn open_with(dir: &Path, unlock: Unlock) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
+        perms::secure(dir)?;
         let lock = lock::acquire(dir)?;
         match layout::find(dir).map_err(|e| StoreError::io(dir, e))? {
             layout::Found::Store(folder, generation) => {
@@ -614,13 +616,7 @@ fn journal_error(folder: &Path, e: journal::JournalError) -> StoreError {
 /// The rule for a new passphrase (a store's, a backup's or a bundle's), in one place.
 pub fn check_new_passphrase(pass: &secrecy::SecretString) -> Result<(), StoreError> {
     use secrecy::ExposeSecret;
-    if pass.expose_secret().chars().count() < crypto::MIN_PASSPHRASE {
-        return Err(StoreError::Refused(format!(
-            "the passphrase must be at least {} characters: a few words you can remember, not a short password",
-            crypto::MIN_PASSPHRASE
-        )));
-    }
-    Ok(())
+    strength::judge(pass.expose_secret()).map_err(StoreError::Refused)
 }
 
 fn sled_damaged(dir: &Path, e: sled::Error) -> StoreError {

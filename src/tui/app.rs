@@ -437,6 +437,7 @@ impl App {
         let pass = secrecy::SecretString::from(input_text(&l.input));
         match self.store.check_passphrase(&pass) {
             Ok(true) => {
+                super::unlock::wipe(&mut l.input);
                 self.overlay = l.under.map(|b| *b);
                 self.last_key = now;
             }
@@ -445,7 +446,7 @@ impl App {
                 let wait = super::unlock::delay(l.wrong);
                 l.retry_at = Some(now + chrono::Duration::from_std(wait).unwrap_or_default());
                 l.message = Some(format!("Wrong passphrase. Wait {} s, then try again.", wait.as_secs()));
-                l.input = super::unlock::masked();
+                super::unlock::wipe(&mut l.input);
                 self.overlay = Some(Overlay::Locked(l));
             }
             Err(e) => {

@@ -17,7 +17,7 @@ pub mod unlock;
 pub mod view;
 
 use crate::clock::Clock;
-use crate::commands::Failure;
+use crate::failure::Failure;
 use crate::store::Store;
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{self, Event, KeyEventKind};

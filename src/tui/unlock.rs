@@ -3,7 +3,7 @@
 //! the next one wait longer (1, 2, 4 … 30 seconds).
 
 use super::theme::Theme;
-use crate::commands::Failure;
+use crate::failure::Failure;
 use crate::passphrase::{Kind, WHY};
 use crate::store::{Store, StoreError, Unlock};
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
@@ -24,7 +24,17 @@ pub fn masked() -> TextArea<'static> {
     let mut t = TextArea::default();
     t.set_mask_char('•');
     t.set_cursor_line_style(ratatui::style::Style::default());
+    // No undo history: it would keep copies of what was typed.
+    t.set_max_histories(0);
     t
+}
+
+/// Empties a passphrase box, overwriting what was typed in memory first.
+pub fn wipe(t: &mut TextArea<'static>) {
+    use zeroize::Zeroize;
+    for mut line in std::mem::replace(t, masked()).into_lines() {
+        line.zeroize();
+    }
 }
 
 fn text(t: &TextArea<'_>) -> SecretString {
@@ -95,7 +105,7 @@ pub fn run(
             (Kind::New, 0) => {
                 if let Err(e) = crate::store::check_new_passphrase(&text(&first)) {
                     message = Some(e.to_string());
-                    first = masked();
+                    wipe(&mut first);
                 } else {
                     message = None;
                     stage = 1;
@@ -104,20 +114,26 @@ pub fn run(
             (Kind::New, _) => {
                 if text(&first).expose_secret() != text(&second).expose_secret() {
                     message = Some("The two did not match. Choose it again.".into());
-                    first = masked();
-                    second = masked();
+                    wipe(&mut first);
+                    wipe(&mut second);
                     stage = 0;
                 } else {
-                    return Ok(Some(Store::open_with(dir, Unlock::Passphrase(text(&first)))?));
+                    let opened = Store::open_with(dir, Unlock::Passphrase(text(&first)));
+                    wipe(&mut first);
+                    wipe(&mut second);
+                    return Ok(Some(opened?));
                 }
             }
             (Kind::Existing, _) => match Store::open_with(dir, Unlock::Passphrase(text(&first))) {
-                Ok(store) => return Ok(Some(store)),
+                Ok(store) => {
+                    wipe(&mut first);
+                    return Ok(Some(store));
+                }
                 Err(StoreError::WrongPassphrase) => {
                     wrong += 1;
                     let wait = delay(wrong);
                     message = Some(format!("Wrong passphrase. Wait {} s, then try again.", wait.as_secs()));
-                    first = masked();
+                    wipe(&mut first);
                     terminal
                         .draw(|f| f.render_widget(Paragraph::new(message.clone().unwrap_or_default()), f.area()))
                         .map_err(io)?;

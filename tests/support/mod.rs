@@ -5,6 +5,8 @@
 //! Each test crate uses a different part of this module.
 #![allow(dead_code)]
 
+pub mod process;
+
 use chrono::NaiveDate;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

@@ -1,52 +1,17 @@
 //! What each command does, and how its errors reach the user: one or two plain
 //! lines and an exit status (1, or 2 for usage and a locked store).
 
-use crate::cli::{Cli, Command, ExportFormat, ExportWhat, Import, Range, ReportFormat};
+use super::args::{Cli, Command, ExportFormat, ExportWhat, Import, Range, ReportFormat};
 use crate::clock::{Clock, SystemClock};
 use crate::domain::tags::TagList;
-use crate::import::{ImportError, attendance, roster};
+use crate::failure::Failure;
+use crate::import::{attendance, roster};
 use crate::report::export::{self, Table};
 use crate::report::{Filter, Pseudonymiser, Records, render};
-use crate::store::{Store, StoreError, archive, check};
+use crate::store::{Store, archive, check};
 use std::fs::File;
-use std::io::{BufReader, Write};
+use std::io::{BufReader, IsTerminal, Write};
 use std::path::{Path, PathBuf};
-
-#[derive(Debug)]
-pub struct Failure {
-    pub message: String,
-    pub code: u8,
-}
-
-impl Failure {
-    pub fn new(message: impl Into<String>) -> Self {
-        Failure { message: message.into(), code: 1 }
-    }
-}
-
-impl From<StoreError> for Failure {
-    fn from(e: StoreError) -> Self {
-        Failure { code: e.exit_code(), message: e.to_string() }
-    }
-}
-
-impl From<ImportError> for Failure {
-    fn from(e: ImportError) -> Self {
-        match e {
-            ImportError::Store(s) => s.into(),
-            other => Failure::new(other.to_string()),
-        }
-    }
-}
-
-impl From<archive::ArchiveError> for Failure {
-    fn from(e: archive::ArchiveError) -> Self {
-        match e {
-            archive::ArchiveError::Store(s) => s.into(),
-            other => Failure::new(other.to_string()),
-        }
-    }
-}
 
 /// `--data-dir`, else `THINKBABY_DATA_DIR` (clap reads both), else the platform's folder.
 pub fn data_dir(cli: &Cli) -> Result<PathBuf, Failure> {
@@ -59,25 +24,26 @@ pub fn data_dir(cli: &Cli) -> Result<PathBuf, Failure> {
 }
 
 pub fn run(cli: Cli) -> Result<(), Failure> {
+    // Whatever the program creates (sled's files, exports, the demo's folder)
+    // is for this account alone.
+    #[cfg(unix)]
+    rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
     let clock = SystemClock;
     if cli.demo {
         let options =
             crate::tui::Options { group: cli.group.clone(), date: cli.date, demo: true, lock_after: cli.lock_after };
-        let dir = tempfile::Builder::new()
-            .prefix("thinkbaby-demo-")
-            .tempdir()
-            .map_err(|e| Failure::new(format!("cannot make a temporary folder for the demo: {e}")))?;
-        let store = crate::demo::build(dir.path(), &clock)?;
-        return crate::tui::run(crate::tui::Opening::Ready(Box::new(store)), std::rc::Rc::new(clock), options);
+        return super::demo::run(options);
     }
     let dir = data_dir(&cli)?;
+    if dir.is_dir()
+        && let Some(said) = crate::store::perms::secure(&dir)?
+    {
+        eprintln!("{said}");
+    }
     match cli.command {
         None => {
             let opening = match crate::passphrase::given(cli.passphrase_file.as_deref())? {
-                Some(pass) => crate::tui::Opening::Ready(Box::new(Store::open_with(
-                    &dir,
-                    crate::store::Unlock::Passphrase(pass),
-                )?)),
+                Some(pass) => crate::tui::Opening::Ready(Box::new(super::passphrase::open_given(&dir, pass)?)),
                 None => crate::tui::Opening::Ask(dir.clone(), crate::passphrase::probe(&dir)?),
             };
             let options =
@@ -85,58 +51,63 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             crate::tui::run(opening, std::rc::Rc::new(clock), options)
         }
         Some(Command::Audit { family }) => {
-            let store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
-            write_out(None, crate::protect::audit(&store, family, &clock)?.as_bytes())
+            let store = super::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
+            write_out(None, super::protect::audit(&store, family, &clock)?.as_bytes())
         }
-        Some(Command::Erase { family, reason, override_safeguarding }) => {
-            let mut store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
-            write_out(
-                None,
-                crate::protect::erase(&mut store, family, &reason, override_safeguarding, &clock)?.as_bytes(),
-            )
-        }
-        Some(Command::Purge { inactive_before, dry_run, reason, override_safeguarding }) => {
-            let mut store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
-            let said = crate::protect::purge(
-                &mut store,
-                inactive_before,
-                dry_run,
-                reason.as_deref(),
-                override_safeguarding,
-                &clock,
-            )?;
+        Some(Command::Erase { family, reason, override_safeguarding, yes }) => {
+            let mut store = super::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
+            let ask = !yes && std::io::stdin().is_terminal();
+            let said = super::protect::erase(&mut store, family, &reason, override_safeguarding, ask, &clock)?;
             write_out(None, said.as_bytes())
+        }
+        Some(Command::Purge { inactive_before, dry_run, reason, override_safeguarding, yes }) => {
+            if inactive_before > clock.today() {
+                return Err(usage(&format!(
+                    "--inactive-before {} is in the future: every family would count as inactive. \
+                     Give a date in the past, such as a year ago.",
+                    inactive_before.format("%d/%m/%Y")
+                )));
+            }
+            let mut store = super::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
+            let purge = super::protect::Purge {
+                before: inactive_before,
+                dry_run,
+                reason: reason.as_deref(),
+                override_safeguarding,
+                ask: !yes && std::io::stdin().is_terminal(),
+            };
+            write_out(None, purge.run(&mut store, &clock)?.as_bytes())
         }
         Some(Command::Backup { file, backup_passphrase_file }) => {
             let pass = cli.passphrase_file.as_deref();
-            eprint!("{}", crate::protect::backup(&dir, pass, &file, backup_passphrase_file.as_deref())?);
+            eprint!("{}", super::protect::backup(&dir, pass, &file, backup_passphrase_file.as_deref())?);
             Ok(())
         }
         Some(Command::Restore { file, backup_passphrase_file }) => {
             let pass = cli.passphrase_file.as_deref();
-            eprint!("{}", crate::protect::restore(&dir, pass, &file, backup_passphrase_file.as_deref())?);
+            eprint!("{}", super::protect::restore(&dir, pass, &file, backup_passphrase_file.as_deref())?);
             Ok(())
         }
         Some(Command::Bundle { output, bundle_passphrase_file }) => {
             let pass = cli.passphrase_file.as_deref();
-            eprint!("{}", crate::exchange::write(&dir, pass, &output, bundle_passphrase_file.as_deref(), &clock)?);
+            eprint!("{}", super::exchange::write(&dir, pass, &output, bundle_passphrase_file.as_deref(), &clock)?);
             Ok(())
         }
         Some(Command::Merge { file, bundle_passphrase_file }) => {
             let pass = cli.passphrase_file.as_deref();
-            let said = crate::exchange::merge(&dir, pass, &file, bundle_passphrase_file.as_deref(), &clock)?;
+            let said = super::exchange::merge(&dir, pass, &file, bundle_passphrase_file.as_deref(), &clock)?;
             write_out(None, said.as_bytes())
         }
         Some(Command::Conflicts) => {
-            let store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
-            write_out(None, crate::exchange::conflicts(&store, &clock)?.as_bytes())
+            let store = super::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
+            write_out(None, super::exchange::conflicts(&store, &clock)?.as_bytes())
         }
         Some(Command::Passwd { new_passphrase_file }) => {
-            crate::passphrase::change(&dir, cli.passphrase_file.as_deref(), new_passphrase_file.as_deref())
+            super::passphrase::change(&dir, cli.passphrase_file.as_deref(), new_passphrase_file.as_deref())
         }
         Some(Command::Import(Import::Roster { file, group })) => {
             let bytes = read_file(&file)?;
-            let store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
+            let store = super::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
             let name = file_name(&file);
             let summary = roster::import_from(&store, &bytes, &name, group.as_deref(), clock.now(), clock.today())?;
             println!("{}", crate::text::clean_multiline(&summary.to_string()));
@@ -144,7 +115,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         }
         Some(Command::Import(Import::Attendance { file })) => {
             let bytes = read_file(&file)?;
-            let store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
+            let store = super::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
             let name = file_name(&file);
             let summary = attendance::import_from(&store, &bytes, &name, clock.today(), clock.now(), &local_to_utc)?;
             println!("{}", crate::text::clean_multiline(&summary.to_string()));
@@ -152,13 +123,13 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         }
         Some(Command::Import(Import::Archive { file })) => {
             let f = File::open(&file).map_err(|e| missing(&file, e))?;
-            let store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
+            let store = super::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
             let counts = archive::import(&store, &mut BufReader::new(f))?;
             println!("imported {counts}");
             Ok(())
         }
         Some(Command::Report { range, format, pseudonymise, output }) => {
-            let store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
+            let store = super::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
             report(&store, &range, format, pseudonymise, output.as_deref())
         }
         Some(Command::Export { what: Some(what), format, range, pseudonymise, output }) => {
@@ -167,7 +138,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                     "the archive (--format jsonl) always holds every record: leave out ATTENDANCE, OBSERVATIONS or FAMILIES, or use --format csv",
                 ));
             }
-            let store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
+            let store = super::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
             export_csv(&store, what, &range, pseudonymise, output.as_deref(), &clock)
         }
         Some(Command::Export { what: None, format: Some(ExportFormat::Csv), .. }) => {
@@ -180,7 +151,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                      --group, --from, --to and --pseudonymise go with `export attendance|observations|families --format csv`",
                 ));
             }
-            let store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
+            let store = super::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
             let counts = match &output {
                 Some(path) => crate::whole_file::write(
                     path,
@@ -201,10 +172,11 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                 }
             };
             eprintln!("exported {counts}");
+            say_in_clear(output.as_deref());
             Ok(())
         }
         Some(Command::Check) => {
-            let store = crate::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
+            let store = super::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
             let report = check::run(&store)?;
             for (tree, n) in &report.counts {
                 println!("{tree:<22}{n:>8}");
@@ -217,9 +189,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                     println!("problem: {}", crate::text::clean(p));
                 }
                 Err(Failure::new(format!(
-                    "{} problem{} found. Keep a copy of {} and restore from a backup or export.",
-                    report.problems.len(),
-                    if report.problems.len() == 1 { "" } else { "s" },
+                    "{} found. Keep a copy of {} and restore from a backup or export.",
+                    crate::text::plural(report.problems.len(), "problem", "problems"),
                     dir.display()
                 )))
             }
@@ -229,7 +200,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
 
 /// A command line that asks for something that cannot be done (exit status 2).
 fn usage(message: &str) -> Failure {
-    Failure { message: message.to_string(), code: 2 }
+    Failure::usage(message)
 }
 
 /// A date and time on this laptop's clock, as a moment.
@@ -329,8 +300,29 @@ fn export_csv(
     let rows = export::write(table, &records, &TagList::built_in(), &filter, pseudo.as_ref(), clock, &mut bytes)
         .map_err(|e| Failure::new(format!("cannot write the export: {e}")))?;
     write_out(output, &bytes)?;
-    eprintln!("exported {rows} row{}", if rows == 1 { "" } else { "s" });
+    eprintln!("exported {}", crate::text::plural(rows, "row", "rows"));
+    if !pseudonymise {
+        say_in_clear(output);
+    }
     Ok(())
+}
+
+/// At a terminal, one line: an export holds personal data in clear, and where
+/// it is. (`backup` is the sealed copy; an export is for Excel or a move.)
+fn say_in_clear(output: Option<&Path>) {
+    if !std::io::stderr().is_terminal() {
+        return;
+    }
+    match output {
+        Some(path) => eprintln!(
+            "{} holds personal data in clear (not encrypted): keep it safe, delete it when done",
+            std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()).display()
+        ),
+        None if !std::io::stdout().is_terminal() => eprintln!(
+            "the export went out in clear (not encrypted): keep the file it went to safe and delete it when done"
+        ),
+        None => {}
+    }
 }
 
 fn missing(path: &Path, e: std::io::Error) -> Failure {

@@ -12,10 +12,10 @@
 //! Nothing is written outside `dir`. Today's session is not made: the facilitator
 //! opens it and checks families in live.
 
-use crate::clock::Clock;
-use crate::commands::Failure;
+use crate::clock::{Clock, SystemClock};
 use crate::domain::audit;
 use crate::domain::*;
+use crate::failure::Failure;
 use crate::import::roster;
 use crate::store::{Change, Store};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
@@ -24,7 +24,7 @@ use std::path::Path;
 use uuid::Uuid;
 
 /// The demo roster, inside the program so that `--demo` needs no file.
-pub const ROSTER: &[u8] = include_bytes!("../assets/demo/roster.csv");
+pub const ROSTER: &[u8] = include_bytes!("../../assets/demo/roster.csv");
 
 /// The day the roster's dates were written for: a Thursday in late November 2026.
 pub const ANCHOR: (i32, u32, u32) = (2026, 11, 26);
@@ -43,6 +43,33 @@ const DATE_COLUMNS: &[&str] = &["baby_dob", "baby_due_date", "referral_date"];
 /// Staff of the demo groups: initials and names.
 const STAFF: &[(&str, &str)] =
     &[("JH", "Jess Holloway"), ("NR", "Nadia Rahman"), ("KO", "Kasia Olszewska"), ("DM", "Dawn Matthews")];
+
+/// `thinkbaby --demo`: the screens on a demo store in a temporary folder, removed
+/// on quit, and also when the program is stopped by SIGTERM, SIGHUP or Ctrl-C
+/// (a closed terminal window, a shutdown).
+pub fn run(options: crate::tui::Options) -> Result<(), Failure> {
+    let clock = SystemClock;
+    let dir = tempfile::Builder::new()
+        .prefix("thinkbaby-demo-")
+        .tempdir()
+        .map_err(|e| Failure::new(format!("cannot make a temporary folder for the demo: {e}")))?;
+    let path = dir.path().to_path_buf();
+    let _cleanup = crate::interrupt::on_interrupt(move || {
+        // sled's threads may add a file while the folder goes: try again.
+        for _ in 0..3 {
+            if std::fs::remove_dir_all(&path).is_ok() || !path.exists() {
+                break;
+            }
+        }
+        // The terminal back as it was, unless it has gone (SIGHUP): quietly,
+        // since there may be nowhere left to say anything.
+        use ratatui::crossterm::{cursor, execute, terminal};
+        let _ = terminal::disable_raw_mode();
+        let _ = execute!(std::io::stdout(), terminal::LeaveAlternateScreen, cursor::Show);
+    });
+    let store = build(dir.path(), &clock)?;
+    crate::tui::run(crate::tui::Opening::Ready(Box::new(store)), std::rc::Rc::new(clock), options)
+}
 
 /// Makes the demo store in `dir`, sealed with a key that lives only in memory:
 /// the demo is thrown away on quit.

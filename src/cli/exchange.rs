@@ -1,11 +1,11 @@
 //! Several laptops, one record: `bundle`, `merge` and `conflicts`. Every
 //! stored string printed goes through `text::clean`.
 
+use crate::cli::passphrase;
 use crate::clock::Clock;
-use crate::commands::Failure;
 use crate::domain::conflict::differences;
 use crate::domain::{Family, Observation};
-use crate::passphrase;
+use crate::failure::Failure;
 use crate::store::bundle::{self, BundleError};
 use crate::store::merge::{self, Merged};
 use crate::store::{Pending, Store, pending};
@@ -24,7 +24,8 @@ impl From<BundleError> for Failure {
 
 /// A passphrase from `--bundle-passphrase-file`, held to the store's rules.
 fn bundle_passphrase(file: &Path) -> Result<SecretString, Failure> {
-    let pass = passphrase::given(Some(file))?.ok_or_else(|| Failure::new("the bundle passphrase file is empty"))?;
+    let pass =
+        crate::passphrase::given(Some(file))?.ok_or_else(|| Failure::new("the bundle passphrase file is empty"))?;
     crate::store::check_new_passphrase(&pass).map_err(|e| Failure::new(format!("bundle passphrase: {e}")))?;
     Ok(pass)
 }
@@ -57,7 +58,7 @@ pub fn merge(
     if !file.is_file() {
         return Err(Failure::new(format!("there is no file {}: check the name and the folder", file.display())));
     }
-    let chosen = bundle_pass.map(|p| passphrase::given(Some(p))).transpose()?.flatten();
+    let chosen = bundle_pass.map(|p| crate::passphrase::given(Some(p))).transpose()?.flatten();
     let (mut store, pass) = passphrase::open_store_keeping(dir, pass_file)?;
     let incoming = bundle::read(file, chosen.unwrap_or(pass))?;
     let head = incoming.head.clone();

@@ -22,8 +22,8 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub passphrase_file: Option<PathBuf>,
 
-    /// Lock the screen after this many minutes without a key (Ctrl-L locks at once)
-    #[arg(long, value_name = "MINUTES", env = "THINKBABY_LOCK_MINUTES", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=240))]
+    /// Lock the screen after this many minutes without a key, 1 to 60 (Ctrl-L locks at once)
+    #[arg(long, value_name = "MINUTES", env = "THINKBABY_LOCK_MINUTES", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=60))]
     pub lock_after: u32,
 
     /// Open the screens on made-up demo families, in a temporary store that is deleted on quit
@@ -34,7 +34,8 @@ pub struct Cli {
     #[arg(long, value_name = "NAME")]
     pub group: Option<String>,
 
-    /// The session's date (default: today)
+    /// Open a past session's day, to type in a session afterwards (a paper
+    /// sign-in sheet, notes written up later); dd/mm/yyyy or yyyy-mm-dd [default: today]
     #[arg(long, value_name = "DATE", value_parser = parse_day)]
     pub date: Option<NaiveDate>,
 
@@ -91,7 +92,7 @@ pub enum Command {
     /// wrote, edited, deleted or erased a note, when, and why; oldest first
     Audit {
         /// Only this family's entries (its id, as `export` and `audit` show it)
-        #[arg(long, value_name = "ID")]
+        #[arg(long, value_name = "ID", value_parser = parse_family_id)]
         family: Option<Uuid>,
     },
     /// Erase a family's personal data (names, contacts, dates of birth, note text),
@@ -101,7 +102,7 @@ pub enum Command {
     )]
     Erase {
         /// The family's id (as `export` and `audit` show it)
-        #[arg(value_name = "FAMILY_ID")]
+        #[arg(value_name = "FAMILY_ID", value_parser = parse_family_id)]
         family: Uuid,
         /// Why: it goes in the audit trail
         #[arg(long, value_name = "TEXT")]
@@ -109,6 +110,9 @@ pub enum Command {
         /// Erase a family with a safeguarding note too (only when your safeguarding lead agrees)
         #[arg(long)]
         override_safeguarding: bool,
+        /// Do not ask first (for scripts); at a terminal, erase asks before it acts
+        #[arg(long)]
+        yes: bool,
     },
     /// Erase every family with no attendance, note or change since DATE, listing them first
     Purge {
@@ -124,6 +128,9 @@ pub enum Command {
         /// Erase families with a safeguarding note too (only when your safeguarding lead agrees)
         #[arg(long)]
         override_safeguarding: bool,
+        /// Do not ask first (for scripts); at a terminal, purge lists the families and asks
+        #[arg(long)]
+        yes: bool,
     },
     /// Write every record to FILE, sealed with the store's passphrase (age encryption)
     Backup {
@@ -239,6 +246,17 @@ pub enum ReportFormat {
 
 fn parse_any_date(text: &str) -> Result<NaiveDate, String> {
     crate::clock::parse_date(text)
+}
+
+/// A family's id, or what an id looks like and where to find one.
+fn parse_family_id(text: &str) -> Result<Uuid, String> {
+    Uuid::try_parse(text.trim()).map_err(|_| {
+        format!(
+            "\"{}\" is not a family id. An id looks like 0192f7a0-5b1e-7c3d-9a4b-1f2e3d4c5b6a; \
+             `thinkbaby export families` lists every family with its id",
+            crate::text::clean(text)
+        )
+    })
 }
 
 fn parse_day(text: &str) -> Result<NaiveDate, String> {
