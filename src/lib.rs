@@ -4,6 +4,7 @@ pub mod cli;
 pub mod clock;
 pub mod domain;
 pub mod failure;
+pub mod hub;
 pub mod import;
 pub mod interrupt;
 pub mod par;

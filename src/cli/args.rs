@@ -168,6 +168,19 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         bundle_passphrase_file: Option<PathBuf>,
     },
+    /// Sync with the centre's hub (a PostgreSQL server): send what this laptop
+    /// has that the hub lacks, take what other laptops sent, in one step
+    #[command(after_help = "Examples:\n  \
+        thinkbaby sync --hub \"host=hub.centre.local dbname=thinkbaby user=central1 sslmode=verify-full\"\n  \
+        THINKBABY_HUB=postgresql://central1@hub.centre.local/thinkbaby thinkbaby sync")]
+    Sync {
+        /// The hub: a postgresql:// URL or a libpq connection string
+        #[arg(long, value_name = "CONN", env = "THINKBABY_HUB", hide_env_values = true)]
+        hub: String,
+        /// The team's passphrase for the hub's key, from the first line of FILE [default: the store's]
+        #[arg(long, value_name = "FILE")]
+        hub_passphrase_file: Option<PathBuf>,
+    },
     /// List what waits for a person after merging: versions from two laptops
     /// that differ, and families that may be the same family
     Conflicts,

@@ -98,6 +98,11 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             let said = super::exchange::merge(&dir, pass, &file, bundle_passphrase_file.as_deref(), &clock)?;
             write_out(None, said.as_bytes())
         }
+        Some(Command::Sync { hub, hub_passphrase_file }) => {
+            let pass = cli.passphrase_file.as_deref();
+            let said = super::exchange::sync(&dir, pass, &hub, hub_passphrase_file.as_deref())?;
+            write_out(None, said.as_bytes())
+        }
         Some(Command::Conflicts) => {
             let store = super::passphrase::open_store(&dir, cli.passphrase_file.as_deref())?;
             write_out(None, super::exchange::conflicts(&store, &clock)?.as_bytes())

@@ -167,6 +167,38 @@ pub fn waiting(items: &[Pending]) -> String {
     )
 }
 
+impl From<crate::hub::HubError> for Failure {
+    fn from(e: crate::hub::HubError) -> Self {
+        match e {
+            crate::hub::HubError::Store(s) => s.into(),
+            other => Failure::new(other.to_string()),
+        }
+    }
+}
+
+/// `thinkbaby sync --hub CONN`: the hub and this laptop, each up to date with the other.
+pub fn sync(dir: &Path, pass_file: Option<&Path>, hub: &str, hub_pass: Option<&Path>) -> Result<String, Failure> {
+    let chosen = hub_pass.map(|p| crate::passphrase::given(Some(p))).transpose()?.flatten();
+    let (mut store, pass) = passphrase::open_store_keeping(dir, pass_file)?;
+    let done = crate::hub::sync(&mut store, hub, &chosen.unwrap_or(pass))?;
+    let mut out = format!(
+        "synced with {}: sent {}, took {}\n",
+        done.hub,
+        plural(done.pushed, "change", "changes"),
+        plural(done.pulled, "change", "changes")
+    );
+    out.push_str(&said(&done.merged));
+    if let Some(t) = done.evaluation {
+        out.push_str(&format!(
+            "evaluation tables: {}, {}, {}\n",
+            plural(t.families, "family", "families"),
+            plural(t.attendance, "attendance", "attendances"),
+            plural(t.observations, "observation", "observations")
+        ));
+    }
+    Ok(out)
+}
+
 /// `thinkbaby conflicts`: what waits, with what differs.
 pub fn conflicts(store: &Store, clock: &dyn Clock) -> Result<String, Failure> {
     let items = store.pending()?;

@@ -33,9 +33,10 @@ pub struct Head {
     pub written: DateTime<Utc>,
 }
 
-/// One value of a bundle. Frozen with the bundle's version.
+/// One value of a bundle (and of what a hub relays). Frozen with the
+/// bundle's version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-enum Item {
+pub enum Item {
     Staff(Versioned<Staff>),
     Group(Versioned<Group>),
     Session(Versioned<Session>),
@@ -47,6 +48,22 @@ enum Item {
     EvaluationKey(Vec<u8>),
     /// The number of values before it.
     End(u64),
+}
+
+impl Item {
+    /// The record it carries, if it is one.
+    pub fn entry(self) -> Option<Entry> {
+        Some(match self {
+            Item::Staff(v) => Entry::Staff(v),
+            Item::Group(v) => Entry::Group(v),
+            Item::Session(v) => Entry::Session(v),
+            Item::Family(v) => Entry::Family(v),
+            Item::Attendance(v) => Entry::Attendance(v),
+            Item::Observation(v) => Entry::Observation(v),
+            Item::Audit(v) => Entry::Audit(v),
+            Item::EvaluationKey(_) | Item::End(_) => return None,
+        })
+    }
 }
 
 impl From<Entry> for Item {

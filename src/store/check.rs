@@ -63,6 +63,7 @@ pub fn run(store: &Store) -> Result<Report, StoreError> {
     let groups = decode_all::<Versioned<Group>>(store, TreeId::Groups, &mut r)?;
     let staff = decode_all::<Versioned<Staff>>(store, TreeId::Staff, &mut r)?;
     decode_all::<Named<Vec<u8>>>(store, TreeId::Pending, &mut r)?;
+    decode_all::<super::apply::OutboxEntry>(store, TreeId::Outbox, &mut r)?;
     check_meta(store, &mut r)?;
 
     let mut family_ids = HashSet::new();
@@ -180,6 +181,7 @@ fn check_meta(store: &Store, r: &mut Report) -> Result<(), StoreError> {
             k if k == META_KEYRING => codec::decode::<super::crypto::Keyring>("meta", k, &v).map(|_| ()),
             k if k == META_INITIALS => codec::decode::<String>("meta", k, &v).map(|_| ()),
             k if k == META_EVALUATION_KEY => codec::decode::<Vec<u8>>("meta", k, &v).map(|_| ()),
+            k if k == super::META_HUB => codec::decode::<super::docs::HubState>("meta", k, &v).map(|_| ()),
             other => codec::decode::<Named<Vec<u8>>>("meta", other, &v).map(|_| ()),
         };
         if let Err(e) = res {

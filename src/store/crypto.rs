@@ -167,6 +167,11 @@ impl DataKey {
         Ok(DataKey(Zeroizing::new(random::<32>()?)))
     }
 
+    /// A key made elsewhere (the hub's).
+    pub fn from_bytes(key: Zeroizing<[u8; 32]>) -> DataKey {
+        DataKey(key)
+    }
+
     /// A key for another purpose, derived from this one (the keyed hashes
     /// that make stored keys): HMAC-SHA-256 of `label`.
     pub fn subkey(&self, label: &[u8]) -> Zeroizing<[u8; 32]> {

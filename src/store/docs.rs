@@ -59,3 +59,13 @@ pub struct Named<T> {
     pub id: Uuid,
     pub value: T,
 }
+
+/// `meta` `hub`: the hub this laptop syncs with, the key it seals what it
+/// relays under (the team's, sealed here under the data key like any value),
+/// and the last change it has pulled. Its presence turns the outbox on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HubState {
+    pub id: Uuid,
+    pub key: Vec<u8>,
+    pub pulled: i64,
+}

@@ -28,10 +28,12 @@ pub enum TreeId {
     Staff,
     /// What waits for a person on this laptop (conflicts, possible duplicates).
     Pending,
+    /// Values changed since this laptop last pushed to its hub.
+    Outbox,
 }
 
 impl TreeId {
-    pub const ALL: [TreeId; 8] = [
+    pub const ALL: [TreeId; 9] = [
         TreeId::Meta,
         TreeId::Families,
         TreeId::Visits,
@@ -40,6 +42,7 @@ impl TreeId {
         TreeId::Groups,
         TreeId::Staff,
         TreeId::Pending,
+        TreeId::Outbox,
     ];
 
     pub fn name(self) -> &'static str {
@@ -52,6 +55,7 @@ impl TreeId {
             TreeId::Groups => "groups",
             TreeId::Staff => "staff",
             TreeId::Pending => "pending",
+            TreeId::Outbox => "outbox",
         }
     }
 
@@ -143,6 +147,11 @@ impl KeyHasher {
     /// A setting named by a logical key (the expected-families hint of a group).
     pub fn meta(&self, name: &[u8], id: Uuid) -> Vec<u8> {
         self.full(b"meta", &[name, id.as_bytes()])
+    }
+
+    /// An outbox entry, by the encoded name of the value it is about.
+    pub fn outbox(&self, doc: &[u8]) -> Vec<u8> {
+        self.full(b"outbox", &[doc])
     }
 
     pub fn pending(&self, kind: u8, a: Uuid, b: Uuid) -> Vec<u8> {

@@ -42,9 +42,46 @@ pub struct Records {
     pub evaluation_key: Option<Vec<u8>>,
 }
 
+/// A merge worked out and not yet written: what a sync pushes back to the
+/// hub before it commits here.
+pub struct MergePlan {
+    pub(crate) planned: apply::Planned,
+    merged: Merged,
+}
+
+impl MergePlan {
+    /// The values this merge changes.
+    pub fn written(&self) -> Vec<apply::DocKey> {
+        self.planned.written()
+    }
+
+    /// The team's evaluation key this merge brings in, if it changes it.
+    pub fn evaluation_key(&self) -> Option<Vec<u8>> {
+        let bytes = self.planned.meta.get(META_EVALUATION_KEY)?;
+        super::codec::decode("meta", META_EVALUATION_KEY, bytes).ok()
+    }
+
+    /// Where the hub got to, written in the same commit as the merge.
+    pub fn set_meta<T: serde::Serialize>(&mut self, key: &[u8], value: &T) {
+        self.planned.meta.insert(key.to_vec(), super::codec::encode(value));
+    }
+
+    /// Values the hub has taken: off the outbox, and not listed again by this commit.
+    pub fn pushed(&mut self, docs: Vec<apply::DocKey>) {
+        self.planned.quiet_outbox = true;
+        self.planned.unlist.extend(docs);
+    }
+}
+
 impl Store {
     /// Merges `records` in one commit (or one rebuild), all or nothing.
     pub fn merge(&mut self, records: Records) -> Result<Merged, StoreError> {
+        let plan = self.plan_merge(records)?;
+        self.apply_merge(plan)
+    }
+
+    /// Works a merge out without writing anything.
+    pub fn plan_merge(&self, records: Records) -> Result<MergePlan, StoreError> {
         let mut change = Change::default();
         for e in records.entries {
             archive::merge_op(&mut change, e);
@@ -70,15 +107,22 @@ impl Store {
         }
         out.stats = planned.stats.clone();
         out.erased = planned.newly_erased.len();
+        Ok(MergePlan { planned, merged: out })
+    }
+
+    /// Writes a merge worked out by `plan_merge`: one commit, or, when it
+    /// brings an erasure or is very large, one rebuild.
+    pub fn apply_merge(&mut self, plan: MergePlan) -> Result<Merged, StoreError> {
+        let MergePlan { planned, mut merged } = plan;
         let touched = planned.families.len() + planned.visits.len();
         if !planned.newly_erased.is_empty() || touched > LARGE {
-            let what = if out.erased > 0 { "merging, and erasing what was erased there" } else { "merging" };
+            let what = if merged.erased > 0 { "merging, and erasing what was erased there" } else { "merging" };
             self.rebuild_planned(planned, NewKey::Same, what)?;
         } else {
             self.commit_planned(planned)?;
         }
-        out.waiting = self.pending()?;
-        Ok(out)
+        merged.waiting = self.pending()?;
+        Ok(merged)
     }
 
     /// Families the merge adds that look like a family already here (the same

@@ -15,6 +15,7 @@ mod decide;
 pub mod docs;
 mod erase;
 mod error;
+pub mod hub;
 pub mod journal;
 mod keyring_file;
 pub mod keys;
@@ -28,7 +29,7 @@ mod queries;
 pub mod rebuild;
 mod strength;
 
-pub use apply::{Stats, pending};
+pub use apply::{DocKey, OutboxEntry, Stats, pending};
 pub use change::Change;
 pub use erase::{Erased, Inactive};
 pub use error::StoreError;
@@ -53,6 +54,8 @@ pub const META_INITIALS: &[u8] = b"initials";
 pub const META_KEYRING: &[u8] = b"keyring";
 /// The team's key for evaluation pseudonyms (bytes); it travels only in bundles.
 pub const META_EVALUATION_KEY: &[u8] = b"evaluation_key";
+/// The hub this laptop syncs with: its id, its key, how far it has pulled.
+pub const META_HUB: &[u8] = b"hub";
 /// With a group id (hashed): the families last found expected at that group,
 /// so that its roster can be drawn before every family has been read. A cache.
 pub const META_EXPECTED: &[u8] = b"expected";
@@ -95,6 +98,9 @@ pub struct Store {
     key: Option<crypto::DataKey>,
     wrapping: Option<Wrapping>,
     hasher: KeyHasher,
+    /// True once this laptop syncs with a hub: each commit lists what it
+    /// changed for the next push.
+    outbox: bool,
     /// Who the audit trail names for changes made through this store.
     actor: Mutex<String>,
     _lock: lock::DirLock,
@@ -224,6 +230,7 @@ impl Store {
             key: None,
             wrapping: None,
             hasher: KeyHasher::clear(),
+            outbox: false,
             actor: Mutex::new(COMMAND_LINE.to_string()),
             _lock: lock,
         };
@@ -327,6 +334,7 @@ impl Store {
             Some(_) => {}
         }
         self.device = self.meta(META_DEVICE)?.unwrap_or_else(Uuid::now_v7);
+        self.outbox = self.tree(TreeId::Meta).contains_key(META_HUB).map_err(|e| self.read_error(e))?;
         Ok(())
     }
 
@@ -372,6 +380,11 @@ impl Store {
         &self.hasher
     }
 
+    /// Whether commits list what they change for a hub (see `outbox`).
+    pub(crate) fn tracks_outbox(&self) -> bool {
+        self.outbox
+    }
+
     /// True when no family, group or session is stored (settings do not count).
     pub fn is_empty(&self) -> Result<bool, StoreError> {
         for t in TreeId::ALL {
@@ -394,7 +407,7 @@ impl Store {
 
     /// Commits a change already worked out (see `apply::planned`).
     pub(crate) fn commit_planned(&self, planned: apply::Planned) -> Result<(), StoreError> {
-        self.write_raw(planned.to_raw(&self.hasher))
+        self.write_raw(planned.to_raw(&self.hasher, self.outbox))
     }
 
     /// Seals `ops`, writes them as one journal record (one write, one sync),

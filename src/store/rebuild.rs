@@ -117,6 +117,8 @@ impl Store {
             Some(k) => KeyHasher::new(&k.subkey(b"thinkbaby stored keys v4")),
             None => KeyHasher::clear(),
         };
+        // Listed for the hub before the copy takes the changed values over.
+        let listed = if self.outbox { planned.outbox_ops(&hasher) } else { vec![] };
         let total: usize = TreeId::ALL.iter().map(|t| self.tree(*t).len()).sum();
         let progress = Progress::new(what, total as u64);
         let mut out = Writer { trees: &trees, key: key.as_ref(), batches: vec![], pending: 0, sled_error: &sled_error };
@@ -130,7 +132,7 @@ impl Store {
             }
         }
         // What the change adds that the old store did not hold.
-        for op in planned.to_raw(&hasher) {
+        for op in planned.to_raw(&hasher, false).into_iter().chain(listed) {
             if let Some(v) = op.value {
                 out.put(op.tree, op.key, v)?;
             }
@@ -194,7 +196,9 @@ impl Store {
         let name = t.name();
         Ok(match t {
             TreeId::Meta if key == META_KEYRING => None,
-            TreeId::Meta if [META_SCHEMA, META_DEVICE, META_INITIALS, META_EVALUATION_KEY].contains(&key) => {
+            TreeId::Meta
+                if [META_SCHEMA, META_DEVICE, META_INITIALS, META_EVALUATION_KEY, super::META_HUB].contains(&key) =>
+            {
                 Some((key.to_vec(), planned.meta.remove(key).unwrap_or(clear)))
             }
             TreeId::Meta => {
@@ -246,6 +250,13 @@ impl Store {
                 };
                 let value = planned.staff.remove(&initials).map_or(clear, |d| codec::encode(&d));
                 Some((h.staff(&initials), value))
+            }
+            TreeId::Outbox => {
+                let e: super::apply::OutboxEntry = codec::decode(name, key, &clear)?;
+                if planned.unlist.contains(&e.doc) {
+                    return Ok(None);
+                }
+                Some((h.outbox(&codec::encode(&e.doc)), clear))
             }
             TreeId::Pending => {
                 let n: Named<Vec<u8>> = codec::decode(name, key, &clear)?;

@@ -47,9 +47,9 @@ pub struct Stats {
     pub audit_added: usize,
 }
 
-/// A stored value, by what it holds.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub(crate) enum DocKey {
+/// A stored value, by what it holds. Stored in the outbox: append only.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+pub enum DocKey {
     Family(Uuid),
     Visit(Uuid, Uuid),
     Session(Uuid),
@@ -90,10 +90,29 @@ pub(crate) struct Planned {
     /// Families that this change erases (they were not erased before).
     pub newly_erased: Vec<Uuid>,
     pub stats: Stats,
+    /// Values a hub has just taken: taken off the outbox.
+    pub unlist: Vec<DocKey>,
+    /// True when what this commit writes came from the hub and is not to be
+    /// listed for the next push.
+    pub quiet_outbox: bool,
+}
+
+impl Planned {
+    /// The values this change writes (changed ones only), and those it removes.
+    pub fn written(&self) -> Vec<DocKey> {
+        self.to_raw_docs()
+    }
 }
 
 pub(crate) fn plan(store: &Store, change: Change) -> Result<Vec<RawOp>, StoreError> {
-    Ok(planned(store, change)?.to_raw(store.hasher()))
+    Ok(planned(store, change)?.to_raw(store.hasher(), store.tracks_outbox()))
+}
+
+/// A value to push to the hub: changed (or, `removed`, gone) since the last push.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OutboxEntry {
+    pub doc: DocKey,
+    pub removed: bool,
 }
 
 /// The touched values, changed, not yet written.

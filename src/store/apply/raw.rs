@@ -1,6 +1,6 @@
 //! The touched values under their stored keys.
 
-use super::{DocKey, Planned, fingerprint};
+use super::{DocKey, OutboxEntry, Planned, fingerprint};
 use crate::store::docs::{Named, SessionVisit};
 use crate::store::keys::{KeyHasher, TreeId};
 use crate::store::{RawOp, codec};
@@ -8,13 +8,25 @@ use crate::store::{RawOp, codec};
 impl Planned {
     /// Every touched value under its stored key (clear, not yet sealed), and
     /// the keys this change removes.
-    pub fn to_raw(&self, h: &KeyHasher) -> Vec<RawOp> {
+    /// With `outbox`, each value written is also listed for the next push to the hub.
+    pub fn to_raw(&self, h: &KeyHasher, outbox: bool) -> Vec<RawOp> {
+        let outbox = outbox && !self.quiet_outbox;
         let mut out = Vec::new();
+        for doc in &self.unlist {
+            out.push(RawOp { tree: TreeId::Outbox, key: h.outbox(&codec::encode(doc)), value: None });
+        }
         // A value read and left as it was is not written again.
-        let changed = |doc: DocKey, bytes: &[u8]| self.read.get(&doc) != Some(&fingerprint(bytes));
+        let changed = |doc: &DocKey, bytes: &[u8]| self.read.get(doc) != Some(&fingerprint(bytes));
+        let list = |out: &mut Vec<RawOp>, doc: DocKey, removed: bool| {
+            if outbox {
+                let name = codec::encode(&doc);
+                out.push(RawOp::put(TreeId::Outbox, h.outbox(&name), codec::encode(&OutboxEntry { doc, removed })));
+            }
+        };
         let put = |out: &mut Vec<RawOp>, tree: TreeId, key: Vec<u8>, doc: DocKey, bytes: Vec<u8>| {
-            if changed(doc, &bytes) {
+            if changed(&doc, &bytes) {
                 out.push(RawOp::put(tree, key, bytes));
+                list(out, doc, false);
             }
         };
         for (key, value) in &self.meta {
@@ -46,6 +58,7 @@ impl Planned {
         for (family, session) in &self.removed_visits {
             out.push(RawOp { tree: TreeId::Visits, key: h.visit(*family, *session), value: None });
             out.push(RawOp { tree: TreeId::SessionVisits, key: h.session_visit(*session, *family), value: None });
+            list(&mut out, DocKey::Visit(*family, *session), true);
         }
         for ((kind, a, b), listed) in &self.pending {
             let key = h.pending(*kind, *a, *b);
@@ -63,4 +76,61 @@ pub(crate) fn pending_value(kind: u8, a: uuid::Uuid, b: uuid::Uuid) -> Named<Vec
     let mut name = vec![kind];
     name.extend_from_slice(b.as_bytes());
     Named { name, id: a, value: vec![] }
+}
+
+impl Planned {
+    /// The outbox entries for every value this change writes or removes (a
+    /// rebuild takes the values themselves as it copies, then lists them).
+    pub fn outbox_ops(&self, h: &KeyHasher) -> Vec<RawOp> {
+        if self.quiet_outbox {
+            return vec![];
+        }
+        let gone: Vec<DocKey> = self.removed_visits.iter().map(|(f, s)| DocKey::Visit(*f, *s)).collect();
+        self.to_raw_docs()
+            .into_iter()
+            .map(|doc| {
+                let removed = gone.contains(&doc);
+                let name = codec::encode(&doc);
+                RawOp::put(TreeId::Outbox, h.outbox(&name), codec::encode(&OutboxEntry { doc, removed }))
+            })
+            .collect()
+    }
+
+    /// Which values `to_raw` writes or removes (changed ones only).
+    pub(super) fn to_raw_docs(&self) -> Vec<DocKey> {
+        let changed = |doc: &DocKey, bytes: Vec<u8>| self.read.get(doc) != Some(&fingerprint(&bytes));
+        let mut out = Vec::new();
+        for (id, v) in &self.groups {
+            let d = DocKey::Group(*id);
+            if changed(&d, codec::encode(v)) {
+                out.push(d);
+            }
+        }
+        for (initials, v) in &self.staff {
+            let d = DocKey::Staff(initials.clone());
+            if changed(&d, codec::encode(v)) {
+                out.push(d);
+            }
+        }
+        for (id, v) in &self.sessions {
+            let d = DocKey::Session(*id);
+            if changed(&d, codec::encode(v)) {
+                out.push(d);
+            }
+        }
+        for (id, doc) in &self.families {
+            let d = DocKey::Family(*id);
+            if changed(&d, codec::encode(doc)) {
+                out.push(d);
+            }
+        }
+        for ((f, s), doc) in &self.visits {
+            let d = DocKey::Visit(*f, *s);
+            if changed(&d, codec::encode(doc)) {
+                out.push(d);
+            }
+        }
+        out.extend(self.removed_visits.iter().map(|(f, s)| DocKey::Visit(*f, *s)));
+        out
+    }
 }
