@@ -13,7 +13,7 @@ use thinkbaby::domain::Concern;
 use thinkbaby::text::fit;
 use thinkbaby::tui::action::Screen;
 use thinkbaby::tui::keymap::{self, BINDINGS};
-use thinkbaby::tui::state::Overlay;
+use thinkbaby::tui::overlay::Overlay;
 use thinkbaby::tui::theme::Theme;
 
 fn at(h: u32, m: u32) -> chrono::DateTime<Utc> {
@@ -152,7 +152,7 @@ fn walk_in_from_a_search_that_finds_nobody() {
     typ(&mut app, "31/02/2026");
     enter(&mut app);
     let s = screen(&mut app);
-    assert!(matches!(app.overlay, Some(Overlay::Form(_))), "{s}");
+    assert!(matches!(app.overlay(), Some(Overlay::Form(_))), "{s}");
     assert!(s.contains("✗ Baby's date of birth: \"31/02/2026\" is not a date"), "{s}");
     assert!(row_of(&s, "Carer's name").contains("Fatima Noor"), "{s}");
     assert!(row_of(&s, "▶Baby's date of birth").contains("31/02/2026▏"), "the cursor stays on the date:\n{s}");
@@ -170,7 +170,7 @@ fn walk_in_from_a_search_that_finds_nobody() {
     enter(&mut app);
     typ(&mut app, "lu4 0aa");
     enter(&mut app);
-    assert!(app.overlay.is_none(), "saved and closed");
+    assert!(app.overlay().is_none(), "saved and closed");
     let s = screen(&mut app);
     assert_eq!(status(&s), " + Fatima Noor with Layla (6w) checked in 10:05 as a walk-in", "{s}");
     assert!(counts(&s).contains("Here 1 · 0 of 8 expected · 1 walk-in"), "a walk-in was not expected today:\n{s}");
@@ -208,7 +208,7 @@ fn walk_in_from_the_roster_saved_with_ctrl_s() {
     typ(&mut app, "2026-08-01");
     ctrl(&mut app, 's');
     let s = screen(&mut app);
-    assert!(app.overlay.is_none(), "{s}");
+    assert!(app.overlay().is_none(), "{s}");
     assert_eq!(status(&s), " + Grace Okafor with Tobi (3m) checked in 10:05 as a walk-in", "{s}");
     assert_eq!(glyph_of(&s, "Grace Okafor"), "+", "{s}");
 
@@ -274,7 +274,7 @@ fn the_roster_shows_before_the_families_are_read_and_search_waits_for_them() {
     assert!(!s.contains("Nobody matches"), "{s}");
     enter(&mut app);
     assert!(app.loading.is_none(), "Enter read every family");
-    assert!(app.overlay.is_none(), "no walk-in form: Zoë is on the store:\n{}", screen(&mut app));
+    assert!(app.overlay().is_none(), "no walk-in form: Zoë is on the store:\n{}", screen(&mut app));
     assert_eq!(app.checkin.hits, vec![zoe]);
     enter(&mut app);
     let s = screen(&mut app);
@@ -300,7 +300,7 @@ fn undo_a_check_in_after_saying_yes() {
     let s = screen(&mut app);
     assert!(s.contains("Undo the check-in of محمد? (y/n)"), "{s}");
     ch(&mut app, 'n');
-    assert!(app.overlay.is_none());
+    assert!(app.overlay().is_none());
     let s = screen(&mut app);
     assert_eq!(glyph_of(&s, "محمد"), "✓", "{s}");
     assert!(attendance_of(&app.store, &mohammed).is_some());
@@ -314,7 +314,7 @@ fn undo_a_check_in_after_saying_yes() {
 
     // Undo on a family that is not in says so.
     ch(&mut app, 'u');
-    assert!(app.overlay.is_none());
+    assert!(app.overlay().is_none());
     assert!(status(&screen(&mut app)).contains("محمد is not checked in."));
 
     drop(app);
@@ -424,7 +424,7 @@ fn roll_call_counts_down_to_zero() {
         }
     }
     esc(&mut app);
-    assert!(app.overlay.is_none());
+    assert!(app.overlay().is_none());
 
     // A roll call writes nothing.
     drop(app);
@@ -460,7 +460,7 @@ fn a_note_with_tags_is_still_there_after_reopening() {
     let s = screen(&mut app);
     assert!(s.contains("Concern: ◀ Follow up ▶"), "{s}");
     ctrl(&mut app, 's');
-    assert!(app.overlay.is_none());
+    assert!(app.overlay().is_none());
     let s = screen(&mut app);
     assert_eq!(status(&s), " ✓ Note saved 10:05", "{s}");
     assert!(row_of(&s, "Zoë Clarke").ends_with(" 1"), "the notes column counts it:\n{s}");
@@ -535,19 +535,19 @@ fn esc_on_a_note_with_text_asks_before_discarding() {
     typ(&mut app, "Half a thought");
     esc(&mut app);
     let s = screen(&mut app);
-    assert!(s.contains("Discard this note? It has not been saved. (y/n)"), "{s}");
+    assert!(s.contains("Discard this note? Its text has not been saved. (y/n)"), "{s}");
     ch(&mut app, 'n');
     let s = screen(&mut app);
-    assert!(matches!(app.overlay, Some(Overlay::Note(_))), "{s}");
+    assert!(matches!(app.overlay(), Some(Overlay::Note(_))), "{s}");
     assert!(s.contains("Half a thought"), "the text is still there:\n{s}");
     esc(&mut app);
     ch(&mut app, 'y');
-    assert!(app.overlay.is_none());
+    assert!(app.overlay().is_none());
     assert!(status(&screen(&mut app)).contains("Discarded; nothing was saved."));
     // An empty note closes without asking.
     ch(&mut app, 'n');
     esc(&mut app);
-    assert!(app.overlay.is_none());
+    assert!(app.overlay().is_none());
 
     drop(app);
     let store = fx.store();
@@ -653,7 +653,7 @@ fn help_lists_the_keys_of_the_key_map() {
     let fx = Fixture::new();
     let mut app = fx.app();
     ch(&mut app, '?');
-    assert!(matches!(app.overlay, Some(Overlay::Help { .. })));
+    assert!(matches!(app.overlay(), Some(Overlay::Help(_))));
     // Tall enough to hold all of it; wide enough that no sentence is cut.
     let s = screen_at(&mut app, 120, 200);
     assert!(s.contains("Glyphs: ✓ here  · expected  + walk-in  ← left  ! alert or safeguarding"), "{s}");
@@ -661,7 +661,7 @@ fn help_lists_the_keys_of_the_key_map() {
     // The footer shows how to close it, from the same key map.
     assert!(s.lines().last().unwrap().contains("Esc close help"), "{s}");
     esc(&mut app);
-    assert!(app.overlay.is_none());
+    assert!(app.overlay().is_none());
 }
 
 #[test]

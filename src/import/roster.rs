@@ -255,7 +255,7 @@ fn check_row(row: &Row, today: NaiveDate) -> Result<RosterRow, Vec<String>> {
         need_level,
         photos,
         data_sharing,
-        alerts: parse_alerts(row.get("alerts")),
+        alerts: Alert::parse_list(row.get("alerts")),
         group: squash(row.get("group")),
         given: joining::family_columns().into_iter().filter(|c| !row.get(c).is_empty()).collect(),
     })
@@ -264,20 +264,6 @@ fn check_row(row: &Row, today: NaiveDate) -> Result<RosterRow, Vec<String>> {
 /// Names as one line: line breaks inside a quoted Excel cell become spaces.
 fn squash(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// `Allergy: peanuts; May not collect: father` — a kind before a colon, else Other.
-pub fn parse_alerts(text: &str) -> Vec<Alert> {
-    text.split(';')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|part| match part.split_once(':') {
-            Some((kind, rest)) if AlertKind::parse(kind).is_some() => {
-                Alert { kind: AlertKind::parse(kind).unwrap_or(AlertKind::Other), text: rest.trim().to_string() }
-            }
-            _ => Alert { kind: AlertKind::Other, text: part.to_string() },
-        })
-        .collect()
 }
 
 /// Works out what the rows add to the store, as one change.

@@ -1,3 +1,4 @@
+use crate::domain::Concern;
 use ratatui::crossterm::event::KeyEvent;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,9 +57,18 @@ pub enum Action {
     Open,
     NewGroup,
     EditGroup,
+    /// The open group's details (the highlighted group's, on the picker).
+    GroupSettings,
     Save,
     NextField,
     PrevField,
+    /// Change the focused choice: the previous or the next option.
+    Left,
+    Right,
+    /// Set the note's concern level.
+    SetConcern(Concern),
+    /// Empty the line being typed.
+    ClearLine,
     Yes,
     No,
     /// Hide every name until the passphrase is typed.

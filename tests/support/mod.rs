@@ -10,7 +10,7 @@ pub mod process;
 use chrono::NaiveDate;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
+use ratatui::buffer::{Buffer, CellWidth};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::path::Path;
 use std::rc::Rc;
@@ -19,11 +19,9 @@ use thinkbaby::domain::{Attendance, Family, Group, Observation};
 use thinkbaby::import::roster;
 use thinkbaby::store::Store;
 use thinkbaby::tui::app::App;
-use thinkbaby::tui::forms::Purpose;
-use thinkbaby::tui::state::Overlay;
+use thinkbaby::tui::overlay::{Overlay, Purpose};
 use thinkbaby::tui::theme::Theme;
 use thinkbaby::tui::{Options, view};
-use unicode_width::UnicodeWidthStr;
 
 /// The group every fixture family belongs to.
 pub const GROUP: &str = "Central";
@@ -152,14 +150,14 @@ pub fn open(dir: &Path, clock: Rc<FixedClock>, theme: Theme) -> App {
 /// Answers the initials form that opening a group asks first.
 pub fn sign_in(app: &mut App) {
     assert!(
-        matches!(&app.overlay, Some(Overlay::Form(f)) if f.purpose == Purpose::Initials),
+        matches!(app.overlay(), Some(Overlay::Form(f)) if f.purpose == Purpose::Initials),
         "the initials form comes first"
     );
     if app.initials.is_empty() {
         typ(app, INITIALS);
     }
     enter(app);
-    assert!(app.overlay.is_none(), "initials accepted");
+    assert!(app.overlay().is_none(), "initials accepted");
     assert_eq!(app.initials, INITIALS);
 }
 
@@ -199,15 +197,19 @@ pub fn ctrl(app: &mut App, c: char) {
 
 // ---- the screen ---------------------------------------------------------------
 
-/// Draws the app on a `w`×`h` test terminal and returns the buffer.
+/// Draws the app on a `w`×`h` test terminal and returns the buffer; the app
+/// learns what the frame did, as after each frame of the program.
 pub fn draw(app: &mut App, w: u16, h: u16) -> Buffer {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| view::draw(app, f)).unwrap();
+    let mut facts = app.facts;
+    terminal.draw(|f| facts = view::draw(app, f)).unwrap();
+    app.learn(facts);
     terminal.backend().buffer().clone()
 }
 
 /// The buffer as lines of text, trailing spaces cut. A wide character (Chinese)
-/// fills two cells; the cell it covers is skipped, so the line reads as typed.
+/// fills two cells, and a word written whole (Bengali) as many as it is wide;
+/// the cells they cover are skipped, so the line reads as typed.
 pub fn lines(buf: &Buffer) -> Vec<String> {
     let area = buf.area;
     let mut out = Vec::with_capacity(area.height as usize);
@@ -219,9 +221,9 @@ pub fn lines(buf: &Buffer) -> Vec<String> {
                 covered -= 1;
                 continue;
             }
-            let symbol = buf[(x, y)].symbol();
-            line.push_str(symbol);
-            covered = symbol.width().saturating_sub(1);
+            let cell = &buf[(x, y)];
+            line.push_str(cell.symbol());
+            covered = (cell.cell_width() as usize).saturating_sub(1);
         }
         out.push(line.trim_end().to_string());
     }

@@ -2,11 +2,11 @@
 
 use crate::text::{fit, pad};
 use crate::tui::app::App;
+use crate::tui::rows::Rows;
 use crate::tui::state::input_text;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
@@ -62,5 +62,5 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         }
         lines.push(Line::from(spans));
     }
-    frame.render_widget(Paragraph::new(lines), area);
+    frame.render_widget(Rows::new(lines), area);
 }

@@ -6,11 +6,11 @@ use crate::domain::{Family, age};
 use crate::text::{clean, fit};
 use crate::tui::app::App;
 use crate::tui::history::History;
+use crate::tui::rows::Rows;
 use chrono::{Datelike, Duration, NaiveDate};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
 use std::collections::HashSet;
 
 /// Weeks shown in the attendance chart (about six months).
@@ -97,11 +97,11 @@ fn details(app: &App, f: &Family, w: usize) -> Vec<Line<'static>> {
     l
 }
 
-/// Draws the screen; returns the scroll actually used (never past the last page).
+/// Draws the screen; returns how far it can scroll (its last page).
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) -> u16 {
     let w = area.width as usize;
     let Some(f) = app.focus.and_then(|id| app.families.get(&id)) else {
-        frame.render_widget(Paragraph::new(" Choose a family on the roster (1) first."), area);
+        frame.render_widget(Rows::new(vec![Line::raw(" Choose a family on the roster (1) first.")]), area);
         return 0;
     };
     let t = &app.theme;
@@ -173,12 +173,11 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) -> u16 {
         let when = app.clock.local(e.at).format("%d/%m/%Y %H:%M");
         lines.push(Line::styled(clean(&format!("   {when}  {:<4} {words}", e.by)), t.dim()));
     }
-    let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let rows = Rows::wrapped(lines, w);
     // Scroll no further than the last page.
-    let last = (paragraph.line_count(area.width) as u16).saturating_sub(area.height);
-    let scroll = app.family_scroll.min(last);
-    frame.render_widget(paragraph.scroll((scroll, 0)), area);
-    scroll
+    let last = (rows.height() as u16).saturating_sub(area.height);
+    frame.render_widget(rows.scroll(app.family.scroll.min(last) as usize), area);
+    last
 }
 
 #[cfg(test)]

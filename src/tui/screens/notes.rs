@@ -3,10 +3,10 @@
 use crate::domain::{Concern, Observation};
 use crate::text::{clean, fit};
 use crate::tui::app::App;
+use crate::tui::rows::Rows;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
 
 pub fn concern_mark(c: Concern) -> &'static str {
     match c {
@@ -65,7 +65,7 @@ pub fn note_lines<'a>(app: &App, o: &Observation, selected: bool, revisions: boo
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let w = area.width as usize;
     let Some(f) = app.focus.and_then(|id| app.families.get(&id)) else {
-        frame.render_widget(Paragraph::new(" Choose a family on the roster (1) first."), area);
+        frame.render_widget(Rows::new(vec![Line::raw(" Choose a family on the roster (1) first.")]), area);
         return;
     };
     let notes = app.notes_of(f.id);
@@ -88,5 +88,5 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     for b in blocks.drain(first..) {
         lines.extend(b);
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    frame.render_widget(Rows::wrapped(lines, w), area);
 }

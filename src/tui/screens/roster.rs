@@ -3,13 +3,13 @@
 use crate::domain::{Concern, Family, age};
 use crate::text::pad;
 use crate::tui::app::App;
+use crate::tui::rows::Rows;
 use crate::tui::state::input_text;
 use crate::tui::theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 use uuid::Uuid;
 
 /// Column widths for a given screen width: carers, babies, flags, time, notes.
@@ -125,5 +125,5 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         }
         lines.push(Line::from(spans));
     }
-    frame.render_widget(Paragraph::new(lines), area);
+    frame.render_widget(Rows::new(lines), area);
 }

@@ -1,62 +1,11 @@
-//! The one key map. The router reads it to turn keys into actions, and the
-//! footer and the help overlay are drawn from it, so they cannot drift apart.
+//! Every key of the program, in one table: where it works, how it is written,
+//! and what it does. Overlays come first, then typing, then screens, lists and
+//! the keys that work everywhere; within a context the first match wins.
 
-use super::action::{Action, Screen};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
-/// Where a binding works. The router tries the innermost context first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ctx {
-    Global,
-    /// Any list: moving the highlight.
-    List,
-    Roster,
-    CheckInSearch,
-    CheckInList,
-    Notes,
-    Family,
-    Summary,
-    RollCall,
-    Picker,
-    Welcome,
-    Form,
-    NoteForm,
-    Confirm,
-    Help,
-    /// A line of text being typed in a list's filter.
-    Filter,
-    Locked,
-}
-
-impl Ctx {
-    pub fn title(self) -> &'static str {
-        match self {
-            Ctx::Global => "Everywhere (not while typing)",
-            Ctx::List => "Lists",
-            Ctx::Roster => "Roster (1)",
-            Ctx::CheckInSearch => "Check-in (2), typing a name",
-            Ctx::CheckInList => "Check-in (2), in the list",
-            Ctx::Notes => "Notes (3)",
-            Ctx::Family => "Family (4)",
-            Ctx::Summary => "Summary (5)",
-            Ctx::RollCall => "Roll call",
-            Ctx::Picker => "Choosing a group",
-            Ctx::Welcome => "Welcome",
-            Ctx::Form => "Forms",
-            Ctx::NoteForm => "Writing a note",
-            Ctx::Confirm => "Questions",
-            Ctx::Help => "Help",
-            Ctx::Filter => "Filter",
-            Ctx::Locked => "Locked screen",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy)]
-pub struct Key {
-    pub code: KeyCode,
-    pub mods: KeyModifiers,
-}
+use super::{Binding, Ctx, Key};
+use crate::domain::Concern;
+use crate::tui::action::{Action, Screen};
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
 const fn k(c: char) -> Key {
     Key { code: KeyCode::Char(c), mods: KeyModifiers::NONE }
@@ -66,20 +15,6 @@ const fn ctrl(c: char) -> Key {
 }
 const fn code(code: KeyCode) -> Key {
     Key { code, mods: KeyModifiers::NONE }
-}
-
-pub struct Binding {
-    pub ctx: Ctx,
-    pub keys: &'static [Key],
-    /// How the keys are written in the footer and help.
-    pub shown: &'static str,
-    /// A word or two for the footer.
-    pub label: &'static str,
-    /// A sentence for the help overlay.
-    pub help: &'static str,
-    pub action: Action,
-    /// Shown in the footer (help shows every binding).
-    pub footer: bool,
 }
 
 macro_rules! bind {
@@ -99,6 +34,7 @@ pub static BINDINGS: &[Binding] = &[
         Action::Unlock,
         true
     ),
+    bind!(Starting, [code(KeyCode::Esc)], "Esc", "quit", "Quit without opening the store.", Action::Back, true),
     bind!(Help, [code(KeyCode::Esc), k('?'), k('q')], "Esc", "close help", "Close this help.", Action::Back, true),
     bind!(Help, [k('j'), code(KeyCode::Down)], "j/↓", "scroll", "Scroll the help down.", Action::Down, true),
     bind!(Help, [k('k'), code(KeyCode::Up)], "k/↑", "scroll up", "Scroll the help up.", Action::Up, false),
@@ -114,6 +50,33 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Help, [code(KeyCode::PageUp)], "PgUp", "page up", "Scroll the help a page up.", Action::PageUp, false),
     bind!(Confirm, [k('y'), code(KeyCode::Enter)], "y", "yes", "Yes: go ahead.", Action::Yes, true),
     bind!(Confirm, [k('n'), code(KeyCode::Esc)], "n/Esc", "no", "No: leave things as they are.", Action::No, true),
+    bind!(
+        Initials,
+        [code(KeyCode::Enter), ctrl('s')],
+        "Enter",
+        "save",
+        "Save your initials; they go on today's check-ins and notes.",
+        Action::Save,
+        true
+    ),
+    bind!(
+        Choice,
+        [code(KeyCode::Right), k(' ')],
+        "→/Space",
+        "next choice",
+        "Change the highlighted choice to the next option.",
+        Action::Right,
+        true
+    ),
+    bind!(
+        Choice,
+        [code(KeyCode::Left)],
+        "←",
+        "previous choice",
+        "Change the highlighted choice back.",
+        Action::Left,
+        false
+    ),
     bind!(
         Form,
         [ctrl('s')],
@@ -141,7 +104,63 @@ pub static BINDINGS: &[Binding] = &[
         Action::PrevField,
         false
     ),
-    bind!(Form, [code(KeyCode::Esc)], "Esc", "cancel", "Close the form without saving.", Action::Back, true),
+    bind!(
+        Form,
+        [code(KeyCode::Esc)],
+        "Esc",
+        "cancel",
+        "Close the form; asks first if anything was changed.",
+        Action::Back,
+        true
+    ),
+    bind!(NoteConcern, [k('n')], "n", "none", "No concern.", Action::SetConcern(Concern::None), false),
+    bind!(
+        NoteConcern,
+        [k('f')],
+        "f",
+        "follow up",
+        "A concern to follow up.",
+        Action::SetConcern(Concern::FollowUp),
+        true
+    ),
+    bind!(
+        NoteConcern,
+        [k('s')],
+        "s",
+        "safeguarding",
+        "A safeguarding concern: tell the safeguarding lead today.",
+        Action::SetConcern(Concern::Safeguarding),
+        true
+    ),
+    bind!(
+        NoteConcern,
+        [code(KeyCode::Right), k(' ')],
+        "→/Space",
+        "next level",
+        "The next concern level.",
+        Action::Right,
+        false
+    ),
+    bind!(
+        NoteConcern,
+        [code(KeyCode::Left)],
+        "←",
+        "previous level",
+        "The previous concern level.",
+        Action::Left,
+        false
+    ),
+    bind!(
+        NoteTags,
+        [code(KeyCode::Down)],
+        "↓",
+        "next tag",
+        "Move down the tags; a tag's letter ticks it from anywhere.",
+        Action::Down,
+        false
+    ),
+    bind!(NoteTags, [code(KeyCode::Up)], "↑", "previous tag", "Move up the tags.", Action::Up, false),
+    bind!(NoteTags, [k(' ')], "Space", "tick", "Tick or untick the highlighted tag.", Action::Mark, false),
     bind!(
         NoteForm,
         [ctrl('s')],
@@ -226,6 +245,7 @@ pub static BINDINGS: &[Binding] = &[
         Action::FocusList,
         true
     ),
+    bind!(CheckInSearch, [ctrl('u')], "Ctrl-U", "clear", "Clear the search line.", Action::ClearLine, false),
     bind!(
         CheckInSearch,
         [code(KeyCode::Esc)],
@@ -244,6 +264,7 @@ pub static BINDINGS: &[Binding] = &[
         Action::FocusList,
         true
     ),
+    bind!(Filter, [ctrl('u')], "Ctrl-U", "clear", "Clear the filter line.", Action::ClearLine, false),
     bind!(Filter, [code(KeyCode::Esc)], "Esc", "clear filter", "Clear the filter.", Action::Back, true),
     // Screens.
     bind!(
@@ -367,12 +388,21 @@ pub static BINDINGS: &[Binding] = &[
         false
     ),
     bind!(Global, [k('5')], "5", "summary", "Summary of today's session.", Action::Go(Screen::Summary), false),
+    bind!(
+        Global,
+        [k('s')],
+        "s",
+        "group",
+        "The group's details: name, venue, neighbourhood, day and times.",
+        Action::GroupSettings,
+        false
+    ),
     bind!(Global, [k('?')], "?", "help", "Show every key.", Action::Help, true),
     bind!(Global, [code(KeyCode::Esc)], "Esc", "back", "Close, cancel, or go back.", Action::Back, false),
     bind!(Global, [k('q')], "q", "quit", "Quit. Everything is already saved.", Action::Quit, true),
-    // Ctrl-C and Ctrl-L work everywhere, even while typing: the router checks them first.
+    // Even while typing.
     bind!(
-        Global,
+        Always,
         [ctrl('l')],
         "Ctrl-L",
         "lock",
@@ -380,134 +410,5 @@ pub static BINDINGS: &[Binding] = &[
         Action::Lock,
         false
     ),
-    bind!(Global, [ctrl('c')], "Ctrl-C", "quit", "Quit from anywhere, even while typing.", Action::Quit, false),
+    bind!(Always, [ctrl('c')], "Ctrl-C", "quit", "Quit, even while typing.", Action::Quit, false),
 ];
-
-impl Key {
-    pub fn matches(&self, ev: &KeyEvent) -> bool {
-        // Shift is part of the character ('G', '?'), not a separate modifier.
-        let mods = ev.modifiers - KeyModifiers::SHIFT;
-        let want = self.mods - KeyModifiers::SHIFT;
-        match (self.code, ev.code) {
-            (KeyCode::Char(a), KeyCode::Char(b)) => {
-                let same = if want.contains(KeyModifiers::CONTROL) { a.eq_ignore_ascii_case(&b) } else { a == b };
-                same && mods == want
-            }
-            (a, b) => a == b && mods == want,
-        }
-    }
-}
-
-/// The first binding of `ctxs` (innermost first) that `ev` triggers.
-pub fn lookup(ctxs: &[Ctx], ev: &KeyEvent) -> Option<Action> {
-    ctxs.iter().find_map(|ctx| {
-        BINDINGS.iter().filter(|b| b.ctx == *ctx).find(|b| b.keys.iter().any(|key| key.matches(ev))).map(|b| b.action)
-    })
-}
-
-/// Footer hints for the contexts in force, innermost first, each action once.
-pub fn footer(ctxs: &[Ctx]) -> Vec<(&'static str, &'static str)> {
-    let mut out: Vec<(&str, &str)> = Vec::new();
-    let mut seen: Vec<Action> = Vec::new();
-    for ctx in ctxs {
-        for b in BINDINGS.iter().filter(|b| b.ctx == *ctx && b.footer) {
-            if !seen.contains(&b.action) {
-                seen.push(b.action);
-                out.push((b.shown, b.label));
-            }
-        }
-    }
-    out
-}
-
-/// Every binding, grouped by context, for the help overlay.
-pub fn help_sections() -> Vec<(Ctx, Vec<&'static Binding>)> {
-    let order = [
-        Ctx::Global,
-        Ctx::List,
-        Ctx::Roster,
-        Ctx::RollCall,
-        Ctx::CheckInSearch,
-        Ctx::CheckInList,
-        Ctx::Notes,
-        Ctx::NoteForm,
-        Ctx::Family,
-        Ctx::Form,
-        Ctx::Picker,
-        Ctx::Filter,
-        Ctx::Confirm,
-        Ctx::Locked,
-        Ctx::Help,
-    ];
-    order
-        .iter()
-        .map(|c| (*c, BINDINGS.iter().filter(|b| b.ctx == *c).collect::<Vec<_>>()))
-        .filter(|(_, v)| !v.is_empty())
-        .collect()
-}
-
-/// The key table in the README, made from the key map (a test keeps them equal).
-pub fn markdown_table() -> String {
-    let mut out = String::from("| keys | where | does |\n|---|---|---|\n");
-    for (ctx, bindings) in help_sections() {
-        for b in bindings {
-            let keys = b.shown.replace('|', "\\|");
-            out.push_str(&format!("| `{keys}` | {} | {} |\n", ctx.title(), b.help));
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn readme_key_table_is_the_key_map() {
-        let readme = include_str!("../../README.md");
-        let table = markdown_table();
-        assert!(
-            readme.contains(&table),
-            "README.md's key table differs from the key map. Put this table under \"Screens and keys\":\n\n{table}"
-        );
-    }
-
-    fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
-        KeyEvent::new(code, mods)
-    }
-
-    #[test]
-    fn inner_context_wins() {
-        let enter = ev(KeyCode::Enter, KeyModifiers::NONE);
-        assert_eq!(lookup(&[Ctx::Roster, Ctx::List, Ctx::Global], &enter), Some(Action::OpenFamily));
-        assert_eq!(lookup(&[Ctx::Confirm, Ctx::Roster], &enter), Some(Action::Yes));
-        let g = ev(KeyCode::Char('G'), KeyModifiers::SHIFT);
-        assert_eq!(lookup(&[Ctx::List], &g), Some(Action::Bottom));
-        let ctrl_s = ev(KeyCode::Char('s'), KeyModifiers::CONTROL);
-        assert_eq!(lookup(&[Ctx::Form], &ctrl_s), Some(Action::Save));
-        assert_eq!(lookup(&[Ctx::Form], &ev(KeyCode::Char('s'), KeyModifiers::NONE)), None);
-    }
-
-    #[test]
-    fn no_key_is_bound_twice_in_one_context() {
-        for a in BINDINGS {
-            for b in BINDINGS {
-                if std::ptr::eq(a, b) || a.ctx != b.ctx {
-                    continue;
-                }
-                for ka in a.keys {
-                    for kb in b.keys {
-                        assert!(
-                            !(ka.code == kb.code && ka.mods == kb.mods),
-                            "{:?} binds {:?} twice ({} / {})",
-                            a.ctx,
-                            ka.code,
-                            a.label,
-                            b.label
-                        );
-                    }
-                }
-            }
-        }
-    }
-}
