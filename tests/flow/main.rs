@@ -6,6 +6,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod ages;
 mod checkin;
 mod keys;
 mod notes;

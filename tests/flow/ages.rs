@@ -4,16 +4,15 @@
 //! Flow tests on ratatui's `TestBackend` with the clock fixed at Thursday
 //! 19 November 2026.
 
-mod support;
-
+use crate::status;
+use crate::support::*;
 use chrono::NaiveDate;
 use ratatui::crossterm::event::KeyCode;
-use support::*;
 use thinkbaby::clock::Clock;
 use thinkbaby::import::roster;
 use thinkbaby::store::Store;
 use thinkbaby::tui::app::App;
-use thinkbaby::tui::state::Overlay;
+use thinkbaby::tui::overlay::Overlay;
 use thinkbaby::tui::theme::Theme;
 
 /// Three babies born on 14 August 2026, three months old today: Ava five days
@@ -40,12 +39,6 @@ fn open_ages() -> Ages {
     let mut app = open(dir.path(), clock, Theme { color: true });
     sign_in(&mut app);
     Ages { app, dir }
-}
-
-/// The status line, one above the footer.
-fn status(screen: &str) -> &str {
-    let lines: Vec<&str> = screen.lines().collect();
-    lines[lines.len() - 2]
 }
 
 #[test]
@@ -95,7 +88,7 @@ fn snapshot_a_corrected_age_on_the_roster_and_in_a_status_line() {
 /// Moves the family form's focus to the field named `label` and types `text` over it.
 fn type_over(app: &mut App, label: &str, text: &str) {
     for _ in 0..40 {
-        match &app.overlay {
+        match app.overlay() {
             Some(Overlay::Form(f)) if f.fields[f.focus].label == label => break,
             Some(Overlay::Form(_)) => tab(app),
             _ => panic!("the family form is not open"),
@@ -108,7 +101,7 @@ fn type_over(app: &mut App, label: &str, text: &str) {
 }
 
 fn form_error(app: &App) -> String {
-    match &app.overlay {
+    match app.overlay() {
         Some(Overlay::Form(f)) => f.error.clone().unwrap_or_default(),
         _ => String::new(),
     }
@@ -135,7 +128,7 @@ fn the_family_form_refuses_a_due_date_before_the_birth_or_20_weeks_after() {
 
     type_over(app, "Baby 1 due", "01/01/2027");
     ctrl(app, 's');
-    assert!(app.overlay.is_none(), "saved: {}", form_error(app));
+    assert!(app.overlay().is_none(), "saved: {}", form_error(app));
     let s = screen(app);
     assert!(s.contains("   baby Yusuf  3m, corrected 0w  born 14/08/2026, due 01/01/2027"), "{s}");
 
