@@ -1,6 +1,7 @@
-//! Hostile text in names, and NO_COLOR.
+//! Hostile text in names, NO_COLOR, and the lock.
 
 use crate::support::*;
+use chrono::Duration;
 use ratatui::style::Color;
 use thinkbaby::tui::theme::Theme;
 
@@ -181,4 +182,45 @@ fn no_color_in_an_empty_note_form() {
             lines(&buf).join("\n")
         );
     }
+}
+
+// ---- the lock ---------------------------------------------------------------------------
+
+#[test]
+fn a_wrong_passphrase_keeps_the_box_with_a_countdown_and_the_typing() {
+    let fx = Fixture::sealed();
+    let mut app = fx.app();
+    highlight(&mut app, "Zoë Clarke");
+    ch(&mut app, 'n');
+    typ(&mut app, "Half a note");
+    ctrl(&mut app, 'l');
+    let s = screen(&mut app);
+    assert!(s.contains("thinkbaby is locked") && !s.contains("Zoë") && !s.contains("Half a note"), "{s}");
+
+    typ(&mut app, "not it");
+    enter(&mut app);
+    for _ in 0..3 {
+        // Wrong twice: the second wait is two seconds.
+        typ(&mut app, "still not it");
+        fx.clock.advance(Duration::seconds(5));
+        enter(&mut app);
+    }
+    let s = screen(&mut app);
+    assert!(s.contains("thinkbaby is locked"), "the box stays:\n{s}");
+    assert!(s.contains("Wrong passphrase. Try again in 8 s (what you type now is kept)."), "{s}");
+    // Typing during the wait is kept, and Enter then does not try it.
+    typ(&mut app, PASSPHRASE);
+    enter(&mut app);
+    assert!(app.is_locked());
+    fx.clock.advance(Duration::seconds(3));
+    let s = screen(&mut app);
+    assert!(s.contains("Try again in 5 s"), "the countdown is live:\n{s}");
+    assert!(s.contains(&format!("> {}▏", "•".repeat(PASSPHRASE.chars().count()))), "{s}");
+    fx.clock.advance(Duration::seconds(5));
+    let s = screen(&mut app);
+    assert!(s.contains("Wrong passphrase. Type it again and press Enter."), "{s}");
+    enter(&mut app);
+    assert!(!app.is_locked(), "the typing kept during the wait unlocks");
+    let s = screen(&mut app);
+    assert!(s.contains("Half a note"), "the note is as it was:\n{s}");
 }

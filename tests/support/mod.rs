@@ -17,7 +17,7 @@ use std::rc::Rc;
 use thinkbaby::clock::{Clock, FixedClock};
 use thinkbaby::domain::{Attendance, Family, Group, Observation};
 use thinkbaby::import::roster;
-use thinkbaby::store::Store;
+use thinkbaby::store::{Store, Unlock};
 use thinkbaby::tui::app::App;
 use thinkbaby::tui::overlay::{Overlay, Purpose};
 use thinkbaby::tui::theme::Theme;
@@ -99,10 +99,15 @@ pub fn fill(dir: &Path, clock: &dyn Clock) {
     roster::import(&store, roster_csv().as_bytes(), None, clock.now(), clock.today()).unwrap();
 }
 
+/// The passphrase of a sealed fixture store.
+pub const PASSPHRASE: &str = "bobbin wind up the lantern hall";
+
 /// A fixture store, imported and closed: open it with [`open`].
 pub struct Fixture {
     pub dir: tempfile::TempDir,
     pub clock: Rc<FixedClock>,
+    /// How the store opens: in the clear, or sealed with [`PASSPHRASE`].
+    pub unlock: fn() -> Unlock,
 }
 
 impl Fixture {
@@ -110,7 +115,18 @@ impl Fixture {
         let dir = tempdir();
         let clock = clock();
         fill(dir.path(), &*clock);
-        Fixture { dir, clock }
+        Fixture { dir, clock, unlock: || Unlock::Plain }
+    }
+
+    /// The fixture sealed with [`PASSPHRASE`], as the program makes a store.
+    pub fn sealed() -> Fixture {
+        let dir = tempdir();
+        let clock = clock();
+        let unlock = || Unlock::Passphrase(PASSPHRASE.into());
+        let store = Store::open_with(dir.path(), unlock()).unwrap();
+        roster::import(&store, roster_csv().as_bytes(), None, clock.now(), clock.today()).unwrap();
+        drop(store);
+        Fixture { dir, clock, unlock }
     }
 
     /// The app on the fixture store, past the initials form, on the roster.
@@ -119,14 +135,15 @@ impl Fixture {
     }
 
     pub fn app_with(&self, theme: Theme) -> App {
-        let mut app = open(self.dir.path(), self.clock.clone(), theme);
+        let store = self.store();
+        let mut app = App::new(store, self.clock.clone(), options(), theme).unwrap();
         sign_in(&mut app);
         app
     }
 
     /// The store again, after the app was dropped.
     pub fn store(&self) -> Store {
-        Store::open(self.dir.path()).unwrap()
+        Store::open_with(self.dir.path(), (self.unlock)()).unwrap()
     }
 }
 

@@ -186,7 +186,7 @@ impl Layer for Form {
             }
             Action::Back => match self.losses() {
                 Some(lost) => {
-                    let q = format!("Close the form? What you typed in {lost} will not be saved.");
+                    let q = format!("Close and lose what you typed in {lost}?");
                     return Outcome::Open(Overlay::Question(Question::new(q, Job::Discard)));
                 }
                 None => return Outcome::Close,
