@@ -13,6 +13,7 @@ mod keys;
 mod notes;
 mod safety;
 mod screens;
+mod search;
 
 use chrono::{TimeZone, Utc};
 use support::*;

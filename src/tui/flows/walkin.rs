@@ -10,10 +10,15 @@ use crate::tui::app::App;
 use crate::tui::overlay::fields::{Field, FieldError, FieldId};
 use crate::tui::overlay::{Form, Overlay, Purpose};
 
-/// The walk-in form, the carer's name filled with what was typed.
-pub fn open(app: &mut App, name: String) {
-    let name = name.trim().to_string();
-    let form = Form::new(
+/// The walk-in form, filled with what was typed (a name, or a phone number).
+/// Families that may be the one meant are listed above the fields, so that
+/// adding a family is a decision, not one Enter too many.
+pub fn open(app: &mut App, typed: String) {
+    let typed = typed.trim().to_string();
+    let phone_like = crate::domain::fold::digits(&typed).len() >= 6
+        && typed.chars().all(|c| c.is_ascii_digit() || c.is_whitespace() || c == '+');
+    let (name, phone) = if phone_like { (String::new(), typed.clone()) } else { (typed.clone(), String::new()) };
+    let mut form = Form::new(
         Purpose::WalkIn,
         "Walk-in",
         "Enter moves on; Enter on the last field saves and checks them in.",
@@ -21,10 +26,20 @@ pub fn open(app: &mut App, name: String) {
             Field::text(FieldId::CarerName(0), "Carer's name", &name, "e.g. Amina Begum", true),
             Field::text(FieldId::BabyName(0), "Baby's name", "", "e.g. Aisha", true),
             Field::date(FieldId::BabyBorn(0), "Baby's date of birth", "", "dd/mm/yyyy", true),
-            Field::text(FieldId::CarerPhone(0), "Phone", "", "optional", false),
+            Field::text(FieldId::CarerPhone(0), "Phone", &phone, "optional", false),
             Field::text(FieldId::Postcode, "Postcode", "", "optional", false),
         ],
     );
+    let close = if typed.is_empty() { vec![] } else { app.search.closest(&typed, 3) };
+    if !close.is_empty() {
+        form.notice.push("Already known? Esc, then find them on Check-in (2):".into());
+        for id in close {
+            if let Some(f) = app.families.get(&id) {
+                let phone = f.carers.first().map(|c| c.phone.as_str()).unwrap_or("");
+                form.notice.push(format!("  {}  {phone}", app.who(f)));
+            }
+        }
+    }
     app.open(Overlay::Form(Box::new(form)));
 }
 
