@@ -24,6 +24,19 @@ pub fn is_unsafe(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// Text written over several lines (an alert typed into a spreadsheet cell),
+/// on one line: the lines joined with a comma, or a space after a full stop.
+pub fn one_line(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if !out.is_empty() {
+            out.push_str(if out.ends_with(['.', ',', ';', ':', '!', '?']) { " " } else { ", " });
+        }
+        out.push_str(line);
+    }
+    out
+}
+
 /// Like `clean`, but keeps line breaks (for multi-line notes).
 pub fn clean_multiline(text: &str) -> String {
     text.split('\n').map(clean).collect::<Vec<_>>().join("\n")
@@ -143,6 +156,16 @@ mod tests {
         assert!(shown.starts_with("Eve�[2J"));
         assert_eq!(clean("Zoë"), "Zoë");
         assert_eq!(clean("a\u{202E}b"), "a�b");
+    }
+
+    #[test]
+    fn text_over_two_lines_reads_as_one() {
+        assert_eq!(
+            one_line("Cows' milk allergy\r\nEpiPen in changing bag"),
+            "Cows' milk allergy, EpiPen in changing bag"
+        );
+        assert_eq!(one_line("Nut allergy.\n\n  EpiPen  "), "Nut allergy. EpiPen");
+        assert!(!clean(&one_line("a\nb")).contains(PLACEHOLDER));
     }
 
     #[test]

@@ -153,9 +153,11 @@ impl Alert {
             .collect()
     }
 
-    /// The alerts written as `parse_list` reads them back.
+    /// The alerts written as `parse_list` reads them back, on one line (an
+    /// alert written over two lines in a spreadsheet cell is joined up).
     pub fn list_text(alerts: &[Alert]) -> String {
-        alerts.iter().map(|a| format!("{}: {}", a.kind.label(), a.text)).collect::<Vec<_>>().join("; ")
+        let line = |a: &Alert| format!("{}: {}", a.kind.label(), crate::text::one_line(&a.text));
+        alerts.iter().map(line).collect::<Vec<_>>().join("; ")
     }
 }
 

@@ -111,7 +111,7 @@ impl std::fmt::Display for Summary {
             write!(
                 f,
                 "\nnew groups: {}. Their day and times are not in the file (set to Monday 10:00-11:30 for now): \
-                 correct them in thinkbaby with e on the group list",
+                 correct them in thinkbaby: press s on any screen of the group",
                 self.groups_added.join(", ")
             )?;
         }
@@ -488,7 +488,7 @@ mod tests {
         let text = summary.to_string();
         assert!(text.starts_with("added 1 family, 1 baby and 1 group\n1 family was already"), "{text}");
         assert!(text.contains("1 family is on no group's roster"), "{text}");
-        assert!(text.contains("with e on the group list"), "{text}");
+        assert!(text.contains("press s on any screen of the group"), "{text}");
         // The stored family: the office's details filled in, the facilitator's postcode kept.
         let stored: Vec<Family> = change
             .ops()

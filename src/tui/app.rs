@@ -267,7 +267,24 @@ impl App {
     }
 
     pub fn now_hm(&self) -> String {
-        self.clock.local(self.clock.now()).format("%H:%M").to_string()
+        self.hm(self.clock.now())
+    }
+
+    /// "10:05", as the clock on the wall says it.
+    pub fn hm(&self, t: chrono::DateTime<chrono::Utc>) -> String {
+        self.clock.local(t).format("%H:%M").to_string()
+    }
+
+    /// When a check-in happens (a check-out, when `leaving`): now; but for a
+    /// session on another day (`--date`, typing in a past week), the group's
+    /// start (or end) that day, not today's time of day on that date.
+    pub fn session_time(&self, leaving: bool) -> chrono::DateTime<chrono::Utc> {
+        let now = self.clock.now();
+        let Some(day) = self.day.as_ref().filter(|d| d.date != self.clock.today()) else { return now };
+        let wall = day.date.and_time(if leaving { day.group.end } else { day.group.start });
+        // The clock turns moments into wall-clock times; take its offset now.
+        let offset = self.clock.local(now) - now.naive_utc();
+        (wall - offset).and_utc()
     }
 
     // ---- update ------------------------------------------------------------------

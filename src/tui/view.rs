@@ -86,7 +86,7 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
             let walk_ins = day.attendance.values().filter(|a| a.walk_in).count();
             // A walk-in joins the group's list for next week; today they were not expected.
             let expected = day.expected;
-            let came = day.attendance.values().filter(|a| !a.walk_in).count();
+            let came = day.came;
             let adults: usize = inside.iter().map(|a| a.carers.len()).sum();
             let babies: usize = inside.iter().map(|a| a.babies.len()).sum();
             let first = day.attendance.keys().filter(|id| app.is_first_visit(**id)).count();

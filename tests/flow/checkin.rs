@@ -404,3 +404,27 @@ fn the_family_just_checked_in_is_the_one_opened_next() {
     let s = screen(&mut app);
     assert!(s.lines().nth(3).unwrap_or("").contains("Łucja Nowak"), "{s}");
 }
+
+#[test]
+fn the_header_counts_stay_right_after_an_erasure_and_an_undo() {
+    let fx = Fixture::new();
+    let mut app = fx.app();
+    for who in ["Zoë Clarke", "Łucja Nowak", "محمد"] {
+        highlight(&mut app, who);
+        ch(&mut app, 'c');
+    }
+    assert!(counts(&screen(&mut app)).contains("Here 3 · 3 of 8 expected"));
+    drop(app);
+    // Zoë's family asks to be forgotten (`thinkbaby erase`); her attendance stays, anonymous.
+    let mut store = fx.store();
+    let zoe = family_named(&store, "Zoë Clarke");
+    store.erase_family(zoe.id, "asked to be forgotten", false, at(11, 0)).unwrap();
+    drop(store);
+    let mut app = fx.app();
+    let s = screen(&mut app);
+    assert!(counts(&s).contains("2 of 7 expected"), "never more came than were expected:\n{s}");
+    highlight(&mut app, "محمد");
+    ch(&mut app, 'u');
+    ch(&mut app, 'y');
+    assert!(counts(&screen(&mut app)).contains("1 of 7 expected"));
+}

@@ -314,3 +314,11 @@ pub fn highlight(app: &mut App, carer: &str) {
     }
     assert_eq!(app.highlighted().map(|id| app.families[&id].first_carer().to_string()).as_deref(), Some(carer));
 }
+
+/// The app on the fixture store opened for `date` (`--date`), signed in.
+pub fn app_on(fx: &Fixture, date: NaiveDate) -> App {
+    let options = Options { date: Some(date), ..options() };
+    let mut app = App::new(fx.store(), fx.clock.clone(), options, Theme { color: true }).unwrap();
+    sign_in(&mut app);
+    app
+}

@@ -56,12 +56,12 @@ pub fn check_in_highlighted(app: &mut App) {
     let here = app.day.as_ref().and_then(|d| d.attendance.get(&id)).cloned();
     match here {
         // They left and came back: clear the time out rather than refuse.
-        Some(a) if a.checked_out.is_some() => match app.store.check_back_in(&a, app.clock.now()) {
+        Some(a) if a.checked_out.is_some() => match app.store.check_back_in(&a, app.session_time(false)) {
             Ok(back) => {
                 if let Some(day) = app.day.as_mut() {
                     day.attendance.insert(id, back);
                 }
-                app.done(format!("✓ {} back in {}", app.who(&family), app.now_hm()));
+                app.done(format!("✓ {} back in {}", app.who(&family), app.hm(app.session_time(false))));
                 show_alerts(app, &family);
             }
             Err(e) => app.error(format!("✗ Not checked back in: {e}")),
@@ -71,14 +71,15 @@ pub fn check_in_highlighted(app: &mut App) {
             app.info(format!("{} is already checked in (since {at}).", app.who(&family)));
         }
         None => {
-            let result = session(app).and_then(|s| app.store.check_in(&s, &family, &app.initials, app.clock.now()));
+            let at = app.session_time(false);
+            let result = session(app).and_then(|s| app.store.check_in(&s, &family, &app.initials, at));
             match result {
                 Ok(Some(_)) => {
                     if let Err(e) = app.refresh(id) {
                         app.error(e.to_string());
                         return;
                     }
-                    app.done(format!("✓ {} checked in {}", app.who(&family), app.now_hm()));
+                    app.done(format!("✓ {} checked in {}", app.who(&family), app.hm(at)));
                     show_alerts(app, &family);
                     app.select(id);
                 }
@@ -101,7 +102,8 @@ fn show_alerts(app: &mut App, family: &Family) {
     if family.alerts.is_empty() {
         return;
     }
-    let alerts: Vec<String> = family.alerts.iter().map(|a| format!("{}: {}", a.kind, a.text)).collect();
+    let alerts: Vec<String> =
+        family.alerts.iter().map(|a| format!("{}: {}", a.kind, crate::text::one_line(&a.text))).collect();
     if let Some(s) = app.status.as_mut() {
         s.alert = Some(format!("! {}", alerts.join(" · ")));
     }
@@ -119,12 +121,13 @@ pub fn check_out_highlighted(app: &mut App) {
         app.info(format!("{} already left at {at}.", family.first_carer()));
         return;
     }
-    match app.store.check_out(&a, app.clock.now()) {
+    let at = app.session_time(true);
+    match app.store.check_out(&a, at) {
         Ok(a) => {
             if let Some(day) = app.day.as_mut() {
                 day.attendance.insert(id, a);
             }
-            app.done(format!("← {} checked out {}", family.first_carer(), app.now_hm()));
+            app.done(format!("← {} checked out {}", family.first_carer(), app.hm(at)));
         }
         Err(e) => app.error(format!("✗ Not checked out: {e}")),
     }

@@ -72,8 +72,9 @@ pub fn save(app: &mut App, form: &Form) -> Result<(), FieldError> {
     // Expected from next week on; today they are a walk-in.
     family.groups = group.into_iter().collect();
     let session = session(app).map_err(|e| FieldError::whole(e.to_string()))?;
+    let at = app.session_time(false);
     app.store
-        .add_walk_in(&session, &family, &app.initials, now)
+        .add_walk_in(&session, &family, &app.initials, at)
         .map_err(|e| FieldError::whole(format!("Not saved: {e}")))?;
     let id = family.id;
     app.search.upsert(&family);
@@ -83,6 +84,6 @@ pub fn save(app: &mut App, form: &Form) -> Result<(), FieldError> {
     if app.screen == Screen::CheckIn {
         app.clear_search();
     }
-    app.done(format!("+ {} checked in {} as a walk-in", app.who(&family), app.now_hm()));
+    app.done(format!("+ {} checked in {} as a walk-in", app.who(&family), app.hm(at)));
     Ok(())
 }

@@ -147,8 +147,11 @@ impl Form {
             (FieldKind::Choice { options, index }, KeyCode::Char(c))
                 if !ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
             {
-                // Typing the first letter of an option picks it.
-                if let Some(i) = options.iter().position(|o| o.to_lowercase().starts_with(c.to_ascii_lowercase())) {
+                // Typing the first letter of an option picks it; again, the next
+                // with that letter (t: Tuesday, then Thursday).
+                let n = options.len();
+                let starts = |o: &String| o.to_lowercase().starts_with(c.to_ascii_lowercase());
+                if let Some(i) = (1..=n).map(|k| (*index + k) % n).find(|i| starts(&options[*i])) {
                     *index = i;
                 }
             }

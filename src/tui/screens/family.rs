@@ -92,7 +92,7 @@ fn details(app: &App, f: &Family, w: usize) -> Vec<Line<'static>> {
         w,
     )));
     for a in &f.alerts {
-        l.push(Line::styled(clean(&format!("   ! {}: {}", a.kind, a.text)), t.alert()));
+        l.push(Line::styled(clean(&format!("   ! {}: {}", a.kind, crate::text::one_line(&a.text))), t.alert()));
     }
     l
 }

@@ -34,6 +34,6 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         lines.push(Line::styled(fit(&text, w), style));
     }
     lines.push(Line::raw(""));
-    lines.push(Line::styled(" Enter opens the highlighted group; g adds a new group.", t.dim()));
+    lines.push(Line::styled(" Enter opens the highlighted group; e changes its details; g adds a new group.", t.dim()));
     frame.render_widget(Rows::new(lines), area);
 }
