@@ -14,6 +14,7 @@ mod keys;
 mod notes;
 mod safety;
 mod screens;
+mod scripts;
 mod search;
 
 use chrono::{TimeZone, Utc};
