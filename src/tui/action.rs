@@ -50,6 +50,8 @@ pub enum Action {
     NewNote,
     EditNote,
     ShowRevisions,
+    /// Mark the highlighted note's open concern resolved (asks first).
+    ResolveConcern,
     OpenFamily,
     EditFamily,
     FocusList,

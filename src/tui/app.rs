@@ -60,6 +60,10 @@ pub struct App {
     pub summary: Option<crate::report::summary::SessionSummary>,
     /// Who the roll call has accounted for, kept when it is closed and reopened.
     pub roll_marks: HashSet<Uuid>,
+    /// Open concerns (follow-up, safeguarding) by family, newest first, from any
+    /// session: read for the roster's families and the search's first hits, and
+    /// again after a commit about a family (see `concerns.rs`).
+    pub concerns: HashMap<Uuid, Vec<Observation>>,
     /// What the last frame learned about the layout (see `App::learn`).
     pub facts: Facts,
     /// When the last key was pressed, for the idle lock.
@@ -119,12 +123,14 @@ impl App {
         self.day.as_ref().is_some_and(|d| !d.been_before.contains(&id))
     }
 
-    pub fn concern_today(&self, id: Uuid) -> Concern {
-        self.day
-            .as_ref()
-            .and_then(|d| d.notes.get(&id))
-            .and_then(|n| n.iter().map(|o| o.concern()).max())
-            .unwrap_or(Concern::None)
+    /// The family's open concerns, newest first (none, until they are read).
+    pub fn open_concerns(&self, id: Uuid) -> &[Observation] {
+        self.concerns.get(&id).map_or(&[], Vec::as_slice)
+    }
+
+    /// Marked `!`: an alert (allergy, who may not collect) or an open concern.
+    pub fn flagged(&self, f: &Family) -> bool {
+        !f.alerts.is_empty() || !self.open_concerns(f.id).is_empty()
     }
 
     /// "Imran 3m (c6w)" in lists, "Imran (3m, corrected 6w)" in sentences; an
@@ -369,6 +375,7 @@ impl App {
             Action::NewNote => flows::note::open(self, None),
             Action::EditNote => flows::note::edit(self),
             Action::ShowRevisions => self.notes.show_revisions = !self.notes.show_revisions,
+            Action::ResolveConcern => flows::note::ask_resolve(self),
             Action::OpenFamily => {
                 if let Some(id) = self.highlighted() {
                     self.focus = Some(id);

@@ -12,6 +12,7 @@
 pub mod action;
 pub mod app;
 pub mod backend;
+pub mod concerns;
 pub mod day;
 pub mod facts;
 pub mod flows;

@@ -140,6 +140,11 @@ impl App {
         let q = input_text(&self.checkin.query);
         self.checkin.hits = self.search.search(&q, Self::HITS);
         self.checkin.cursor = ListCursor::new();
+        // The first screenful's concerns, for their `!`; the rest as the list scrolls.
+        let shown: Vec<Uuid> = self.checkin.hits.iter().take(60).copied().collect();
+        if let Err(e) = self.read_concerns(&shown) {
+            self.error(e.to_string());
+        }
     }
 
     pub(super) fn move_cursor(&mut self, action: Action) {
@@ -163,7 +168,14 @@ impl App {
                 let len = self.roster_rows().len();
                 (&mut self.roster.cursor, len)
             }
-            (_, Screen::CheckIn) => (&mut self.checkin.cursor, self.checkin.hits.len()),
+            (_, Screen::CheckIn) => {
+                let shown: Vec<Uuid> =
+                    self.checkin.hits.iter().skip(self.checkin.cursor.selected).take(60).copied().collect();
+                if let Err(e) = self.read_concerns(&shown) {
+                    self.error(e.to_string());
+                }
+                (&mut self.checkin.cursor, self.checkin.hits.len())
+            }
             (_, Screen::Notes) => {
                 let len = self.focus.map(|f| self.notes_of(f).len()).unwrap_or(0);
                 (&mut self.notes.cursor, len)

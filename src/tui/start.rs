@@ -67,6 +67,7 @@ impl App {
             status: None,
             summary: None,
             roll_marks: HashSet::new(),
+            concerns: HashMap::new(),
             facts: Facts::first(),
             last_key: now,
             quit: false,
@@ -192,18 +193,21 @@ impl App {
         Ok(())
     }
 
-    /// Works out the day afresh: who is expected, who is here, first visits.
+    /// Works out the day afresh: who is expected, who is here, first visits,
+    /// and the open concerns of everyone on the roster.
     pub fn reload_day(&mut self) -> Result<(), StoreError> {
         self.history = None;
-        match self.day.as_mut() {
-            Some(day) => day.load(&self.store, &self.families, self.loading.is_none()),
-            None => Ok(()),
-        }
+        let Some(day) = self.day.as_mut() else { return Ok(()) };
+        day.load(&self.store, &self.families, self.loading.is_none())?;
+        let roster = day.roster.clone();
+        self.read_concerns(&roster)
     }
 
     /// After a commit about one family: reads what it changed about today.
     pub fn refresh(&mut self, id: Uuid) -> Result<(), StoreError> {
         self.history = None;
+        self.concerns.remove(&id);
+        self.read_concerns(&[id])?;
         match self.day.as_mut() {
             Some(day) => day.refresh(&self.store, &self.families, id),
             None => Ok(()),

@@ -54,7 +54,7 @@ fn help_lists_the_keys_of_the_key_map() {
     assert!(matches!(app.overlay(), Some(Overlay::Help(_))));
     // Tall enough to hold all of it; wide enough that no sentence is cut.
     let s = screen_at(&mut app, 120, 200);
-    assert!(s.contains("Glyphs: ✓ here  · expected  + walk-in  ← left  ! alert or safeguarding"), "{s}");
+    assert!(s.contains("Glyphs: ✓ here  · expected  + walk-in  ← left  ! alert or open concern"), "{s}");
     assert_help_lists_every_binding(&s, false);
     // The footer shows how to close it, from the same key map.
     assert!(s.lines().last().unwrap().contains("Esc close help"), "{s}");

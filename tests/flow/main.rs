@@ -8,6 +8,7 @@ mod support;
 
 mod ages;
 mod checkin;
+mod concerns;
 mod details;
 mod forms;
 mod keys;

@@ -97,15 +97,21 @@ pub fn check_in_highlighted(app: &mut App) {
     next_please(app);
 }
 
-/// Alerts (allergy, who may not collect) under the message, at the moment of check-in.
+/// Under the message, at the moment of check-in: each open concern by its
+/// level, date and author (its words are one key away, on Notes), then the
+/// alerts (allergy, who may not collect).
 fn show_alerts(app: &mut App, family: &Family) {
-    if family.alerts.is_empty() {
+    let mut parts: Vec<String> = app.open_concerns(family.id).iter().filter_map(crate::tui::concerns::words).collect();
+    if !parts.is_empty() {
+        let last = parts.len() - 1;
+        parts[last].push_str(": Notes (3)");
+    }
+    parts.extend(family.alerts.iter().map(|a| format!("{}: {}", a.kind, crate::text::one_line(&a.text))));
+    if parts.is_empty() {
         return;
     }
-    let alerts: Vec<String> =
-        family.alerts.iter().map(|a| format!("{}: {}", a.kind, crate::text::one_line(&a.text))).collect();
     if let Some(s) = app.status.as_mut() {
-        s.alert = Some(format!("! {}", alerts.join(" · ")));
+        s.alert = Some(format!("! {}", parts.join(" · ")));
     }
 }
 

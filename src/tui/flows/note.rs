@@ -6,7 +6,7 @@ use crate::domain::{Concern, Observation, Revision, new_id};
 use crate::store::StoreError;
 use crate::tui::app::App;
 use crate::tui::overlay::note::NotePart;
-use crate::tui::overlay::{NoteForm, Overlay};
+use crate::tui::overlay::{Job, NoteForm, Overlay, Question};
 use crate::tui::state::input_text;
 use uuid::Uuid;
 
@@ -102,7 +102,42 @@ pub fn save(app: &mut App, mut note: Box<NoteForm>) {
     }
 }
 
-/// Marks an observation's concern resolved (who and when go in its history).
-pub fn resolve(app: &mut App, _observation: Uuid) {
-    app.info("Marking a concern resolved is not possible yet.");
+/// `r` on Notes: asks before marking the highlighted note's concern resolved.
+pub fn ask_resolve(app: &mut App) {
+    let Some(f) = app.focus else { return };
+    let Some(o) = app.notes_of(f).get(app.notes.cursor.selected).cloned() else {
+        app.info("No note to mark: press n to write one.");
+        return;
+    };
+    match crate::tui::concerns::words(&o) {
+        Some(words) => {
+            let q =
+                format!("Mark the {} resolved? Your initials and the time stay with the note.", lower_first(&words));
+            app.open(Overlay::Question(Question::new(q, Job::Resolve(o.id))));
+        }
+        None => app.info("This note has no open concern to mark resolved."),
+    }
+}
+
+/// Marks the note's open concern resolved, by the facilitator signed in, now;
+/// the note keeps who and when.
+pub fn resolve(app: &mut App, observation: Uuid) {
+    let Some(o) = app.focus.and_then(|f| app.notes_of(f).iter().find(|o| o.id == observation)).cloned() else {
+        return;
+    };
+    match app.store.resolve_concern(&o, &app.initials, app.clock.now()) {
+        Ok(done) => {
+            if let Err(e) = app.refresh(done.family) {
+                app.error(e.to_string());
+                return;
+            }
+            app.done(format!("✓ Concern marked resolved by {} at {}", app.initials, app.now_hm()));
+        }
+        Err(e) => app.error(format!("✗ Not marked resolved: {e}")),
+    }
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_lowercase().chain(c).collect()).unwrap_or_default()
 }

@@ -342,6 +342,15 @@ pub static BINDINGS: &[Binding] = &[
         true
     ),
     bind!(
+        Notes,
+        [k('r')],
+        "r",
+        "resolved",
+        "Mark the highlighted note's concern resolved (asks first).",
+        Action::ResolveConcern,
+        true
+    ),
+    bind!(
         Family,
         [k('e')],
         "e",

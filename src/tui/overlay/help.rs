@@ -41,7 +41,7 @@ impl Layer for Help {
         let t = &app.theme;
         let r = centred(frame, area, 78, area.height);
         let mut lines = vec![
-            Line::raw(" Glyphs: ✓ here  · expected  + walk-in  ← left  ! alert or safeguarding"),
+            Line::raw(" Glyphs: ✓ here  · expected  + walk-in  ← left  ! alert or open concern"),
             Line::raw(" Ages: 9w weeks  7m months  ⌛ one year or older"),
             Line::raw("       3m (c6w): born before 37 weeks, corrected age 6w (from the due date)"),
             Line::raw(""),

@@ -43,7 +43,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         let group =
             f.groups.iter().find_map(|g| app.groups.iter().find(|x| x.id == *g)).map(|g| g.name.as_str()).unwrap_or("");
         let phone = f.carers.first().map(|c| c.phone.as_str()).unwrap_or("");
-        let alert = if f.alerts.is_empty() { "  " } else { "! " };
+        let alert = if app.flagged(f) { "! " } else { "  " };
         let mut spans = vec![
             Span::styled(format!(" {g} "), gstyle),
             Span::styled(alert, t.alert()),

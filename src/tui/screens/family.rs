@@ -52,10 +52,9 @@ fn details(app: &App, f: &Family, w: usize) -> Vec<Line<'static>> {
         let when = app.clock.local(e.at).format("%d/%m/%Y");
         l.push(Line::styled(clean(&format!("   Personal data erased {when} by {}: {}", e.by, e.why)), t.dim()));
     }
-    // A safeguarding concern is the first thing to see, not a line in the history.
-    for o in app.notes_of(f.id).iter().filter(|o| o.concern() == crate::domain::Concern::Safeguarding) {
-        let when = app.clock.local(o.at).format("%d/%m/%Y");
-        l.push(Line::styled(format!("   ! Safeguarding concern raised {when} by {}", clean(&o.author)), t.alert()));
+    // An open concern is the first thing to see, not a line in the history.
+    for words in app.open_concerns(f.id).iter().filter_map(crate::tui::concerns::words) {
+        l.push(Line::styled(format!("   ! {words}"), t.alert()));
     }
     for c in &f.carers {
         let rel = if c.relationship.is_empty() { String::new() } else { format!(" ({})", c.relationship) };

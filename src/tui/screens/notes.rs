@@ -37,6 +37,7 @@ pub fn note_lines<'a>(app: &App, o: &Observation, selected: bool, revisions: boo
     if !tags.is_empty() {
         lines.push(Line::styled(fit(&format!("   [{}]", tags.join("] [")), w), t.warn()));
     }
+    lines.extend(concern_lines(app, o, w));
     // Wrapped here, so that every line of a long note keeps the indent.
     let room = w.saturating_sub(4).max(10);
     for l in r.text.lines() {
@@ -59,6 +60,32 @@ pub fn note_lines<'a>(app: &App, o: &Observation, selected: bool, revisions: boo
         }
     }
     lines.push(Line::raw(""));
+    lines
+}
+
+/// What will be done about a concern, and whether it is still open.
+fn concern_lines<'a>(app: &App, o: &Observation, w: usize) -> Vec<Line<'a>> {
+    let t = &app.theme;
+    let r = o.current();
+    if r.concern == Concern::None {
+        return vec![];
+    }
+    let mut lines = Vec::new();
+    if !r.follow_up.trim().is_empty() {
+        let follow_up = clean(&crate::text::one_line(&r.follow_up));
+        let wrap = textwrap::Options::new(w.max(20)).initial_indent("   Follow-up: ").subsequent_indent("     ");
+        for piece in textwrap::wrap(&follow_up, wrap) {
+            lines.push(Line::styled(piece.into_owned(), t.warn()));
+        }
+    }
+    match (o.open_concern(), o.resolutions.last()) {
+        (Some(_), _) => lines.push(Line::styled("   ! Open: r marks it resolved", t.alert())),
+        (None, Some(x)) => {
+            let when = app.clock.local(x.at).format("%d/%m/%Y %H:%M");
+            lines.push(Line::styled(format!("   Resolved by {} on {when}", clean(&x.by)), t.dim()));
+        }
+        (None, None) => {}
+    }
     lines
 }
 

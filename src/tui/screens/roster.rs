@@ -1,6 +1,6 @@
 //! Roster (1): everyone expected today and everyone checked in, one row each.
 
-use crate::domain::{Concern, Family, age};
+use crate::domain::{Family, age};
 use crate::text::pad;
 use crate::tui::app::App;
 use crate::tui::rows::Rows;
@@ -35,7 +35,7 @@ pub fn glyph(app: &App, id: Uuid) -> (&'static str, Style) {
 /// The short flags of a family, worst first.
 pub fn flags(app: &App, f: &Family) -> String {
     let mut out: Vec<String> = Vec::new();
-    if app.concern_today(f.id) == Concern::Safeguarding || !f.alerts.is_empty() {
+    if app.flagged(f) {
         out.push(theme::ALERT.into());
     }
     if app.is_first_visit(f.id) {
