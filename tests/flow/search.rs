@@ -53,7 +53,7 @@ fn a_miss_shows_who_it_may_be_above_the_walk_in_form() {
     enter(&mut app);
     let s = screen(&mut app);
     assert!(matches!(app.overlay(), Some(Overlay::Form(_))), "{s}");
-    assert!(s.contains("Already known? Esc, then find them on Check-in (2):"), "{s}");
+    assert!(s.contains("Already known? Esc, and find them by another spelling or their phone:"), "{s}");
     assert!(row_of(&s, "07700 900555").contains("সাদিয়া with Rafi"), "{s}");
     assert!(row_of(&s, "Carer's name").contains("Sadia"), "{s}");
     // A phone one digit out: the number goes in the phone field, and the family shows.

@@ -32,7 +32,7 @@ pub fn open(app: &mut App, typed: String) {
     );
     let close = if typed.is_empty() { vec![] } else { app.search.closest(&typed, 3) };
     if !close.is_empty() {
-        form.notice.push("Already known? Esc, then find them on Check-in (2):".into());
+        form.notice.push("Already known? Esc, and find them by another spelling or their phone:".into());
         for id in close {
             if let Some(f) = app.families.get(&id) {
                 let phone = f.carers.first().map(|c| c.phone.as_str()).unwrap_or("");
