@@ -79,7 +79,12 @@ const SPACING_EXTENDERS: &[char] = &[
 
 /// Columns a terminal that counts character by character (wcwidth) gives `c`.
 fn char_columns(c: char) -> usize {
-    if SPACING_EXTENDERS.contains(&c) { 1 } else { c.width().unwrap_or(0) }
+    if c >= '\u{0900}' && SPACING_EXTENDERS.contains(&c) { 1 } else { c.width().unwrap_or(0) }
+}
+
+/// Printable ASCII: one column a byte, nothing to clean.
+fn plain(text: &str) -> bool {
+    text.bytes().all(|b| (0x20..0x7f).contains(&b))
 }
 
 /// Columns one grapheme cluster takes. Terminals differ: those that count
@@ -87,19 +92,36 @@ fn char_columns(c: char) -> usize {
 /// that count clusters give the family two and `❤️` two. The wider of the two
 /// is taken, so text never runs into what follows it (at worst a column stays blank).
 pub fn cluster_width(cluster: &str) -> usize {
+    if cluster.len() == 1 {
+        return usize::from(plain(cluster));
+    }
     let by_char: usize = cluster.chars().map(char_columns).sum();
     by_char.max(cluster.width())
 }
 
 /// Columns `text` takes: its clusters' widths added up (see [`cluster_width`]).
 pub fn width(text: &str) -> usize {
+    if plain(text) {
+        return text.len();
+    }
     text.graphemes(true).map(cluster_width).sum()
 }
 
 /// Cuts `text` to at most `max` columns, ending with `…` when it was cut.
 pub fn fit(text: &str, max: usize) -> String {
+    if plain(text) {
+        let mut t = text.to_string();
+        if t.len() > max {
+            t.truncate(max.saturating_sub(1));
+            if max > 0 {
+                t.push('…');
+            }
+        }
+        return t;
+    }
     let text = clean(text);
-    if width(&text) <= max {
+    let clusters: Vec<(&str, usize)> = text.graphemes(true).map(|g| (g, cluster_width(g))).collect();
+    if clusters.iter().map(|c| c.1).sum::<usize>() <= max {
         return text;
     }
     if max == 0 {
@@ -107,8 +129,7 @@ pub fn fit(text: &str, max: usize) -> String {
     }
     let mut out = String::new();
     let mut used = 0;
-    for g in text.graphemes(true) {
-        let w = cluster_width(g);
+    for (g, w) in clusters {
         if used + w > max - 1 {
             break;
         }

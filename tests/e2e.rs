@@ -15,6 +15,7 @@ use std::io::{Read, Write};
 use std::path::Path;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
+use support::PASSPHRASE;
 use thinkbaby::import::roster;
 use thinkbaby::store::{Store, Unlock};
 
@@ -23,7 +24,6 @@ const COLS: u16 = 80;
 /// Long enough for a slow CI machine and the key derivation; a step that works
 /// takes a fraction of this.
 const DEADLINE: Duration = Duration::from_secs(20);
-const PASSPHRASE: &str = "bobbin wind up the lantern hall";
 
 /// The store, unlocked as the program unlocks it.
 fn open_store(dir: &Path) -> Store {

@@ -1,5 +1,7 @@
 //! Open concerns (follow-up, safeguarding) from any session: read for the
-//! families on screen, and said without their words (level, date, author)
+//! families on screen (a Luton-wide roster has thousands of rows, each family's
+//! notes sealed: reading them all would hold up the first frame), as the
+//! roster or the search list moves, and said without their words (level, date, author)
 //! wherever the family is named: the roster's `!`, the check-in message, the
 //! Family screen. The words are one key away, on Notes.
 
@@ -9,6 +11,14 @@ use crate::store::StoreError;
 use uuid::Uuid;
 
 impl App {
+    /// Reads the open concerns of the roster's rows on screen and a screenful
+    /// either side, so that scrolling finds them read.
+    pub fn read_shown_concerns(&mut self) -> Result<(), StoreError> {
+        let at = self.roster.cursor.selected;
+        let shown: Vec<Uuid> = self.roster_rows().into_iter().skip(at.saturating_sub(60)).take(120).collect();
+        self.read_concerns(&shown)
+    }
+
     /// Reads the open concerns of those of `ids` not read yet, a few at once.
     pub fn read_concerns(&mut self, ids: &[Uuid]) -> Result<(), StoreError> {
         let missing: Vec<Uuid> = ids.iter().filter(|id| !self.concerns.contains_key(id)).copied().collect();

@@ -90,6 +90,9 @@ impl App {
         if self.screen == Screen::Roster && self.roster.filtering {
             self.roster.filter.input(ev);
             self.roster.cursor = ListCursor::new();
+            if let Err(e) = self.read_shown_concerns() {
+                self.error(e.to_string());
+            }
         } else if self.screen == Screen::CheckIn && self.checkin.in_search {
             self.checkin.query.input(ev);
             self.refresh_hits();
@@ -166,7 +169,11 @@ impl App {
             (Phase::Picker, _) => (&mut self.picker, self.groups.len()),
             (_, Screen::Roster) => {
                 let len = self.roster_rows().len();
-                (&mut self.roster.cursor, len)
+                self.roster.cursor.step_by(action, len, page);
+                if let Err(e) = self.read_shown_concerns() {
+                    self.error(e.to_string());
+                }
+                return;
             }
             (_, Screen::CheckIn) => {
                 let shown: Vec<Uuid> =

@@ -96,12 +96,6 @@ fn pieces(text: &str) -> Vec<&str> {
     out
 }
 
-/// A word a terminal must get in one piece: it has a cluster of several
-/// characters, or one that ratatui would measure otherwise than the terminal.
-fn whole(word: &str) -> bool {
-    word.graphemes(true).any(|g| g.chars().nth(1).is_some() || cluster_width(g) != g.cell_width() as usize)
-}
-
 /// Writes `line` at (x, y), at most `width` columns, its style over the whole
 /// row (a highlight); returns the columns its text used.
 pub fn put_line(buf: &mut Buffer, x: u16, y: u16, width: u16, line: &Line) -> u16 {
@@ -110,24 +104,56 @@ pub fn put_line(buf: &mut Buffer, x: u16, y: u16, width: u16, line: &Line) -> u1
     let mut col = x;
     for span in &line.spans {
         let style = span.style;
-        // A control character never reaches a cell: it shows as a placeholder.
-        let content = crate::text::clean(&span.content);
-        for piece in pieces(&content) {
-            let clusters: Vec<&str> = if whole(piece) { vec![piece] } else { piece.graphemes(true).collect() };
-            for cluster in clusters {
-                let room = end.saturating_sub(col) as usize;
-                let (text, w) = cut(cluster, room);
-                if w == 0 {
-                    if room == 0 {
-                        return col - x;
-                    }
-                    continue;
-                }
-                put(buf, col, y, text, w as u16, style);
-                col += w as u16;
-                if text.len() < cluster.len() {
+        // Plain ASCII (most of a screen) is a cell a character, with no more to work out.
+        if span.content.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+            for (i, _) in span.content.char_indices() {
+                if col >= end {
                     return col - x;
                 }
+                put(buf, col, y, &span.content[i..i + 1], 1, style);
+                col += 1;
+            }
+            continue;
+        }
+        // A control character never reaches a cell: it shows as a placeholder.
+        let unsafe_text = span.content.chars().any(crate::text::is_unsafe);
+        let cleaned = if unsafe_text { crate::text::clean(&span.content) } else { String::new() };
+        let content: &str = if unsafe_text { &cleaned } else { &span.content };
+        for piece in pieces(content) {
+            let clusters: Vec<(&str, usize)> = piece.graphemes(true).map(|g| (g, cluster_width(g))).collect();
+            // A word a terminal must get in one piece: a cluster of several
+            // characters, or one that ratatui would measure otherwise.
+            let whole = clusters
+                .iter()
+                .any(|(g, w)| g.len() > 1 && (g.chars().nth(1).is_some() || *w != g.cell_width() as usize));
+            let room = end.saturating_sub(col) as usize;
+            if whole {
+                // As much of the word as fits, cut between clusters.
+                let (mut bytes, mut used) = (0, 0);
+                for (g, w) in &clusters {
+                    if used + w > room {
+                        break;
+                    }
+                    (bytes, used) = (bytes + g.len(), used + w);
+                }
+                if used > 0 {
+                    put(buf, col, y, &piece[..bytes], used as u16, style);
+                    col += used as u16;
+                }
+                if bytes < piece.len() {
+                    return col - x;
+                }
+                continue;
+            }
+            for (g, w) in clusters {
+                if w == 0 {
+                    continue;
+                }
+                if col as usize + w > end as usize {
+                    return col - x;
+                }
+                put(buf, col, y, g, w as u16, style);
+                col += w as u16;
             }
         }
     }

@@ -194,13 +194,12 @@ impl App {
     }
 
     /// Works out the day afresh: who is expected, who is here, first visits,
-    /// and the open concerns of everyone on the roster.
+    /// and the open concerns of the families on screen.
     pub fn reload_day(&mut self) -> Result<(), StoreError> {
         self.history = None;
         let Some(day) = self.day.as_mut() else { return Ok(()) };
         day.load(&self.store, &self.families, self.loading.is_none())?;
-        let roster = day.roster.clone();
-        self.read_concerns(&roster)
+        self.read_shown_concerns()
     }
 
     /// After a commit about one family: reads what it changed about today.

@@ -101,6 +101,10 @@ pub fn check_in_highlighted(app: &mut App) {
 /// level, date and author (its words are one key away, on Notes), then the
 /// alerts (allergy, who may not collect).
 fn show_alerts(app: &mut App, family: &Family) {
+    if let Err(e) = app.read_concerns(&[family.id]) {
+        app.error(e.to_string());
+        return;
+    }
     let mut parts: Vec<String> = app.open_concerns(family.id).iter().filter_map(crate::tui::concerns::words).collect();
     if !parts.is_empty() {
         let last = parts.len() - 1;
