@@ -182,13 +182,21 @@ fn main() {
         let rows = app.roster_rows().len();
         let roster = budget::timed(&mut group, "roster", || {
             let t = Instant::now();
-            terminal.draw(|f| view::draw(&mut app, f)).expect("draw");
+            terminal
+                .draw(|f| {
+                    view::draw(&app, f);
+                })
+                .expect("draw");
             t.elapsed()
         });
         app.update(Action::Go(Screen::CheckIn));
         let checkin = budget::timed(&mut group, "check_in_list", || {
             let t = Instant::now();
-            terminal.draw(|f| view::draw(&mut app, f)).expect("draw");
+            terminal
+                .draw(|f| {
+                    view::draw(&app, f);
+                })
+                .expect("draw");
             t.elapsed()
         });
         group.finish();
@@ -274,7 +282,7 @@ fn options(day: NaiveDate) -> Options {
 fn open_app(dir: &Path, day: NaiveDate) -> App {
     let store = Store::open_with(dir, unlock()).expect("store");
     let mut app = App::new(store, Rc::new(clock(day)), options(day), Theme { color: true }).expect("app");
-    app.overlay = None;
+    app.overlays.clear();
     app.initials = "CR".into();
     app
 }
@@ -295,7 +303,11 @@ fn start_up(dir: &Path, day: NaiveDate, kdf: Duration) -> (String, Duration) {
     let made = t1.elapsed();
     let t2 = Instant::now();
     let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("test terminal");
-    terminal.draw(|f| view::draw(&mut app, f)).expect("draw");
+    terminal
+        .draw(|f| {
+            view::draw(&app, f);
+        })
+        .expect("draw");
     let drawn = t2.elapsed();
     let total = opened + made + drawn;
     let t3 = Instant::now();
@@ -462,7 +474,11 @@ fn memory_child(dir: &Path) {
     let mut app = App::starting(store, Rc::new(clock(day)), options(day), Theme { color: true }).expect("app");
     step("App::starting (today's expected families)");
     let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("test terminal");
-    terminal.draw(|f| view::draw(&mut app, f)).expect("draw");
+    terminal
+        .draw(|f| {
+            view::draw(&app, f);
+        })
+        .expect("draw");
     step("first frame drawn");
     app.finish_loading().expect("every family read");
     step(&format!("all {} families read and indexed", app.families.len()));

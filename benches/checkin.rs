@@ -95,7 +95,7 @@ fn main() {
         let summary = generate::generate(&store, &params).expect("generate");
         let session = summary.last_sessions[0].clone();
         let template = store.families().expect("families").into_iter().next().expect("a family");
-        let mut pool = FreshFamilies { template, ready: Vec::new(), rng: fastrand::Rng::with_seed(7) };
+        let mut pool = FreshFamilies { template, ready: Vec::new(), rng: thinkbaby::sample::Rng::new(7) };
         let mut record_len = 0;
         let median = budget::timed(&mut group, "store_check_in", || {
             let family = pool.next(&store);
@@ -149,7 +149,7 @@ fn main() {
 struct FreshFamilies {
     template: Family,
     ready: Vec<Family>,
-    rng: fastrand::Rng,
+    rng: thinkbaby::sample::Rng,
 }
 
 impl FreshFamilies {
@@ -159,12 +159,12 @@ impl FreshFamilies {
             let mut change = Change::default();
             for _ in 0..1_000 {
                 let mut f = self.template.clone();
-                f.id = generate::id_at(&mut self.rng, now);
+                f.id = self.rng.id(now);
                 for c in &mut f.carers {
-                    c.id = generate::id_at(&mut self.rng, now);
+                    c.id = self.rng.id(now);
                 }
                 for b in &mut f.babies {
-                    b.id = generate::id_at(&mut self.rng, now);
+                    b.id = self.rng.id(now);
                 }
                 change.put_family(&f);
                 self.ready.push(f);

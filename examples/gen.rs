@@ -9,14 +9,12 @@
 //! (or clear, with `--clear`). The same seed gives the same records. The data
 //! folder must be new or empty.
 
-#[path = "../benches/support/generate.rs"]
-mod generate;
-
 use chrono::NaiveDate;
 use clap::Parser;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
+use thinkbaby::sample::store as generate;
 use thinkbaby::store::{Store, Unlock};
 
 #[derive(Debug, Parser)]

@@ -11,6 +11,7 @@ pub mod par;
 pub mod passphrase;
 pub mod progress;
 pub mod report;
+pub mod sample;
 pub mod search;
 pub mod store;
 pub mod text;

@@ -1,7 +1,14 @@
-//! The in-memory fuzzy index over families: carer and baby names (accents and
-//! case ignored), phone digits and postcode. Names never go into the store's
-//! keys, so search runs here. A query that extends the previous one rescans only
-//! the previous hits, which keeps each keystroke cheap on a large store.
+//! The in-memory index over families: carer and baby names (accents and case
+//! ignored), phone digits and postcode. Names never go into the store's keys,
+//! so search runs here. A query that extends the previous one rescans only the
+//! previous hits, which keeps each keystroke cheap on a large store.
+//!
+//! A hit must match what was typed well (see [`matches`]): every typed word's
+//! letters in order within one word of the family's, or running on into the
+//! start of the next ("minhanh"), and digits as a run ("900203" is not
+//! "900205"). nucleo-matcher then ranks the hits. When nothing matches,
+//! [`SearchIndex::closest`] finds families that may be the one meant: a
+//! phone one digit out, or a name written in another script or spelling.
 
 use crate::domain::Family;
 use crate::domain::fold::{digits, fold};
@@ -15,6 +22,8 @@ struct Entry {
     /// Sort key for equal scores: the first carer's folded name.
     name: String,
     hay: Utf32String,
+    /// The haystack's words, in order: names' words, phone digits, postcode.
+    words: Box<[Box<str>]>,
 }
 
 pub struct SearchIndex {
@@ -66,7 +75,9 @@ impl SearchIndex {
     }
 
     fn entry(f: &Family) -> Entry {
-        Entry { id: f.id, name: fold(f.first_carer()), hay: Utf32String::from(haystack(f)) }
+        let hay = haystack(f);
+        let words = hay.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(Box::from).collect();
+        Entry { id: f.id, name: fold(f.first_carer()), hay: Utf32String::from(hay), words }
     }
 
     pub fn len(&self) -> usize {
@@ -129,9 +140,12 @@ impl SearchIndex {
             Some((prev, hits)) if folded.starts_with(prev.as_str()) && !prev.ends_with(' ') => hits.clone(),
             _ => (0..self.entries.len()).collect(),
         };
+        let typed: Vec<&str> = folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
         let mut scored: Vec<(u32, usize)> = Vec::with_capacity(candidates.len().min(4096));
         for i in candidates {
-            if let Some(score) = pattern.score(self.entries[i].hay.slice(..), &mut self.matcher) {
+            let e = &self.entries[i];
+            if typed.iter().all(|t| matches(t, &e.words)) {
+                let score = pattern.score(e.hay.slice(..), &mut self.matcher).unwrap_or(0);
                 scored.push((score, i));
             }
         }
@@ -149,6 +163,108 @@ impl SearchIndex {
         scored.sort_by(order);
         scored.into_iter().map(|(_, i)| entries[i].id).collect()
     }
+}
+
+impl SearchIndex {
+    /// Families that may be the one meant when nothing matches `query`, best
+    /// first: a phone one digit out, then names that sound the same written in
+    /// another script or spelling ("rahim" for রহিম, "muhammad" for محمد), or
+    /// with one letter wrong.
+    pub fn closest(&self, query: &str, limit: usize) -> Vec<Uuid> {
+        let folded = fold(query);
+        let typed_digits = digits(&folded);
+        let names: Vec<&str> = folded.split(|c: char| !c.is_alphabetic()).filter(|w| w.chars().count() >= 3).collect();
+        let mut found: Vec<(u8, &Entry)> = Vec::new();
+        for e in &self.entries {
+            let numbers = e.words.iter().filter(|w| w.chars().all(|c| c.is_ascii_digit()));
+            if typed_digits.len() >= 6 && numbers.clone().any(|w| one_digit_out(&typed_digits, w)) {
+                found.push((0, e));
+            } else if !names.is_empty() && names.iter().all(|n| e.words.iter().any(|w| sounds_like(n, w))) {
+                found.push((1, e));
+            }
+        }
+        found.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.name.cmp(&b.1.name)));
+        found.into_iter().take(limit).map(|(_, e)| e.id).collect()
+    }
+}
+
+/// `typed` against a phone's digits: the same number of digits, one of them different.
+fn one_digit_out(typed: &str, phone: &str) -> bool {
+    let (t, p) = (typed.as_bytes(), phone.as_bytes());
+    p.len() >= t.len() && p.windows(t.len()).any(|w| w.iter().zip(t).filter(|(a, b)| a != b).count() <= 1)
+}
+
+/// A name's sound in Latin letters: transliterated, vowels after the first
+/// letter dropped, doubled letters once, c and q as k, ph as f, v as w.
+fn sound(word: &str) -> String {
+    let latin = deunicode::deunicode(word).to_lowercase().replace("ph", "f");
+    let mut out = String::new();
+    for (i, c) in latin.chars().filter(char::is_ascii_alphabetic).enumerate() {
+        let c = match c {
+            'c' | 'q' => 'k',
+            'v' => 'w',
+            c => c,
+        };
+        if (i > 0 && "aeiouy".contains(c)) || out.ends_with(c) {
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A typed name and a family's name word: the same sound, or one letter out.
+fn sounds_like(typed: &str, word: &str) -> bool {
+    if word.chars().any(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    let (a, b) = (sound(typed), sound(word));
+    (a.len() >= 2 && a == b) || (typed.chars().count() >= 4 && one_letter_out(typed, word))
+}
+
+/// One letter changed, added or taken away.
+fn one_letter_out(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let (short, long) = if a.len() <= b.len() { (&a, &b) } else { (&b, &a) };
+    match long.len() - short.len() {
+        0 => short.iter().zip(long.iter()).filter(|(x, y)| x != y).count() == 1,
+        1 => (0..long.len())
+            .any(|skip| long.iter().enumerate().filter(|(i, _)| *i != skip).map(|(_, c)| c).eq(short.iter())),
+        _ => false,
+    }
+}
+
+/// Whether a typed word matches a family's words well: with digits, as a run
+/// inside one word (a phone, a postcode); letters, in order within one word,
+/// or running on from one word into the start of the next ("thilan").
+pub fn matches(typed: &str, words: &[Box<str>]) -> bool {
+    if typed.chars().any(|c| c.is_ascii_digit()) {
+        return words.iter().any(|w| w.contains(typed));
+    }
+    let typed: Vec<char> = typed.chars().collect();
+    (0..words.len()).any(|i| runs_on(&typed, &words[i..], true))
+}
+
+/// `typed` as letters of `words[0]` in order (from anywhere when `first`, else
+/// from its first letter), any rest running on into `words[1]` the same way.
+fn runs_on(typed: &[char], words: &[Box<str>], first: bool) -> bool {
+    let Some(word) = words.first() else { return typed.is_empty() };
+    let mut letters = word.chars();
+    if !first && letters.next() != typed.first().copied() {
+        return false;
+    }
+    let mut took = usize::from(!first);
+    for c in letters {
+        if typed.get(took) == Some(&c) {
+            took += 1;
+        }
+    }
+    if took == typed.len() {
+        return true;
+    }
+    // The rest must start the next word; fewer letters from this one may
+    // leave a rest that does ("abc" over "ab bc").
+    (1..=took).rev().any(|k| runs_on(&typed[k..], &words[1..], false))
 }
 
 #[cfg(test)]
@@ -181,6 +297,43 @@ mod tests {
         assert_eq!(idx.search("lu12tw", 5), vec![fams[1].id]);
         assert_eq!(idx.search("", 5).len(), 3);
         assert!(idx.search("qqqq", 5).is_empty());
+    }
+
+    #[test]
+    fn closest_finds_a_phone_one_digit_out_and_a_name_in_another_script() {
+        let fams = vec![
+            family("রহিম উদ্দিন", "Nabil", "07700 900444", "LU2 0NX"),
+            family("Łucja Nowak", "Zofia", "07700 900222", "LU1 2TW"),
+            family("محمد", "Yusuf", "07700 900999", "LU1 1AA"),
+        ];
+        let idx = SearchIndex::new(&fams);
+        assert_eq!(idx.closest("rahim", 3), vec![fams[0].id]);
+        assert_eq!(idx.closest("muhammad", 3), vec![fams[2].id]);
+        assert_eq!(idx.closest("lucya nowak", 3), vec![fams[1].id], "one letter out");
+        assert_eq!(idx.closest("07700 900223", 3), vec![fams[1].id]);
+        assert!(idx.closest("fatima", 3).is_empty());
+    }
+
+    #[test]
+    fn a_hit_matches_what_was_typed_well() {
+        let fams = vec![
+            family("Zoë Clarke", "Ava", "07700 900203", "LU3 1HB"),
+            family("Tomasz Kowalski", "Lena", "07700 900205", "LU1 2TW"),
+            family("Nguyễn Thị Lan", "Minh Anh", "07700 900333", "LU4 9AB"),
+        ];
+        let mut idx = SearchIndex::new(&fams);
+        assert_eq!(idx.search("zoe", 5), vec![fams[0].id], "not Tomasz Kowalski: z, o and e are three words apart");
+        assert_eq!(idx.search("900203", 5), vec![fams[0].id], "not 07700 900205");
+        assert_eq!(idx.search("9002", 5).len(), 2);
+        assert_eq!(idx.search("thilan", 5), vec![fams[2].id], "running on into the next word");
+        assert_eq!(idx.search("minhanh", 5), vec![fams[2].id]);
+        assert_eq!(idx.search("nguyen th", 5), vec![fams[2].id]);
+        assert_eq!(idx.search("clrke", 5), vec![fams[0].id], "letters in order within a word");
+        assert_eq!(idx.search("lu12", 5), vec![fams[1].id]);
+        assert!(idx.search("kowalskiz", 5).is_empty());
+        let words = |w: &[&str]| w.iter().map(|x| Box::from(*x)).collect::<Vec<Box<str>>>();
+        assert!(matches("abc", &words(&["ab", "bc"])), "fewer letters from the first word");
+        assert!(!matches("ac", &words(&["ab", "bc"])));
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! Stored text reaches a terminal only through here: a control character or an
 //! escape sequence in a name becomes a visible placeholder, never a command to
-//! the terminal. Widths are display widths, so Chinese names are cut cleanly.
+//! the terminal. Text is measured and cut by grapheme cluster (a letter with its
+//! vowel signs and accents, an emoji sequence), at the width a terminal gives
+//! it, so that no cluster is split and no name runs into the next column.
 
 use unicode_segmentation::UnicodeSegmentation;
-use unicode_width::UnicodeWidthStr;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// The placeholder shown for each control character.
 pub const PLACEHOLDER: char = '�';
@@ -22,22 +24,104 @@ pub fn is_unsafe(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// Text written over several lines (an alert typed into a spreadsheet cell),
+/// on one line: the lines joined with a comma, or a space after a full stop.
+pub fn one_line(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if !out.is_empty() {
+            out.push_str(if out.ends_with(['.', ',', ';', ':', '!', '?']) { " " } else { ", " });
+        }
+        out.push_str(line);
+    }
+    out
+}
+
 /// Like `clean`, but keeps line breaks (for multi-line notes).
 pub fn clean_multiline(text: &str) -> String {
     text.split('\n').map(clean).collect::<Vec<_>>().join("\n")
 }
 
-/// Columns as ratatui places them: each grapheme cluster by its own width.
-/// (Measuring the whole string at once can differ for Bengali and other
-/// scripts, which would push the rest of a row out of line.)
+/// Spacing vowel signs that also extend a grapheme cluster (Unicode's
+/// Other_Grapheme_Extend among the spacing marks). `unicode-width` gives them no
+/// column, as it does every mark that extends a cluster; terminals (wcwidth,
+/// tmux, xterm) give each one column, so `সাদিয়া` takes six, not four.
+const SPACING_EXTENDERS: &[char] = &[
+    '\u{09BE}',
+    '\u{09D7}',
+    '\u{0B3E}',
+    '\u{0B57}',
+    '\u{0BBE}',
+    '\u{0BD7}',
+    '\u{0CC2}',
+    '\u{0CD5}',
+    '\u{0CD6}',
+    '\u{0D3E}',
+    '\u{0D57}',
+    '\u{0DCF}',
+    '\u{0DDF}',
+    '\u{1B35}',
+    '\u{302E}',
+    '\u{302F}',
+    '\u{1133E}',
+    '\u{11357}',
+    '\u{114B0}',
+    '\u{114BD}',
+    '\u{115AF}',
+    '\u{11930}',
+    '\u{1D165}',
+    '\u{1D16E}',
+    '\u{1D16F}',
+    '\u{1D170}',
+    '\u{1D171}',
+    '\u{1D172}',
+];
+
+/// Columns a terminal that counts character by character (wcwidth) gives `c`.
+fn char_columns(c: char) -> usize {
+    if c >= '\u{0900}' && SPACING_EXTENDERS.contains(&c) { 1 } else { c.width().unwrap_or(0) }
+}
+
+/// Printable ASCII: one column a byte, nothing to clean.
+fn plain(text: &str) -> bool {
+    text.bytes().all(|b| (0x20..0x7f).contains(&b))
+}
+
+/// Columns one grapheme cluster takes. Terminals differ: those that count
+/// character by character give `সা` two columns and an emoji family six; those
+/// that count clusters give the family two and `❤️` two. The wider of the two
+/// is taken, so text never runs into what follows it (at worst a column stays blank).
+pub fn cluster_width(cluster: &str) -> usize {
+    if cluster.len() == 1 {
+        return usize::from(plain(cluster));
+    }
+    let by_char: usize = cluster.chars().map(char_columns).sum();
+    by_char.max(cluster.width())
+}
+
+/// Columns `text` takes: its clusters' widths added up (see [`cluster_width`]).
 pub fn width(text: &str) -> usize {
-    text.graphemes(true).map(|g| g.width()).sum()
+    if plain(text) {
+        return text.len();
+    }
+    text.graphemes(true).map(cluster_width).sum()
 }
 
 /// Cuts `text` to at most `max` columns, ending with `…` when it was cut.
 pub fn fit(text: &str, max: usize) -> String {
+    if plain(text) {
+        let mut t = text.to_string();
+        if t.len() > max {
+            t.truncate(max.saturating_sub(1));
+            if max > 0 {
+                t.push('…');
+            }
+        }
+        return t;
+    }
     let text = clean(text);
-    if width(&text) <= max {
+    let clusters: Vec<(&str, usize)> = text.graphemes(true).map(|g| (g, cluster_width(g))).collect();
+    if clusters.iter().map(|c| c.1).sum::<usize>() <= max {
         return text;
     }
     if max == 0 {
@@ -45,8 +129,7 @@ pub fn fit(text: &str, max: usize) -> String {
     }
     let mut out = String::new();
     let mut used = 0;
-    for g in text.graphemes(true) {
-        let w = g.width();
+    for (g, w) in clusters {
         if used + w > max - 1 {
             break;
         }
@@ -63,6 +146,18 @@ pub fn pad(text: &str, cols: usize) -> String {
     let w = width(&s);
     s.extend(std::iter::repeat_n(' ', cols.saturating_sub(w)));
     s
+}
+
+/// "text", "text and tags", "text, tags and concern".
+pub fn and_list<S: AsRef<str>>(items: &[S]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.as_ref().to_string(),
+        [rest @ .., last] => {
+            let rest: Vec<&str> = rest.iter().map(AsRef::as_ref).collect();
+            format!("{} and {}", rest.join(", "), last.as_ref())
+        }
+    }
 }
 
 /// "1 family", "3 families": a count with the word that goes with it.
@@ -85,6 +180,16 @@ mod tests {
     }
 
     #[test]
+    fn text_over_two_lines_reads_as_one() {
+        assert_eq!(
+            one_line("Cows' milk allergy\r\nEpiPen in changing bag"),
+            "Cows' milk allergy, EpiPen in changing bag"
+        );
+        assert_eq!(one_line("Nut allergy.\n\n  EpiPen  "), "Nut allergy. EpiPen");
+        assert!(!clean(&one_line("a\nb")).contains(PLACEHOLDER));
+    }
+
+    #[test]
     fn plural_agrees_with_the_count() {
         assert_eq!(plural(1, "family", "families"), "1 family");
         assert_eq!(plural(0, "family", "families"), "0 families");
@@ -100,10 +205,31 @@ mod tests {
         assert_eq!(fit("abc", 0), "");
         // Combining marks take no column.
         assert_eq!(width(&pad("Zoe\u{308}", 4)), 4);
-        // Bengali: measured cluster by cluster, as ratatui draws it.
-        let name = "সাদিয়া";
-        let by_cluster: usize = name.graphemes(true).map(|g| g.width()).sum();
-        assert_eq!(width(name), by_cluster);
-        assert_eq!(width(&pad(name, 12)), 12);
+        assert_eq!(width(&pad("সাদিয়া", 12)), 12);
+    }
+
+    #[test]
+    fn widths_are_the_terminals_and_clusters_are_never_split() {
+        // As tmux draws them (`printf` then the cursor's column).
+        assert_eq!(width("সাদিয়া"), 6);
+        assert_eq!(width("नमस्ते"), 4);
+        assert_eq!(width("محمد"), 4);
+        assert_eq!(width("李娜"), 4);
+        assert_eq!(width("👶"), 2);
+        // Where terminals disagree, the wider.
+        assert_eq!(width("❤\u{fe0f}"), 2);
+        assert_eq!(width("👩\u{200d}👩\u{200d}👧"), 6);
+        // Cut between clusters only: the vowel sign stays with its letter.
+        assert_eq!(fit("সাদিয়া", 4), "সা…");
+        assert_eq!(fit("সাদিয়া", 5), "সাদি…");
+        for max in 0..8 {
+            let cut = fit("সাদিয়া", max);
+            assert!(width(&cut) <= max, "{cut:?} at {max}");
+            let kept = cut.trim_end_matches('…');
+            assert!(
+                "সাদিয়া".starts_with(kept) && kept.graphemes(true).all(|g| "সাদিয়া".graphemes(true).any(|o| o == g)),
+                "{cut:?}"
+            );
+        }
     }
 }

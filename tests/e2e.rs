@@ -15,6 +15,7 @@ use std::io::{Read, Write};
 use std::path::Path;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
+use support::PASSPHRASE;
 use thinkbaby::import::roster;
 use thinkbaby::store::{Store, Unlock};
 
@@ -23,7 +24,6 @@ const COLS: u16 = 80;
 /// Long enough for a slow CI machine and the key derivation; a step that works
 /// takes a fraction of this.
 const DEADLINE: Duration = Duration::from_secs(20);
-const PASSPHRASE: &str = "bobbin wind up the lantern hall";
 
 /// The store, unlocked as the program unlocks it.
 fn open_store(dir: &Path) -> Store {
@@ -71,20 +71,29 @@ struct Running {
     writer: Box<dyn Write + Send>,
     output: Receiver<Vec<u8>>,
     parser: vt100::Parser<Term>,
+    /// Every byte the program wrote, as written.
+    raw: Vec<u8>,
     // Kept open for the life of the child: closing it hangs up the terminal.
     _master: Box<dyn MasterPty + Send>,
 }
 
 impl Running {
     fn start(dir: &Path, passphrase_file: &Path) -> Running {
+        Running::start_with(dir, Some(passphrase_file))
+    }
+
+    /// The program on the store in `dir`; without a passphrase file it asks on screen.
+    fn start_with(dir: &Path, passphrase_file: Option<&Path>) -> Running {
         let pty = NativePtySystem::default()
             .openpty(PtySize { rows: ROWS, cols: COLS, pixel_width: 0, pixel_height: 0 })
             .expect("a pseudo-terminal");
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_thinkbaby"));
         cmd.arg("--data-dir");
         cmd.arg(dir);
-        cmd.arg("--passphrase-file");
-        cmd.arg(passphrase_file);
+        if let Some(file) = passphrase_file {
+            cmd.arg("--passphrase-file");
+            cmd.arg(file);
+        }
         for var in ["THINKBABY_DATA_DIR", "THINKBABY_PASSPHRASE", "THINKBABY_LOCK_MINUTES", "NO_COLOR"] {
             cmd.env_remove(var);
         }
@@ -113,6 +122,7 @@ impl Running {
             writer,
             output,
             parser: vt100::Parser::new_with_callbacks(ROWS, COLS, 0, Term::default()),
+            raw: Vec::new(),
             _master: pty.master,
         }
     }
@@ -144,6 +154,7 @@ impl Running {
     }
 
     fn process(&mut self, bytes: &[u8]) {
+        self.raw.extend_from_slice(bytes);
         self.parser.process(bytes);
         // A terminal answers a cursor-position query (ratatui asks before each
         // full clear); vt100 only parses, so answer for it.
@@ -258,4 +269,72 @@ fn a_check_in_survives_killing_the_program() {
     let session = store.session(visits[0].session).unwrap().expect("the session");
     assert_eq!(session.date, today);
     assert_eq!(store.all_attendance().unwrap().len(), 1, "only Zoë was checked in");
+}
+
+/// The store in a new folder under `dir`, sealed with the passphrase, holding `csv`'s roster.
+fn store_with(dir: &Path, csv: &str) -> std::path::PathBuf {
+    let store_dir = dir.join("store");
+    let today = chrono::Local::now().date_naive();
+    let store = open_store(&store_dir);
+    roster::import(&store, csv.as_bytes(), None, chrono::Utc::now(), today).unwrap();
+    store_dir
+}
+
+#[test]
+fn names_in_five_scripts_reach_the_terminal_whole() {
+    let dir = support::tempdir();
+    let pass_file = dir.path().join("passphrase");
+    std::fs::write(&pass_file, format!("{PASSPHRASE}\n")).unwrap();
+    // Babies born about five months before today, whatever today is.
+    let born = (chrono::Local::now().date_naive() - chrono::Duration::days(160)).format("%d/%m/%Y").to_string();
+    let csv = format!(
+        "parent_name,parent_phone,baby_name,baby_dob,group\n\
+         রহিমা বেগম,07700 900501,সাদিয়া,{born},Central\n\
+         فاطمة الزهراء,07700 900502,يوسف,{born},Central\n\
+         प्रिया शर्मा,07700 900503,अनन्या,{born},Central\n\
+         王芳,07700 900504,李娜,{born},Central\n\
+         Maya Lee 🌸,07700 900505,Noor ✨,{born},Central\n"
+    );
+    let store_dir = store_with(dir.path(), &csv);
+    let mut run = Running::start(&store_dir, &pass_file);
+    run.wait_for("Who is facilitating today?");
+    run.send("AB\r");
+    run.wait_for("Hello AB");
+    let s = run.wait_for("王芳");
+    // vt100 gives some of these letters fewer columns than tmux or xterm do: the
+    // columns the program keeps for them show here as extra spaces.
+    let rows: Vec<String> = s.lines().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect();
+    for (carer, baby) in
+        [("রহিমা বেগম", "সাদিয়া"), ("فاطمة الزهراء", "يوسف"), ("प्रिया शर्मा", "अनन्या"), ("Maya Lee 🌸", "Noor ✨")]
+    {
+        let row = rows.iter().find(|l| l.contains(carer)).unwrap_or_else(|| panic!("no row for {carer}:\n{s}"));
+        assert!(row.contains(&format!("{carer} {baby} 5m ")), "the name whole, the age after it: {row:?}\n{s}");
+    }
+    // Each word of a script that combines characters went out in one piece:
+    // no cursor move inside it, whatever widths the terminal gives its letters.
+    for word in ["সাদিয়া", "বেগম", "রহিমা", "अनन्या", "प्रिया", "शर्मा"]
+    {
+        assert!(run.raw.windows(word.len()).any(|w| w == word.as_bytes()), "{word} was not written in one piece");
+    }
+    run.send("q");
+    assert!(run.wait_exit().success());
+}
+
+#[test]
+fn a_wrong_passphrase_at_start_up_keeps_the_box_counting_down_and_the_typing() {
+    let dir = support::tempdir();
+    let store_dir = store_with(dir.path(), &support::roster_csv_on(chrono::Local::now().date_naive()));
+    let mut run = Running::start_with(&store_dir, None);
+    run.wait_for("Unlock thinkbaby");
+    run.send("not the passphrase\r");
+    let s = run.wait_for("Try again in");
+    assert!(s.contains("Unlock thinkbaby"), "the box stays:\n{s}");
+    // Typed during the wait: kept (one dot a letter), not thrown away.
+    run.send(PASSPHRASE);
+    run.wait_for(&"•".repeat(PASSPHRASE.chars().count()));
+    run.wait_for("Type it again and press Enter");
+    run.send("\r");
+    run.wait_for("Who is facilitating today?");
+    run.send("\x03");
+    assert!(run.wait_exit().success(), "Ctrl-C quits");
 }

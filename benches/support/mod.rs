@@ -1,10 +1,10 @@
-//! What the benchmarks share: the store generator, the budget checks, and the
-//! folder they write in.
+//! What the benchmarks share: the store generator (the library's, as the demo's
+//! and `examples/gen.rs`'s), the budget checks, and the folder they write in.
 
 #![allow(dead_code)]
 
 pub mod budget;
-pub mod generate;
+pub use thinkbaby::sample::store as generate;
 
 use std::path::{Path, PathBuf};
 

@@ -44,7 +44,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         None => {
             let opening = match crate::passphrase::given(cli.passphrase_file.as_deref())? {
                 Some(pass) => crate::tui::Opening::Ready(Box::new(super::passphrase::open_given(&dir, pass)?)),
-                None => crate::tui::Opening::Ask(dir.clone(), crate::passphrase::probe(&dir)?),
+                None => crate::tui::Opening::Ask(dir.clone()),
             };
             let options =
                 crate::tui::Options { group: cli.group, date: cli.date, demo: false, lock_after: cli.lock_after };

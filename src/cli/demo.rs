@@ -8,7 +8,9 @@
 //! one, and no birth date is ever in the future.
 //!
 //! Deterministic: no randomness comes from the OS. Ids and choices in the history
-//! come from a small LCG with a fixed seed. (The roster import makes its own ids.)
+//! come from `sample::Rng` with a fixed seed, its notes from `sample::notes`
+//! (the generated stores of trials and benchmarks use the same). The roster
+//! import makes its own ids.
 //! Nothing is written outside `dir`. Today's session is not made: the facilitator
 //! opens it and checks families in live.
 
@@ -17,6 +19,8 @@ use crate::domain::audit;
 use crate::domain::*;
 use crate::failure::Failure;
 use crate::import::roster;
+use crate::sample::Rng;
+use crate::sample::notes::NOTES;
 use crate::store::{Change, Store};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use std::collections::HashMap;
@@ -83,7 +87,7 @@ pub fn build(dir: &Path, clock: &dyn Clock) -> Result<Store, Failure> {
 pub fn fill(store: &Store, clock: &dyn Clock) -> Result<(), Failure> {
     let now = clock.now();
     let today = clock.today();
-    let mut rng = Lcg::new(SEED);
+    let mut rng = Rng::new(SEED);
     let device = store.device();
     let created = now - Duration::weeks(WEEKS_OF_HISTORY + 2);
 
@@ -93,7 +97,7 @@ pub fn fill(store: &Store, clock: &dyn Clock) -> Result<(), Failure> {
     let south_day = if central_day == 1 { 2 } else { 1 };
     let ten = NaiveTime::from_hms_opt(10, 0, 0).unwrap_or_default();
     let half_eleven = NaiveTime::from_hms_opt(11, 30, 0).unwrap_or_default();
-    let group = |rng: &mut Lcg, name: &str, venue: &str, n: Neighbourhood, weekday: u8| Group {
+    let group = |rng: &mut Rng, name: &str, venue: &str, n: Neighbourhood, weekday: u8| Group {
         id: rng.id(created),
         name: name.into(),
         venue: venue.into(),
@@ -156,79 +160,8 @@ pub fn shifted_roster(shift: Duration) -> Result<Vec<u8>, Failure> {
     writer.into_inner().map_err(|e| broken(&e))
 }
 
-/// A note a facilitator might write: tags, text, concern, follow-up action.
-struct Note {
-    tags: &'static [&'static str],
-    text: &'static str,
-    concern: Concern,
-    follow_up: &'static str,
-}
-
-const NOTES: &[Note] = &[
-    Note {
-        tags: &["responds-to-cues", "talks-sings"],
-        text: "Sang Wind the Bobbin Up and waited for baby's smile before each verse; baby kicked and cooed back.",
-        concern: Concern::None,
-        follow_up: "",
-    },
-    Note {
-        tags: &["floor-play", "follows-lead", "baby-vocalises"],
-        text: "On the mat, let baby choose between the rattle and the mirror and named each one as baby reached.",
-        concern: Concern::None,
-        follow_up: "",
-    },
-    Note {
-        tags: &["soothes-distress", "warm-holding"],
-        text: "Baby cried when the door banged; held close and swayed, settled in about a minute.",
-        concern: Concern::None,
-        follow_up: "",
-    },
-    Note {
-        tags: &["shared-gaze", "wonders-aloud"],
-        text: "Wondered aloud whether baby was tired of the noise and moved to the quiet corner; long shared gaze.",
-        concern: Concern::None,
-        follow_up: "",
-    },
-    Note {
-        tags: &["connects-with-parent"],
-        text: "Chatted with another parent from the same road and swapped numbers.",
-        concern: Concern::None,
-        follow_up: "",
-    },
-    Note {
-        tags: &["modelled-interaction", "talks-sings"],
-        text: "Modelled talking baby through a nappy change; carer tried it next time and laughed with baby.",
-        concern: Concern::None,
-        follow_up: "",
-    },
-    Note {
-        tags: &["parent-low", "asks-for-help", "signposted"],
-        text: "Said she has hardly slept and feels alone since moving to Luton. Gave details of the perinatal mental health team and the Tuesday stay and play.",
-        concern: Concern::FollowUp,
-        follow_up: "Ask next week whether she contacted the perinatal team; with consent, let the health visitor know.",
-    },
-    Note {
-        tags: &["hard-to-settle", "parent-anxious"],
-        text: "Worried that baby is not feeding enough; baby hard to settle. Suggested the health visitor's baby clinic.",
-        concern: Concern::None,
-        follow_up: "",
-    },
-    Note {
-        tags: &["rough-handling", "safeguarding-raised", "shared-with-colleague"],
-        text: "Baby lifted sharply by one arm while crying; a bruise seen on the upper arm. Shared with co-facilitator straight away.",
-        concern: Concern::Safeguarding,
-        follow_up: "Designated safeguarding lead told the same morning; record the referral outcome.",
-    },
-    Note {
-        tags: &["calm-alert", "responds-to-cues"],
-        text: "Calm and alert the whole session; carer answered each look and sound.",
-        concern: Concern::None,
-        follow_up: "",
-    },
-];
-
 /// Eight weeks of sessions for each group, with check-ins and a handful of notes.
-fn history(store: &Store, clock: &dyn Clock, rng: &mut Lcg, groups: &[(&Group, [&str; 2])]) -> Result<Change, Failure> {
+fn history(store: &Store, clock: &dyn Clock, rng: &mut Rng, groups: &[(&Group, [&str; 2])]) -> Result<Change, Failure> {
     let today = clock.today();
     let device = store.device();
     let mut families = store.families()?;
@@ -259,7 +192,7 @@ fn history(store: &Store, clock: &dyn Clock, rng: &mut Lcg, groups: &[(&Group, [
     let mut visits: Vec<(Session, Attendance)> = Vec::new();
     // The audit trail of the history, as the screens would have written it; its
     // ids from a generator of their own, so the history itself does not move.
-    let mut audit_ids = Lcg::new(SEED ^ 0x0061_7564_6974);
+    let mut audit_ids = Rng::new(SEED ^ 0x0061_7564_6974);
     let mut audit = |change: &mut Change, entry: AuditEntry| {
         change.audit(&AuditEntry { id: audit_ids.id(entry.at), ..entry });
     };
@@ -362,36 +295,6 @@ fn at(clock: &dyn Clock, day: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc
     let guess = wall.and_utc();
     let offset = clock.local(guess) - guess.naive_utc();
     (wall - offset).and_utc()
-}
-
-/// A 64-bit linear congruential generator (Knuth's MMIX constants): plenty for
-/// picking who came, and the same sequence on every computer.
-struct Lcg(u64);
-
-impl Lcg {
-    fn new(seed: u64) -> Self {
-        Lcg(seed)
-    }
-
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-        // The high bits of an LCG are the well-mixed ones.
-        self.0 >> 16
-    }
-
-    /// A number in `0..n` (`n` > 0).
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-
-    /// A UUIDv7 for a record made at `t`, its random bits from the generator.
-    fn id(&mut self, t: DateTime<Utc>) -> Uuid {
-        let mut bytes = [0u8; 10];
-        for chunk in bytes.chunks_mut(2) {
-            chunk.copy_from_slice(&(self.next() as u16).to_be_bytes());
-        }
-        uuid::Builder::from_unix_timestamp_millis(t.timestamp_millis().max(0) as u64, &bytes).into_uuid()
-    }
 }
 
 #[cfg(test)]

@@ -139,6 +139,28 @@ pub struct Alert {
     pub text: String,
 }
 
+impl Alert {
+    /// Alerts as a roster or the family form writes them: `Allergy: peanuts;
+    /// May not collect: ...`. A part without a known kind is kept whole as Other.
+    pub fn parse_list(text: &str) -> Vec<Alert> {
+        text.split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|part| match part.split_once(':').and_then(|(kind, rest)| Some((AlertKind::parse(kind)?, rest))) {
+                Some((kind, rest)) => Alert { kind, text: rest.trim().to_string() },
+                None => Alert { kind: AlertKind::Other, text: part.to_string() },
+            })
+            .collect()
+    }
+
+    /// The alerts written as `parse_list` reads them back, on one line (an
+    /// alert written over two lines in a spreadsheet cell is joined up).
+    pub fn list_text(alerts: &[Alert]) -> String {
+        let line = |a: &Alert| format!("{}: {}", a.kind.label(), crate::text::one_line(&a.text));
+        alerts.iter().map(line).collect::<Vec<_>>().join("; ")
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Family {
     pub id: Uuid,
@@ -321,5 +343,23 @@ mod tests {
         assert!(f.expected_at(group, day), "a younger sibling keeps the family expected");
         f.erased = Some(Erasure { at: t, by: "AB".into(), why: "asked".into() });
         assert!(!f.expected_at(group, day), "an erased family is on no roster");
+    }
+
+    #[test]
+    fn alerts_read_back_as_they_are_written() {
+        let alerts = Alert::parse_list("Allergy: peanuts; may not collect: her ex-partner ;; EpiPen in bag");
+        assert_eq!(
+            alerts,
+            vec![
+                Alert { kind: AlertKind::Allergy, text: "peanuts".into() },
+                Alert { kind: AlertKind::NoCollect, text: "her ex-partner".into() },
+                Alert { kind: AlertKind::Other, text: "EpiPen in bag".into() },
+            ]
+        );
+        assert_eq!(Alert::parse_list(&Alert::list_text(&alerts)), alerts);
+        assert_eq!(
+            Alert::parse_list("Note: call first"),
+            vec![Alert { kind: AlertKind::Other, text: "Note: call first".into() }]
+        );
     }
 }

@@ -111,7 +111,7 @@ impl std::fmt::Display for Summary {
             write!(
                 f,
                 "\nnew groups: {}. Their day and times are not in the file (set to Monday 10:00-11:30 for now): \
-                 correct them in thinkbaby with e on the group list",
+                 correct them in thinkbaby: press s on any screen of the group",
                 self.groups_added.join(", ")
             )?;
         }
@@ -255,7 +255,7 @@ fn check_row(row: &Row, today: NaiveDate) -> Result<RosterRow, Vec<String>> {
         need_level,
         photos,
         data_sharing,
-        alerts: parse_alerts(row.get("alerts")),
+        alerts: Alert::parse_list(row.get("alerts")),
         group: squash(row.get("group")),
         given: joining::family_columns().into_iter().filter(|c| !row.get(c).is_empty()).collect(),
     })
@@ -264,20 +264,6 @@ fn check_row(row: &Row, today: NaiveDate) -> Result<RosterRow, Vec<String>> {
 /// Names as one line: line breaks inside a quoted Excel cell become spaces.
 fn squash(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// `Allergy: peanuts; May not collect: father` — a kind before a colon, else Other.
-pub fn parse_alerts(text: &str) -> Vec<Alert> {
-    text.split(';')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|part| match part.split_once(':') {
-            Some((kind, rest)) if AlertKind::parse(kind).is_some() => {
-                Alert { kind: AlertKind::parse(kind).unwrap_or(AlertKind::Other), text: rest.trim().to_string() }
-            }
-            _ => Alert { kind: AlertKind::Other, text: part.to_string() },
-        })
-        .collect()
 }
 
 /// Works out what the rows add to the store, as one change.
@@ -502,7 +488,7 @@ mod tests {
         let text = summary.to_string();
         assert!(text.starts_with("added 1 family, 1 baby and 1 group\n1 family was already"), "{text}");
         assert!(text.contains("1 family is on no group's roster"), "{text}");
-        assert!(text.contains("with e on the group list"), "{text}");
+        assert!(text.contains("press s on any screen of the group"), "{text}");
         // The stored family: the office's details filled in, the facilitator's postcode kept.
         let stored: Vec<Family> = change
             .ops()

@@ -54,6 +54,50 @@ impl Records {
             observations: store.all_observations()?,
         })
     }
+
+    /// Just what the summary of one `session` needs, for the Summary screen:
+    /// its group's sessions and attendance (the weekly chart), the `present`
+    /// families' whole attendance (first visits), and the notes written at it
+    /// about the `written_about` families. `families` and `groups` are given,
+    /// already in memory.
+    pub fn for_session(
+        store: &Store,
+        session: &Session,
+        present: &[Uuid],
+        written_about: &[Uuid],
+        families: Vec<Family>,
+        groups: Vec<Group>,
+    ) -> Result<Records, StoreError> {
+        let mut sessions: HashMap<Uuid, Session> =
+            store.sessions_of(session.group)?.into_iter().map(|s| (s.id, s)).collect();
+        let mut attendance: HashMap<(Uuid, Uuid), Attendance> = HashMap::new();
+        for s in sessions.values() {
+            for a in store.attendance_of_session(s.id)? {
+                attendance.insert((a.session, a.family), a);
+            }
+        }
+        for id in present {
+            for a in store.attendance_of_family(*id)? {
+                if !sessions.contains_key(&a.session)
+                    && let Some(s) = store.session(a.session)?
+                {
+                    sessions.insert(s.id, s);
+                }
+                attendance.insert((a.session, a.family), a);
+            }
+        }
+        let mut observations = Vec::new();
+        for id in written_about {
+            observations.extend(store.observations_at(*id, session.id)?);
+        }
+        Ok(Records {
+            families,
+            groups,
+            sessions: sessions.into_values().collect(),
+            attendance: attendance.into_values().collect(),
+            observations,
+        })
+    }
 }
 
 /// Which sessions a report or export covers. Both dates are included.

@@ -1,3 +1,4 @@
+use crate::domain::Concern;
 use ratatui::crossterm::event::KeyEvent;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +50,8 @@ pub enum Action {
     NewNote,
     EditNote,
     ShowRevisions,
+    /// Mark the highlighted note's open concern resolved (asks first).
+    ResolveConcern,
     OpenFamily,
     EditFamily,
     FocusList,
@@ -56,9 +59,18 @@ pub enum Action {
     Open,
     NewGroup,
     EditGroup,
+    /// The open group's details (the highlighted group's, on the picker).
+    GroupSettings,
     Save,
     NextField,
     PrevField,
+    /// Change the focused choice: the previous or the next option.
+    Left,
+    Right,
+    /// Set the note's concern level.
+    SetConcern(Concern),
+    /// Empty the line being typed.
+    ClearLine,
     Yes,
     No,
     /// Hide every name until the passphrase is typed.

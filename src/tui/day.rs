@@ -28,6 +28,8 @@ pub struct Day {
     pub roster: Vec<Uuid>,
     /// How many on the roster were expected (not walk-ins today), for the header.
     pub expected: usize,
+    /// How many of those expected are checked in (or were, and left).
+    pub came: usize,
 }
 
 impl Day {
@@ -41,6 +43,7 @@ impl Day {
             been_before: HashSet::new(),
             roster: vec![],
             expected: 0,
+            came: 0,
         }
     }
 
@@ -139,15 +142,22 @@ impl Day {
         })
     }
 
+    /// Sorts the roster by name and counts the expected, and how many of them
+    /// came: from the same families, so the header never says more came than
+    /// were expected (an erased family is expected no more, though its
+    /// attendance stays for the figures).
     fn sort_and_count(&mut self, families: &HashMap<Uuid, Family>) {
         self.roster.sort_by_cached_key(|id| fold(families[id].first_carer()));
-        self.expected = self
+        let expected: Vec<Uuid> = self
             .roster
             .iter()
             .filter_map(|id| families.get(id))
             .filter(|f| {
                 f.expected_at(self.group.id, self.date) && !self.attendance.get(&f.id).is_some_and(|a| a.walk_in)
             })
-            .count();
+            .map(|f| f.id)
+            .collect();
+        self.expected = expected.len();
+        self.came = expected.iter().filter(|id| self.attendance.contains_key(id)).count();
     }
 }

@@ -25,7 +25,7 @@ impl History {
         let mut visits = Vec::new();
         let mut audit: Vec<AuditEntry> = Vec::new();
         for v in store.visits_of_family(family)? {
-            notes.extend(v.notes.into_iter().filter(|o| o.is_live()));
+            notes.extend(v.notes);
             if let Some(a) = v.attendance {
                 visits.push((a, store.session(v.session)?));
             }
@@ -33,8 +33,17 @@ impl History {
         }
         audit.extend(store.family_audit(family)?);
         audit.sort_by_key(|e| e.id);
+        let mut words = store.audit_words(&audit)?;
+        // A note is named by when it was written; its first words say which it
+        // is to a reader (deleted notes too).
+        for (e, w) in audit.iter().zip(&mut words) {
+            if let Some(o) = e.note.and_then(|id| notes.iter().find(|o| o.id == id)) {
+                let when = format!("the note of {}", o.at.format("%d/%m/%Y %H:%M"));
+                *w = w.replacen(&when, &format!("{when}{}", first_words(o)), 1);
+            }
+        }
+        notes.retain(|o| o.is_live());
         notes.sort_by_key(|o| (Some(o.session) != today, std::cmp::Reverse(o.at)));
-        let words = store.audit_words(&audit)?;
         Ok(History { family, notes, visits, audit: audit.into_iter().zip(words).collect() })
     }
 
@@ -42,4 +51,16 @@ impl History {
     pub fn empty(family: Uuid) -> History {
         History { family, ..History::default() }
     }
+}
+
+/// ", “Sang Wind the Bobbin Up…”": a note's first words, as it reads now;
+/// nothing for a note whose words were erased.
+fn first_words(o: &Observation) -> String {
+    let text = crate::text::one_line(&o.current().text);
+    let words: Vec<&str> = text.split_whitespace().take(5).collect();
+    if words.is_empty() {
+        return String::new();
+    }
+    let more = if text.split_whitespace().count() > 5 { "…" } else { "" };
+    format!(", “{}{more}”", words.join(" "))
 }

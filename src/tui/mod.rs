@@ -1,28 +1,41 @@
 //! The facilitator's screens: a small synchronous Elm-style program. Keys are
-//! routed to actions (`App::route`), `App::update` carries them out (committing
-//! to the store before saying anything is saved), and `view::draw` draws the
-//! frame from the state, only when something changed.
+//! routed to actions through the one key map (`App::route`), `App::update`
+//! carries them out (a flow commits to the store before saying anything is
+//! saved), and `view::draw` draws the frame from the state, only when
+//! something changed, and returns what it learned about the layout.
+//!
+//! Where things are (see also `docs/architecture.md`): `app` (what everything
+//! shares), `start` (start-up and loading), `nav` (moving about), `screens`
+//! (drawn under the overlays), `overlay` (the rooms over them: lock, question,
+//! form, note, roll call, help), `flows` (the jobs that save), `keymap`.
 
 pub mod action;
 pub mod app;
 pub mod backend;
+pub mod concerns;
 pub mod day;
-pub mod forms;
+pub mod facts;
+pub mod flows;
 pub mod history;
 pub mod keymap;
+mod nav;
+pub mod overlay;
+pub mod rows;
 pub mod screens;
+mod start;
 pub mod state;
 pub mod theme;
-pub mod unlock;
 pub mod view;
 
 use crate::clock::Clock;
 use crate::failure::Failure;
-use crate::store::Store;
+use crate::store::{Store, StoreError, Unlock};
 use chrono::NaiveDate;
-use ratatui::crossterm::event::{self, Event, KeyEventKind};
+use ratatui::crossterm::event::{self, Event, KeyEvent, KeyEventKind};
 use std::rc::Rc;
 use std::time::Duration;
+
+use action::Action;
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -36,7 +49,9 @@ pub struct Options {
 /// How the store reaches the screens: already open, or to be unlocked on screen.
 pub enum Opening {
     Ready(Box<Store>),
-    Ask(std::path::PathBuf, crate::passphrase::Kind),
+    /// The store in this folder, its passphrase asked in the lock's box (a
+    /// new one chosen, for a new store).
+    Ask(std::path::PathBuf),
 }
 
 pub fn run(opening: Opening, clock: Rc<dyn Clock>, options: Options) -> Result<(), Failure> {
@@ -51,7 +66,7 @@ pub fn run(opening: Opening, clock: Rc<dyn Clock>, options: Options) -> Result<(
     let result = (|| {
         let store = match opening {
             Opening::Ready(store) => *store,
-            Opening::Ask(dir, kind) => match unlock::run(&mut terminal, &dir, kind, theme)? {
+            Opening::Ask(dir) => match unlock(&mut terminal, &dir, theme, &*clock)? {
                 Some(store) => store,
                 None => return Ok(()),
             },
@@ -68,7 +83,9 @@ fn event_loop(app: &mut app::App, terminal: &mut backend::Term) -> Result<(), Fa
     let mut dirty = true;
     while !app.quit {
         if dirty {
-            terminal.draw(|f| view::draw(app, f)).map_err(io)?;
+            let mut facts = app.facts;
+            terminal.draw(|f| facts = view::draw(app, f)).map_err(io)?;
+            app.learn(facts);
             dirty = false;
         }
         // Families still to read: a piece at a time, whenever no key is waiting.
@@ -113,4 +130,54 @@ fn event_loop(app: &mut app::App, terminal: &mut backend::Term) -> Result<(), Fa
         }
     }
     Ok(())
+}
+
+/// The passphrase box before the store opens: the same box, keys and waits as
+/// the lock over the screens. None when the facilitator quits.
+fn unlock(
+    terminal: &mut backend::Term,
+    dir: &std::path::Path,
+    theme: theme::Theme,
+    clock: &dyn Clock,
+) -> Result<Option<Store>, Failure> {
+    use overlay::{Job, Lock, Outcome};
+    let io = |e: std::io::Error| Failure::new(format!("the terminal stopped working: {e}"));
+    let new = Store::probe(dir)? == crate::store::Probe::New;
+    let mut lock = Lock::at_start(dir, new);
+    loop {
+        terminal.draw(|f| lock.draw_box(&theme, f, f.area(), clock.now())).map_err(io)?;
+        // While a wrong try's wait counts down, redraw every second or so.
+        let wait =
+            if lock.waiting(clock.now()).is_some() { Duration::from_millis(250) } else { Duration::from_secs(60) };
+        if !event::poll(wait).map_err(io)? {
+            continue;
+        }
+        let key = match event::read().map_err(io)? {
+            Event::Key(k) if k.kind != KeyEventKind::Release => k,
+            Event::Paste(text) => {
+                for c in text.chars().filter(|c| *c != '\n' && *c != '\r') {
+                    lock.act(Action::Input(KeyEvent::from(event::KeyCode::Char(c))), clock.now());
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        let action = keymap::lookup(&lock.contexts(), &key).unwrap_or(Action::Input(key));
+        let pass = match action {
+            Action::Quit => return Ok(None),
+            other => match lock.act(other, clock.now()) {
+                Outcome::Do(Job::Quit) => return Ok(None),
+                Outcome::Do(Job::Try(pass)) => pass,
+                _ => continue,
+            },
+        };
+        match Store::open_with(dir, Unlock::Passphrase(pass)) {
+            Ok(store) => {
+                lock.wipe();
+                return Ok(Some(store));
+            }
+            Err(StoreError::WrongPassphrase) => lock.wrong(clock.now()),
+            Err(e) => return Err(e.into()),
+        }
+    }
 }

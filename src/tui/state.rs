@@ -1,6 +1,7 @@
-//! The parts of the app's state that belong to one screen or overlay.
+//! The parts of the app's state that belong to one screen; each overlay keeps
+//! its own (see `overlay`).
 
-use super::forms::{Form, NoteForm};
+use super::action::Action;
 use ratatui_textarea::TextArea;
 use uuid::Uuid;
 
@@ -37,6 +38,11 @@ pub fn line_input(placeholder: &str) -> TextArea<'static> {
     t
 }
 
+/// Empties a text box, keeping its placeholder.
+pub fn clear_input(t: &mut TextArea<'static>) {
+    *t = line_input(t.placeholder_text());
+}
+
 pub fn input_text(t: &TextArea<'_>) -> String {
     t.lines().join("\n")
 }
@@ -51,15 +57,6 @@ impl ListCursor {
         ListCursor { selected: 0 }
     }
 
-    /// Keeps the highlight inside a list of `len` rows.
-    pub fn clamp(&mut self, len: usize) {
-        if len == 0 {
-            self.selected = 0;
-        } else if self.selected >= len {
-            self.selected = len - 1;
-        }
-    }
-
     pub fn step(&mut self, by: isize, len: usize) {
         if len == 0 {
             self.selected = 0;
@@ -67,6 +64,23 @@ impl ListCursor {
         }
         let next = self.selected as isize + by;
         self.selected = next.clamp(0, len as isize - 1) as usize;
+    }
+
+    /// Moves as a list key says: a row, a page of `page` rows, or to an end.
+    /// Returns false for an action that is not a move.
+    pub fn step_by(&mut self, action: Action, len: usize, page: u16) -> bool {
+        let page = page.max(1) as isize;
+        let by = match action {
+            Action::Up => -1,
+            Action::Down => 1,
+            Action::PageUp => -page,
+            Action::PageDown => page,
+            Action::Top => -(len as isize),
+            Action::Bottom => len as isize,
+            _ => return false,
+        };
+        self.step(by, len);
+        true
     }
 }
 
@@ -105,63 +119,8 @@ pub struct NotesState {
     pub show_revisions: bool,
 }
 
-/// One person in a roll call.
-#[derive(Debug, Clone)]
-pub struct Person {
-    pub family: Uuid,
-    /// The carer's or baby's id: marks are kept by it while the program runs.
-    pub id: Uuid,
-    pub label: String,
-    pub baby: bool,
-    pub accounted: bool,
-}
-
-#[derive(Debug)]
-pub struct RollCall {
-    pub people: Vec<Person>,
-    pub cursor: ListCursor,
-}
-
-impl RollCall {
-    pub fn missing(&self) -> usize {
-        self.people.iter().filter(|p| !p.accounted).count()
-    }
-}
-
-/// What a "yes" to a question does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pending {
-    UndoCheckIn(Uuid),
-    DiscardNote,
-    DiscardForm,
-    Quit,
-}
-
-#[derive(Debug)]
-pub struct Confirm {
-    pub question: String,
-    pub on_yes: Pending,
-}
-
-/// The lock screen: every name hidden until the passphrase is typed.
-#[derive(Debug)]
-pub struct Locked {
-    pub input: TextArea<'static>,
-    pub wrong: u32,
-    /// No new try before this moment (longer after each wrong try).
-    pub retry_at: Option<chrono::DateTime<chrono::Utc>>,
-    pub message: Option<String>,
-    /// Whatever was open when the screen locked, kept as it was.
-    pub under: Option<Box<Overlay>>,
-}
-
-/// At most one overlay is open; it takes the keys first.
-#[derive(Debug)]
-pub enum Overlay {
-    Locked(Box<Locked>),
-    Help { scroll: u16 },
-    Confirm(Confirm, Box<Option<Overlay>>),
-    Form(Box<Form>),
-    Note(Box<NoteForm>),
-    RollCall(RollCall),
+#[derive(Debug, Default)]
+pub struct FamilyState {
+    /// Rows scrolled down; never past the last page (see `Facts::family_scroll_max`).
+    pub scroll: u16,
 }

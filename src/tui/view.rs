@@ -1,34 +1,41 @@
-//! Drawing: the frame from the app's state, nothing else. Every stored string
-//! passes through `text::clean`/`fit` before it reaches a cell.
+//! Drawing: the frame from the app's state, nothing else, and what the frame
+//! learned about the layout handed back (`Facts`). Every stored string passes
+//! through `text::clean`/`fit` before it reaches a cell, and `Rows` draws it
+//! at the width the terminal gives it.
 
 use super::action::Screen;
 use super::app::App;
+use super::facts::Facts;
 use super::keymap;
+use super::overlay::Overlay;
+use super::rows::Rows;
 use super::screens;
-use super::state::{Overlay, Phase, StatusKind};
+use super::state::{Phase, StatusKind};
 use crate::domain::Concern;
 use crate::text::fit;
 use ratatui::Frame;
+use ratatui::buffer::CellWidth;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Clear;
 
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 16;
 
-pub fn draw(app: &mut App, frame: &mut Frame) {
+pub fn draw(app: &App, frame: &mut Frame) -> Facts {
     let area = frame.area();
-    app.too_small = area.width < MIN_WIDTH || area.height < MIN_HEIGHT;
-    if app.too_small {
+    let mut facts = Facts { page: 10, family_scroll_max: u16::MAX, help_scroll_max: u16::MAX, too_small: false };
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let msg = format!("Window too small: make it at least {MIN_WIDTH}×{MIN_HEIGHT}.");
-        frame
-            .render_widget(Paragraph::new(fit(&msg, area.width as usize)), Rect { height: 1.min(area.height), ..area });
-        return;
+        frame.render_widget(Rows::new(vec![Line::raw(fit(&msg, area.width as usize))]), area);
+        facts.too_small = true;
+        return facts;
     }
-    if let Some(Overlay::Locked(l)) = &app.overlay {
-        screens::popup::locked(app, frame, area, l);
-        return;
+    if let Some(Overlay::Lock(l)) = app.overlay() {
+        // No name, no count: nothing but the box.
+        l.draw_box(&app.theme, frame, area, app.clock.now());
+        return facts;
     }
     let status_lines = if app.status.as_ref().is_some_and(|s| s.alert.is_some()) { 2 } else { 1 };
     let [head, tabs, body, status, foot] = Layout::vertical([
@@ -39,54 +46,34 @@ pub fn draw(app: &mut App, frame: &mut Frame) {
         Constraint::Length(1),
     ])
     .areas(area);
+    facts.page = body.height.saturating_sub(2).max(1);
     header(app, frame, head);
+    let whole = Rect { y: tabs.y, height: tabs.height + body.height, ..body };
     match app.phase {
-        Phase::Welcome => {
-            screens::welcome::draw(app, frame, Rect { y: tabs.y, height: tabs.height + body.height, ..body })
-        }
-        Phase::Picker => {
-            screens::picker::draw(app, frame, Rect { y: tabs.y, height: tabs.height + body.height, ..body })
-        }
+        Phase::Welcome => screens::welcome::draw(app, frame, whole),
+        Phase::Picker => screens::picker::draw(app, frame, whole),
         Phase::Session => {
             tab_bar(app, frame, tabs);
             match app.screen {
                 Screen::Roster => screens::roster::draw(app, frame, body),
                 Screen::CheckIn => screens::checkin::draw(app, frame, body),
                 Screen::Notes => screens::notes::draw(app, frame, body),
-                Screen::Family => app.family_scroll = screens::family::draw(app, frame, body),
+                Screen::Family => facts.family_scroll_max = screens::family::draw(app, frame, body),
                 Screen::Summary => screens::summary::draw(app, frame, body),
             }
         }
     }
     status_line(app, frame, status);
     footer(app, frame, foot);
-    if let Some(overlay) = &app.overlay {
-        let body_and_more = Rect { y: tabs.y, height: tabs.height + body.height + status.height, ..body };
-        match overlay {
-            Overlay::Help { scroll } => screens::help::draw(app, frame, body_and_more, *scroll),
-            Overlay::Confirm(c, under) => {
-                if let Some(u) = under.as_ref() {
-                    draw_overlay(app, frame, body_and_more, u);
-                }
-                screens::popup::confirm(app, frame, body_and_more, &c.question);
-            }
-            other => draw_overlay(app, frame, body_and_more, other),
-        }
+    let over = Rect { y: tabs.y, height: tabs.height + body.height + status.height, ..body };
+    for overlay in &app.overlays {
+        overlay.layer().draw(app, frame, over, &mut facts);
     }
-}
-
-fn draw_overlay(app: &App, frame: &mut Frame, area: Rect, overlay: &Overlay) {
-    match overlay {
-        Overlay::Form(form) => screens::popup::form(app, frame, area, form),
-        Overlay::Note(note) => screens::note_form::draw(app, frame, area, note),
-        Overlay::RollCall(r) => screens::rollcall::draw(app, frame, area, r),
-        _ => {}
-    }
+    facts
 }
 
 fn header(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
-    frame.render_widget(Paragraph::new("").style(t.header()), area);
     let w = area.width as usize;
     let demo = if app.options.demo { "DEMO " } else { "" };
     let (top, right, counts) = match &app.day {
@@ -99,7 +86,7 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
             let walk_ins = day.attendance.values().filter(|a| a.walk_in).count();
             // A walk-in joins the group's list for next week; today they were not expected.
             let expected = day.expected;
-            let came = day.attendance.values().filter(|a| !a.walk_in).count();
+            let came = day.came;
             let adults: usize = inside.iter().map(|a| a.carers.len()).sum();
             let babies: usize = inside.iter().map(|a| a.babies.len()).sum();
             let first = day.attendance.keys().filter(|id| app.is_first_visit(**id)).count();
@@ -133,11 +120,9 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
     };
     let room = w.saturating_sub(crate::text::width(&right) + 1);
     let top_line = format!("{} {right}", crate::text::pad(&top, room));
-    frame.render_widget(
-        Paragraph::new(fit(&top_line, w)).style(t.header().add_modifier(ratatui::style::Modifier::BOLD)),
-        Rect { height: 1, ..area },
-    );
-    frame.render_widget(Paragraph::new(fit(&counts, w)).style(t.header()), Rect { y: area.y + 1, height: 1, ..area });
+    let bold = t.header().add_modifier(ratatui::style::Modifier::BOLD);
+    let lines = vec![Line::styled(fit(&top_line, w), bold), Line::styled(fit(&counts, w), t.header())];
+    frame.render_widget(Rows::new(lines).style(t.header()), area);
 }
 
 fn tab_bar(app: &App, frame: &mut Frame, area: Rect) {
@@ -150,7 +135,7 @@ fn tab_bar(app: &App, frame: &mut Frame, area: Rect) {
             spans.push(Span::raw(label));
         }
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    frame.render_widget(Rows::new(vec![Line::from(spans)]), area);
 }
 
 fn status_line(app: &App, frame: &mut Frame, area: Rect) {
@@ -161,13 +146,11 @@ fn status_line(app: &App, frame: &mut Frame, area: Rect) {
         StatusKind::Error => app.theme.error(),
     };
     let w = area.width as usize;
-    frame.render_widget(Paragraph::new(fit(&format!(" {}", s.text), w)).style(style), Rect { height: 1, ..area });
-    if let Some(alert) = &s.alert
-        && area.height > 1
-    {
-        let line = Rect { y: area.y + 1, height: 1, ..area };
-        frame.render_widget(Paragraph::new(fit(&format!(" {alert}"), w)).style(app.theme.alert()), line);
+    let mut lines = vec![Line::styled(fit(&format!(" {}", s.text), w), style)];
+    if let Some(alert) = &s.alert {
+        lines.push(Line::styled(fit(&format!(" {alert}"), w), app.theme.alert()));
     }
+    frame.render_widget(Rows::new(lines), area);
 }
 
 fn footer(app: &App, frame: &mut Frame, area: Rect) {
@@ -183,7 +166,7 @@ fn footer(app: &App, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(keys, app.theme.key()));
         spans.push(Span::raw(format!(" {label}  ")));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)).style(app.theme.dim()), area);
+    frame.render_widget(Rows::new(vec![Line::from(spans)]).style(app.theme.dim()), area);
 }
 
 /// A centred box of at most `w`×`h` inside `area`, cleared.
@@ -192,15 +175,15 @@ pub fn centred(frame: &mut Frame, area: Rect, w: u16, h: u16) -> Rect {
     let h = h.min(area.height);
     let r = Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h };
     frame.render_widget(Clear, r);
-    // A wide character (李) whose right half falls under the box's left edge
-    // would be drawn half over the border: blank it.
-    if r.x > 0 {
-        let buf = frame.buffer_mut();
-        for y in r.y..r.y + r.height {
-            if let Some(cell) = buf.cell_mut((r.x - 1, y))
-                && crate::text::width(cell.symbol()) > 1
+    // Text left of the box that is wider than the room before the box (a
+    // Chinese character, a word written whole) would be drawn over its border: blank it.
+    let buf = frame.buffer_mut();
+    for y in r.y..r.y + r.height {
+        for x in buf.area.x..r.x {
+            if let Some(cell) = buf.cell_mut((x, y))
+                && x + cell.cell_width() > r.x
             {
-                cell.set_symbol(" ");
+                cell.reset();
             }
         }
     }

@@ -5,25 +5,24 @@
 //! Each test crate uses a different part of this module.
 #![allow(dead_code)]
 
+pub mod demo;
 pub mod process;
 
 use chrono::NaiveDate;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
+use ratatui::buffer::{Buffer, CellWidth};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::path::Path;
 use std::rc::Rc;
 use thinkbaby::clock::{Clock, FixedClock};
 use thinkbaby::domain::{Attendance, Family, Group, Observation};
 use thinkbaby::import::roster;
-use thinkbaby::store::Store;
+use thinkbaby::store::{Store, Unlock};
 use thinkbaby::tui::app::App;
-use thinkbaby::tui::forms::Purpose;
-use thinkbaby::tui::state::Overlay;
+use thinkbaby::tui::overlay::{Overlay, Purpose};
 use thinkbaby::tui::theme::Theme;
 use thinkbaby::tui::{Options, view};
-use unicode_width::UnicodeWidthStr;
 
 /// The group every fixture family belongs to.
 pub const GROUP: &str = "Central";
@@ -101,10 +100,15 @@ pub fn fill(dir: &Path, clock: &dyn Clock) {
     roster::import(&store, roster_csv().as_bytes(), None, clock.now(), clock.today()).unwrap();
 }
 
+/// The passphrase of a sealed fixture store.
+pub const PASSPHRASE: &str = "bobbin wind up the lantern hall";
+
 /// A fixture store, imported and closed: open it with [`open`].
 pub struct Fixture {
     pub dir: tempfile::TempDir,
     pub clock: Rc<FixedClock>,
+    /// How the store opens: in the clear, or sealed with [`PASSPHRASE`].
+    pub unlock: fn() -> Unlock,
 }
 
 impl Fixture {
@@ -112,7 +116,18 @@ impl Fixture {
         let dir = tempdir();
         let clock = clock();
         fill(dir.path(), &*clock);
-        Fixture { dir, clock }
+        Fixture { dir, clock, unlock: || Unlock::Plain }
+    }
+
+    /// The fixture sealed with [`PASSPHRASE`], as the program makes a store.
+    pub fn sealed() -> Fixture {
+        let dir = tempdir();
+        let clock = clock();
+        let unlock = || Unlock::Passphrase(PASSPHRASE.into());
+        let store = Store::open_with(dir.path(), unlock()).unwrap();
+        roster::import(&store, roster_csv().as_bytes(), None, clock.now(), clock.today()).unwrap();
+        drop(store);
+        Fixture { dir, clock, unlock }
     }
 
     /// The app on the fixture store, past the initials form, on the roster.
@@ -121,14 +136,15 @@ impl Fixture {
     }
 
     pub fn app_with(&self, theme: Theme) -> App {
-        let mut app = open(self.dir.path(), self.clock.clone(), theme);
+        let store = self.store();
+        let mut app = App::new(store, self.clock.clone(), options(), theme).unwrap();
         sign_in(&mut app);
         app
     }
 
     /// The store again, after the app was dropped.
     pub fn store(&self) -> Store {
-        Store::open(self.dir.path()).unwrap()
+        Store::open_with(self.dir.path(), (self.unlock)()).unwrap()
     }
 }
 
@@ -152,14 +168,14 @@ pub fn open(dir: &Path, clock: Rc<FixedClock>, theme: Theme) -> App {
 /// Answers the initials form that opening a group asks first.
 pub fn sign_in(app: &mut App) {
     assert!(
-        matches!(&app.overlay, Some(Overlay::Form(f)) if f.purpose == Purpose::Initials),
+        matches!(app.overlay(), Some(Overlay::Form(f)) if f.purpose == Purpose::Initials),
         "the initials form comes first"
     );
     if app.initials.is_empty() {
         typ(app, INITIALS);
     }
     enter(app);
-    assert!(app.overlay.is_none(), "initials accepted");
+    assert!(app.overlay().is_none(), "initials accepted");
     assert_eq!(app.initials, INITIALS);
 }
 
@@ -199,15 +215,19 @@ pub fn ctrl(app: &mut App, c: char) {
 
 // ---- the screen ---------------------------------------------------------------
 
-/// Draws the app on a `w`×`h` test terminal and returns the buffer.
+/// Draws the app on a `w`×`h` test terminal and returns the buffer; the app
+/// learns what the frame did, as after each frame of the program.
 pub fn draw(app: &mut App, w: u16, h: u16) -> Buffer {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| view::draw(app, f)).unwrap();
+    let mut facts = app.facts;
+    terminal.draw(|f| facts = view::draw(app, f)).unwrap();
+    app.learn(facts);
     terminal.backend().buffer().clone()
 }
 
 /// The buffer as lines of text, trailing spaces cut. A wide character (Chinese)
-/// fills two cells; the cell it covers is skipped, so the line reads as typed.
+/// fills two cells, and a word written whole (Bengali) as many as it is wide;
+/// the cells they cover are skipped, so the line reads as typed.
 pub fn lines(buf: &Buffer) -> Vec<String> {
     let area = buf.area;
     let mut out = Vec::with_capacity(area.height as usize);
@@ -219,9 +239,9 @@ pub fn lines(buf: &Buffer) -> Vec<String> {
                 covered -= 1;
                 continue;
             }
-            let symbol = buf[(x, y)].symbol();
-            line.push_str(symbol);
-            covered = symbol.width().saturating_sub(1);
+            let cell = &buf[(x, y)];
+            line.push_str(cell.symbol());
+            covered = (cell.cell_width() as usize).saturating_sub(1);
         }
         out.push(line.trim_end().to_string());
     }
@@ -293,4 +313,12 @@ pub fn highlight(app: &mut App, carer: &str) {
         ch(app, 'j');
     }
     assert_eq!(app.highlighted().map(|id| app.families[&id].first_carer().to_string()).as_deref(), Some(carer));
+}
+
+/// The app on the fixture store opened for `date` (`--date`), signed in.
+pub fn app_on(fx: &Fixture, date: NaiveDate) -> App {
+    let options = Options { date: Some(date), ..options() };
+    let mut app = App::new(fx.store(), fx.clock.clone(), options, Theme { color: true }).unwrap();
+    sign_in(&mut app);
+    app
 }

@@ -2,11 +2,11 @@
 
 use crate::text::{fit, pad};
 use crate::tui::app::App;
+use crate::tui::rows::Rows;
 use crate::tui::state::input_text;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
@@ -43,7 +43,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         let group =
             f.groups.iter().find_map(|g| app.groups.iter().find(|x| x.id == *g)).map(|g| g.name.as_str()).unwrap_or("");
         let phone = f.carers.first().map(|c| c.phone.as_str()).unwrap_or("");
-        let alert = if f.alerts.is_empty() { "  " } else { "! " };
+        let alert = if app.flagged(f) { "! " } else { "  " };
         let mut spans = vec![
             Span::styled(format!(" {g} "), gstyle),
             Span::styled(alert, t.alert()),
@@ -62,5 +62,5 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         }
         lines.push(Line::from(spans));
     }
-    frame.render_widget(Paragraph::new(lines), area);
+    frame.render_widget(Rows::new(lines), area);
 }

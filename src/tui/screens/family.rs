@@ -6,11 +6,11 @@ use crate::domain::{Family, age};
 use crate::text::{clean, fit};
 use crate::tui::app::App;
 use crate::tui::history::History;
+use crate::tui::rows::Rows;
 use chrono::{Datelike, Duration, NaiveDate};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
 use std::collections::HashSet;
 
 /// Weeks shown in the attendance chart (about six months).
@@ -52,10 +52,9 @@ fn details(app: &App, f: &Family, w: usize) -> Vec<Line<'static>> {
         let when = app.clock.local(e.at).format("%d/%m/%Y");
         l.push(Line::styled(clean(&format!("   Personal data erased {when} by {}: {}", e.by, e.why)), t.dim()));
     }
-    // A safeguarding concern is the first thing to see, not a line in the history.
-    for o in app.notes_of(f.id).iter().filter(|o| o.concern() == crate::domain::Concern::Safeguarding) {
-        let when = app.clock.local(o.at).format("%d/%m/%Y");
-        l.push(Line::styled(format!("   ! Safeguarding concern raised {when} by {}", clean(&o.author)), t.alert()));
+    // An open concern is the first thing to see, not a line in the history.
+    for words in app.open_concerns(f.id).iter().filter_map(crate::tui::concerns::words) {
+        l.push(Line::styled(format!("   ! {words}"), t.alert()));
     }
     for c in &f.carers {
         let rel = if c.relationship.is_empty() { String::new() } else { format!(" ({})", c.relationship) };
@@ -92,16 +91,16 @@ fn details(app: &App, f: &Family, w: usize) -> Vec<Line<'static>> {
         w,
     )));
     for a in &f.alerts {
-        l.push(Line::styled(clean(&format!("   ! {}: {}", a.kind, a.text)), t.alert()));
+        l.push(Line::styled(clean(&format!("   ! {}: {}", a.kind, crate::text::one_line(&a.text))), t.alert()));
     }
     l
 }
 
-/// Draws the screen; returns the scroll actually used (never past the last page).
+/// Draws the screen; returns how far it can scroll (its last page).
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) -> u16 {
     let w = area.width as usize;
     let Some(f) = app.focus.and_then(|id| app.families.get(&id)) else {
-        frame.render_widget(Paragraph::new(" Choose a family on the roster (1) first."), area);
+        frame.render_widget(Rows::new(vec![Line::raw(" Choose a family on the roster (1) first.")]), area);
         return 0;
     };
     let t = &app.theme;
@@ -173,12 +172,11 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) -> u16 {
         let when = app.clock.local(e.at).format("%d/%m/%Y %H:%M");
         lines.push(Line::styled(clean(&format!("   {when}  {:<4} {words}", e.by)), t.dim()));
     }
-    let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let rows = Rows::wrapped(lines, w);
     // Scroll no further than the last page.
-    let last = (paragraph.line_count(area.width) as u16).saturating_sub(area.height);
-    let scroll = app.family_scroll.min(last);
-    frame.render_widget(paragraph.scroll((scroll, 0)), area);
-    scroll
+    let last = (rows.height() as u16).saturating_sub(area.height);
+    frame.render_widget(rows.scroll(app.family.scroll.min(last) as usize), area);
+    last
 }
 
 #[cfg(test)]

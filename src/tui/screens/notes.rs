@@ -3,10 +3,10 @@
 use crate::domain::{Concern, Observation};
 use crate::text::{clean, fit};
 use crate::tui::app::App;
+use crate::tui::rows::Rows;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
 
 pub fn concern_mark(c: Concern) -> &'static str {
     match c {
@@ -37,6 +37,7 @@ pub fn note_lines<'a>(app: &App, o: &Observation, selected: bool, revisions: boo
     if !tags.is_empty() {
         lines.push(Line::styled(fit(&format!("   [{}]", tags.join("] [")), w), t.warn()));
     }
+    lines.extend(concern_lines(app, o, w));
     // Wrapped here, so that every line of a long note keeps the indent.
     let room = w.saturating_sub(4).max(10);
     for l in r.text.lines() {
@@ -62,10 +63,36 @@ pub fn note_lines<'a>(app: &App, o: &Observation, selected: bool, revisions: boo
     lines
 }
 
+/// What will be done about a concern, and whether it is still open.
+fn concern_lines<'a>(app: &App, o: &Observation, w: usize) -> Vec<Line<'a>> {
+    let t = &app.theme;
+    let r = o.current();
+    if r.concern == Concern::None {
+        return vec![];
+    }
+    let mut lines = Vec::new();
+    if !r.follow_up.trim().is_empty() {
+        let follow_up = clean(&crate::text::one_line(&r.follow_up));
+        let wrap = textwrap::Options::new(w.max(20)).initial_indent("   Follow-up: ").subsequent_indent("     ");
+        for piece in textwrap::wrap(&follow_up, wrap) {
+            lines.push(Line::styled(piece.into_owned(), t.warn()));
+        }
+    }
+    match (o.open_concern(), o.resolutions.last()) {
+        (Some(_), _) => lines.push(Line::styled("   ! Open: r marks it resolved", t.alert())),
+        (None, Some(x)) => {
+            let when = app.clock.local(x.at).format("%d/%m/%Y %H:%M");
+            lines.push(Line::styled(format!("   Resolved by {} on {when}", clean(&x.by)), t.dim()));
+        }
+        (None, None) => {}
+    }
+    lines
+}
+
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let w = area.width as usize;
     let Some(f) = app.focus.and_then(|id| app.families.get(&id)) else {
-        frame.render_widget(Paragraph::new(" Choose a family on the roster (1) first."), area);
+        frame.render_widget(Rows::new(vec![Line::raw(" Choose a family on the roster (1) first.")]), area);
         return;
     };
     let notes = app.notes_of(f.id);
@@ -88,5 +115,5 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     for b in blocks.drain(first..) {
         lines.extend(b);
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    frame.render_widget(Rows::wrapped(lines, w), area);
 }

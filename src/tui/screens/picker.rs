@@ -2,10 +2,10 @@
 
 use crate::text::{clean, fit, pad, width};
 use crate::tui::app::App;
+use crate::tui::rows::Rows;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::Paragraph;
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
@@ -34,6 +34,6 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         lines.push(Line::styled(fit(&text, w), style));
     }
     lines.push(Line::raw(""));
-    lines.push(Line::styled(" Enter opens the highlighted group; g adds a new group.", t.dim()));
-    frame.render_widget(Paragraph::new(lines), area);
+    lines.push(Line::styled(" Enter opens the highlighted group; e changes its details; g adds a new group.", t.dim()));
+    frame.render_widget(Rows::new(lines), area);
 }

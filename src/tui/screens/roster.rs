@@ -1,15 +1,15 @@
 //! Roster (1): everyone expected today and everyone checked in, one row each.
 
-use crate::domain::{Concern, Family, age};
+use crate::domain::{Family, age};
 use crate::text::pad;
 use crate::tui::app::App;
+use crate::tui::rows::Rows;
 use crate::tui::state::input_text;
 use crate::tui::theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 use uuid::Uuid;
 
 /// Column widths for a given screen width: carers, babies, flags, time, notes.
@@ -35,7 +35,7 @@ pub fn glyph(app: &App, id: Uuid) -> (&'static str, Style) {
 /// The short flags of a family, worst first.
 pub fn flags(app: &App, f: &Family) -> String {
     let mut out: Vec<String> = Vec::new();
-    if app.concern_today(f.id) == Concern::Safeguarding || !f.alerts.is_empty() {
+    if app.flagged(f) {
         out.push(theme::ALERT.into());
     }
     if app.is_first_visit(f.id) {
@@ -125,5 +125,5 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         }
         lines.push(Line::from(spans));
     }
-    frame.render_widget(Paragraph::new(lines), area);
+    frame.render_widget(Rows::new(lines), area);
 }

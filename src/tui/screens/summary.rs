@@ -4,10 +4,10 @@ use crate::report::render::bar_of;
 use crate::report::summary::SessionSummary;
 use crate::text::{fit, pad};
 use crate::tui::app::App;
+use crate::tui::rows::Rows;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 fn breakdown<'a>(app: &App, title: &str, rows: &[(String, usize)], w: usize) -> Vec<Line<'a>> {
     let mut out = vec![Line::styled(format!(" {title}"), app.theme.title())];
@@ -27,10 +27,8 @@ fn breakdown<'a>(app: &App, title: &str, rows: &[(String, usize)], w: usize) -> 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
     let Some(s) = &app.summary else {
-        frame.render_widget(
-            Paragraph::new(" Nobody has been checked in today yet, so there is nothing to sum up."),
-            area,
-        );
+        let none = " Nobody has been checked in today yet, so there is nothing to sum up.";
+        frame.render_widget(Rows::new(vec![Line::raw(none)]), area);
         return;
     };
     let w = area.width as usize;
@@ -57,17 +55,17 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             Span::raw(format!(", {} to follow up", s.follow_ups)),
         ]),
     ];
-    frame.render_widget(Paragraph::new(head), top);
+    frame.render_widget(Rows::new(head), top);
     let [left, right] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(middle);
     let lw = left.width as usize;
     let mut l = breakdown(app, "Referral routes", &s.referral_routes, lw);
     l.extend(breakdown(app, "Health visiting", &s.hv_levels, lw));
-    frame.render_widget(Paragraph::new(l), left);
+    frame.render_widget(Rows::new(l), left);
     let rw = right.width as usize;
     let mut r = breakdown(app, "Neighbourhoods", &s.neighbourhoods, rw);
     r.extend(breakdown(app, "Signposting and staff actions", &s.signposting, rw));
-    frame.render_widget(Paragraph::new(r), right);
-    frame.render_widget(Paragraph::new(weekly(app, s, w)), chart);
+    frame.render_widget(Rows::new(r), right);
+    frame.render_widget(Rows::new(weekly(app, s, w)), chart);
 }
 
 /// The group's families per week over 26 weeks, as a column chart in eighths.

@@ -1,10 +1,10 @@
 //! The first screen of an empty store: how to get started.
 
 use crate::tui::app::App;
+use crate::tui::rows::Rows;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Wrap};
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
@@ -23,5 +23,5 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         Line::raw(""),
         Line::styled(format!(" Data is kept on this laptop, in {dir}"), t.dim()),
     ];
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    frame.render_widget(Rows::wrapped(lines, area.width as usize), area);
 }

@@ -1,0 +1,128 @@
+//! Overlays: what is drawn over the screens and takes the keys first. Each is
+//! a room of its own: its state, `handle` (an action in, an [`Outcome`] out)
+//! and `draw`. They stack: a question opened over a form, or the lock over
+//! anything, closes back to what was under it.
+//!
+//! A new overlay (a list of conflicts, "same family?") is a module here with a
+//! type that implements [`Layer`], a variant of [`Overlay`], and, for work that
+//! needs the store, a [`Job`] that a flow in `tui::flows` carries out.
+
+pub mod fields;
+pub mod form;
+pub mod help;
+pub mod lock;
+pub mod note;
+pub mod question;
+pub mod rollcall;
+
+pub use form::{Form, Purpose};
+pub use help::Help;
+pub use lock::Lock;
+pub use note::NoteForm;
+pub use question::Question;
+pub use rollcall::RollCall;
+
+use super::action::Action;
+use super::app::App;
+use super::facts::Facts;
+use super::keymap::Ctx;
+use crate::domain::tags::TagList;
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use secrecy::SecretString;
+use std::collections::HashSet;
+use uuid::Uuid;
+
+/// What an overlay asks for after an action.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Stay open as it is now.
+    Stay,
+    /// Close, back to whatever was under it.
+    Close,
+    /// Open another over this one (a question about it, say).
+    Open(Overlay),
+    /// Stay open while the app does something that needs the store or the
+    /// screens; the job decides whether this overlay closes.
+    Do(Job),
+    /// Close, then do something (a question answered yes).
+    CloseThen(Job),
+}
+
+/// Work that an overlay hands to the app.
+#[derive(Debug, Clone)]
+pub enum Job {
+    /// Save the form or note on top.
+    Save,
+    /// Try this passphrase on the lock.
+    Try(SecretString),
+    Quit,
+    /// Close the overlay on top without saving it (a question about it said yes).
+    Discard,
+    UndoCheckIn(Uuid),
+    /// Mark this observation's concern resolved.
+    Resolve(Uuid),
+}
+
+/// What an overlay may read or change while it handles an action, besides itself.
+pub struct Env<'a> {
+    pub now: DateTime<Utc>,
+    pub tags: &'a TagList,
+    pub facts: &'a Facts,
+    /// Who the roll call has accounted for; kept while the program runs.
+    pub marks: &'a mut HashSet<Uuid>,
+}
+
+/// One overlay's behaviour.
+pub trait Layer {
+    /// The key map's contexts while it is on top, innermost first.
+    fn contexts(&self) -> Vec<Ctx>;
+    /// Keys the key map does not claim go to its text box.
+    fn typing(&self) -> bool {
+        false
+    }
+    /// What closing it now would lose, in a few words; None when nothing would.
+    fn unsaved(&self) -> Option<String> {
+        None
+    }
+    fn handle(&mut self, action: Action, env: &mut Env) -> Outcome;
+    /// Draws it over `area` (the screen's body and status line); what the frame
+    /// learned goes into `facts`.
+    fn draw(&self, app: &App, frame: &mut Frame, area: Rect, facts: &mut Facts);
+}
+
+/// At most one of each kind is useful at a time, but they stack: see the module's notes.
+#[derive(Debug)]
+pub enum Overlay {
+    Lock(Box<Lock>),
+    Question(Question),
+    Form(Box<Form>),
+    Note(Box<NoteForm>),
+    RollCall(RollCall),
+    Help(Help),
+}
+
+impl Overlay {
+    pub fn layer(&self) -> &dyn Layer {
+        match self {
+            Overlay::Lock(l) => l.as_ref(),
+            Overlay::Question(q) => q,
+            Overlay::Form(f) => f.as_ref(),
+            Overlay::Note(n) => n.as_ref(),
+            Overlay::RollCall(r) => r,
+            Overlay::Help(h) => h,
+        }
+    }
+
+    pub fn layer_mut(&mut self) -> &mut dyn Layer {
+        match self {
+            Overlay::Lock(l) => l.as_mut(),
+            Overlay::Question(q) => q,
+            Overlay::Form(f) => f.as_mut(),
+            Overlay::Note(n) => n.as_mut(),
+            Overlay::RollCall(r) => r,
+            Overlay::Help(h) => h,
+        }
+    }
+}

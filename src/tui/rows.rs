@@ -1,0 +1,280 @@
+//! Text drawn as a terminal will show it. ratatui places each grapheme cluster
+//! at `unicode-width`'s width, which gives a Bengali vowel sign no column where
+//! a terminal gives it one; the rest of the row then lands on the name
+//! (`সাদিয়া 5m` drawn as `সাদয়া5m`). `Rows` places every cluster at
+//! `text::cluster_width`, and writes each word that holds a cluster of several
+//! characters (Bengali, Devanagari, an accent typed apart, an emoji sequence)
+//! whole, in one cell as wide as the word: the terminal gets the word in one
+//! piece and shapes it itself.
+
+use crate::text::cluster_width;
+use ratatui::buffer::{Buffer, CellDiffOption, CellWidth};
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+use std::num::NonZeroU16;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Lines of text, one row each, or word-wrapped to a width.
+#[derive(Debug, Clone, Default)]
+pub struct Rows<'a> {
+    lines: Vec<Line<'a>>,
+    scroll: usize,
+    style: Style,
+}
+
+impl<'a> Rows<'a> {
+    /// One row per line; what does not fit the width is left out.
+    pub fn new(lines: Vec<Line<'a>>) -> Rows<'a> {
+        Rows { lines, scroll: 0, style: Style::new() }
+    }
+
+    /// Each line wrapped at spaces to `width` columns (a word wider than that
+    /// is broken between clusters). Leading spaces, an indent, are kept.
+    pub fn wrapped(lines: Vec<Line<'a>>, width: usize) -> Rows<'static> {
+        let mut out = Vec::with_capacity(lines.len());
+        for line in &lines {
+            wrap(line, width.max(1), &mut out);
+        }
+        Rows::new(out)
+    }
+
+    /// The rows, to be drawn with others.
+    pub fn lines(self) -> Vec<Line<'a>> {
+        self.lines
+    }
+
+    /// Rows in all (after wrapping).
+    pub fn height(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// Starts `rows` rows down.
+    pub fn scroll(mut self, rows: usize) -> Rows<'a> {
+        self.scroll = rows;
+        self
+    }
+
+    /// The style under every row (a header's background).
+    pub fn style(mut self, style: Style) -> Rows<'a> {
+        self.style = style;
+        self
+    }
+}
+
+impl Widget for Rows<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let area = area.intersection(buf.area);
+        buf.set_style(area, self.style);
+        for (i, line) in self.lines.iter().skip(self.scroll).take(area.height as usize).enumerate() {
+            put_line(buf, area.x, area.y + i as u16, area.width, line);
+        }
+    }
+}
+
+/// A span's text in pieces: words (no spaces) and single spaces.
+fn pieces(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, g) in text.grapheme_indices(true) {
+        let space = g.chars().all(char::is_whitespace);
+        match (space, start) {
+            (true, Some(s)) => {
+                out.push(&text[s..i]);
+                out.push(g);
+                start = None;
+            }
+            (true, None) => out.push(g),
+            (false, None) => start = Some(i),
+            (false, Some(_)) => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push(&text[s..]);
+    }
+    out
+}
+
+/// Writes `line` at (x, y), at most `width` columns, its style over the whole
+/// row (a highlight); returns the columns its text used.
+pub fn put_line(buf: &mut Buffer, x: u16, y: u16, width: u16, line: &Line) -> u16 {
+    let end = x.saturating_add(width);
+    buf.set_style(Rect { x, y, width, height: 1 }.intersection(buf.area), line.style);
+    let mut col = x;
+    for span in &line.spans {
+        let style = span.style;
+        // Plain ASCII (most of a screen) is a cell a character, with no more to work out.
+        if span.content.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+            for (i, _) in span.content.char_indices() {
+                if col >= end {
+                    return col - x;
+                }
+                put(buf, col, y, &span.content[i..i + 1], 1, style);
+                col += 1;
+            }
+            continue;
+        }
+        // A control character never reaches a cell: it shows as a placeholder.
+        let unsafe_text = span.content.chars().any(crate::text::is_unsafe);
+        let cleaned = if unsafe_text { crate::text::clean(&span.content) } else { String::new() };
+        let content: &str = if unsafe_text { &cleaned } else { &span.content };
+        for piece in pieces(content) {
+            let clusters: Vec<(&str, usize)> = piece.graphemes(true).map(|g| (g, cluster_width(g))).collect();
+            // A word a terminal must get in one piece: a cluster of several
+            // characters, or one that ratatui would measure otherwise.
+            let whole = clusters
+                .iter()
+                .any(|(g, w)| g.len() > 1 && (g.chars().nth(1).is_some() || *w != g.cell_width() as usize));
+            let room = end.saturating_sub(col) as usize;
+            if whole {
+                // As much of the word as fits, cut between clusters.
+                let (mut bytes, mut used) = (0, 0);
+                for (g, w) in &clusters {
+                    if used + w > room {
+                        break;
+                    }
+                    (bytes, used) = (bytes + g.len(), used + w);
+                }
+                if used > 0 {
+                    put(buf, col, y, &piece[..bytes], used as u16, style);
+                    col += used as u16;
+                }
+                if bytes < piece.len() {
+                    return col - x;
+                }
+                continue;
+            }
+            for (g, w) in clusters {
+                if w == 0 {
+                    continue;
+                }
+                if col as usize + w > end as usize {
+                    return col - x;
+                }
+                put(buf, col, y, g, w as u16, style);
+                col += w as u16;
+            }
+        }
+    }
+    col - x
+}
+
+/// The longest run of `text`'s clusters that fits `room` columns, and its width.
+fn cut(text: &str, room: usize) -> (&str, usize) {
+    let mut used = 0;
+    let mut bytes = 0;
+    for g in text.graphemes(true) {
+        let w = cluster_width(g);
+        if used + w > room {
+            break;
+        }
+        used += w;
+        bytes += g.len();
+    }
+    (&text[..bytes], used)
+}
+
+/// One cell holding `text`, `w` columns wide; the cells it covers are left empty.
+fn put(buf: &mut Buffer, x: u16, y: u16, text: &str, w: u16, style: Style) {
+    let Some(cell) = buf.cell_mut((x, y)) else { return };
+    let forced = NonZeroU16::new(w).filter(|_| w != text.cell_width());
+    cell.set_symbol(text).set_style(style);
+    cell.set_diff_option(forced.map_or(CellDiffOption::None, CellDiffOption::ForcedWidth));
+    for dx in 1..w {
+        if let Some(covered) = buf.cell_mut((x + dx, y)) {
+            covered.set_symbol("").set_style(style);
+            covered.set_diff_option(CellDiffOption::None);
+        }
+    }
+}
+
+/// Appends `line` wrapped to `width` columns to `out`.
+fn wrap(line: &Line, width: usize, out: &mut Vec<Line<'static>>) {
+    let mut row: Vec<Span<'static>> = Vec::new();
+    let mut used = 0;
+    // Whether a row was broken: a space at the start of the next one is dropped.
+    let mut broken = false;
+    let mut flush = |row: &mut Vec<Span<'static>>| {
+        // No space left hanging at the end of a broken row.
+        while row.last().is_some_and(|s| s.content.chars().all(char::is_whitespace)) && row.len() > 1 {
+            row.pop();
+        }
+        out.push(Line::from(std::mem::take(row)).style(line.style))
+    };
+    for span in &line.spans {
+        for piece in pieces(&span.content) {
+            let space = piece.chars().all(char::is_whitespace);
+            if space && broken && used == 0 {
+                continue;
+            }
+            let mut rest = piece;
+            while !rest.is_empty() {
+                let w = crate::text::width(rest);
+                if used + w <= width {
+                    row.push(Span::styled(rest.to_string(), span.style));
+                    used += w;
+                    break;
+                }
+                if space {
+                    break;
+                }
+                if used > 0 {
+                    flush(&mut row);
+                    (used, broken) = (0, true);
+                    continue;
+                }
+                // A word wider than a row: as much as fits, then on.
+                let (head, hw) = cut(rest, width);
+                let head = if hw == 0 { rest.graphemes(true).next().unwrap_or(rest) } else { head };
+                row.push(Span::styled(head.to_string(), span.style));
+                flush(&mut row);
+                (used, broken) = (0, true);
+                rest = &rest[head.len()..];
+            }
+        }
+    }
+    if !row.is_empty() || !broken {
+        flush(&mut row);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text_of(buf: &Buffer, y: u16) -> String {
+        (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect::<String>()
+    }
+
+    #[test]
+    fn a_bengali_name_is_one_cell_as_wide_as_the_terminal_draws_it() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 12, 1));
+        Rows::new(vec![Line::raw("সাদিয়া 5m")]).render(buf.area, &mut buf);
+        assert_eq!(buf[(0, 0)].symbol(), "সাদিয়া");
+        assert_eq!(buf[(0, 0)].cell_width(), 6);
+        assert!((1..6).all(|x| buf[(x, 0)].symbol().is_empty()));
+        assert_eq!(buf[(7, 0)].symbol(), "5", "the age starts after the name's six columns and a space");
+        assert_eq!(text_of(&buf, 0).trim_end(), "সাদিয়া 5m");
+    }
+
+    #[test]
+    fn latin_and_chinese_are_cell_by_cell_and_nothing_passes_the_edge() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 5, 1));
+        Rows::new(vec![Line::raw("李娜李娜")]).render(buf.area, &mut buf);
+        assert_eq!(text_of(&buf, 0).trim_end(), "李娜", "the second half of each is an empty cell");
+        let mut buf = Buffer::empty(Rect::new(0, 0, 4, 1));
+        Rows::new(vec![Line::raw("সাদিয়া")]).render(buf.area, &mut buf);
+        assert_eq!(buf[(0, 0)].symbol(), "সাদি", "cut between clusters, never inside one");
+    }
+
+    #[test]
+    fn wrapping_keeps_the_indent_and_breaks_at_spaces() {
+        let rows = Rows::wrapped(vec![Line::raw("   one two three four")], 12);
+        let text: Vec<String> =
+            rows.lines.iter().map(|l| l.spans.iter().map(|s| s.content.to_string()).collect()).collect();
+        assert_eq!(text, ["   one two", "three four"]);
+        let long = Rows::wrapped(vec![Line::raw("abcdefghij")], 4);
+        assert_eq!(long.height(), 3);
+    }
+}
