@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod demo;
+pub mod figures;
 pub mod process;
 
 use chrono::NaiveDate;
