@@ -3,9 +3,12 @@
 //! records in a random order; after everyone has met everyone, every laptop
 //! exports the same bytes, and nothing any laptop acknowledged is lost.
 
-use chrono::{Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use proptest::prelude::*;
 use std::collections::BTreeSet;
+mod support;
+
+use support::laptop::central;
 use thinkbaby::domain::*;
 use thinkbaby::store::merge::Records;
 use thinkbaby::store::{Change, Store, archive};
@@ -73,16 +76,7 @@ impl World {
         let mut stores: Vec<Store> = dirs.iter().map(|d| Store::open(d.path()).unwrap()).collect();
         let clock = Utc.with_ymd_and_hms(2026, 11, 5, 10, 0, 0).unwrap();
         let first = &stores[0];
-        let group = Group {
-            id: Group::id_for_name("Central"),
-            name: "Central".into(),
-            venue: String::new(),
-            neighbourhood: Some(Neighbourhood::Central),
-            weekday: 3,
-            start: NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
-            end: NaiveTime::from_hms_opt(11, 30, 0).unwrap(),
-            stamp: Stamp::new(clock, first.device()),
-        };
+        let group = central(clock, first.device());
         let mut c = Change::default();
         c.put_group(&group);
         let mut families = Vec::new();

@@ -7,10 +7,14 @@
 //! `cargo test --release --test kill -- --ignored --exact a_thousand_kills_lose_no_acknowledged_commit`.
 #![cfg(unix)]
 
-use chrono::{NaiveDate, NaiveTime, Utc};
+use chrono::{NaiveDate, Utc};
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+mod support;
+
+use support::laptop::{central, copy_dir, every_file};
+use support::process::{settle, spawning};
 use thinkbaby::domain::*;
 use thinkbaby::store::{Store, TreeId, Unlock, check, layout};
 use uuid::Uuid;
@@ -22,17 +26,12 @@ const CHILD_COMMITS: usize = 400;
 const COMMITTED: &str = "COMMITTED ";
 const PASSPHRASE: &str = "killed in the middle, nothing lost";
 
-/// Between fork and exec, a child holds a copy of every open descriptor of
-/// this process, lock files included: children are spawned under a read
-/// guard, and a store is reopened only under the write guard.
-static SPAWNING: std::sync::RwLock<()> = std::sync::RwLock::new(());
-
 fn tempdir() -> tempfile::TempDir {
     tempfile::Builder::new().prefix("thinkbaby-kill-").tempdir().unwrap()
 }
 
 fn reopen(dir: &Path, unlock: Unlock) -> Store {
-    drop(SPAWNING.write().unwrap_or_else(|e| e.into_inner()));
+    settle();
     Store::open_with(dir, unlock).unwrap()
 }
 
@@ -44,7 +43,7 @@ fn seed() -> fastrand::Rng {
 }
 
 fn spawn(cmd: &mut Command) -> Child {
-    let _spawning = SPAWNING.read().unwrap_or_else(|e| e.into_inner());
+    let _spawning = spawning();
     cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap()
 }
 
@@ -77,16 +76,7 @@ fn child_commit_loop() {
     let g = match store.groups().unwrap().into_iter().next() {
         Some(g) => g,
         None => {
-            let g = Group {
-                id: Group::id_for_name("Central"),
-                name: "Central".into(),
-                venue: String::new(),
-                neighbourhood: Some(Neighbourhood::Central),
-                weekday: 3,
-                start: NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
-                end: NaiveTime::from_hms_opt(11, 30, 0).unwrap(),
-                stamp: Stamp::new(now, store.device()),
-            };
+            let g = central(now, store.device());
             store.save_group(&g).unwrap();
             g
         }
@@ -215,7 +205,7 @@ fn a_torn_last_journal_record_is_left_out_and_the_rest_applied() {
     let mut bytes = std::fs::read(&journal).unwrap();
     bytes[..1024].fill(0x55);
     std::fs::write(&journal, &bytes).unwrap();
-    drop(SPAWNING.write().unwrap_or_else(|e| e.into_inner()));
+    settle();
     let err = Store::open(dir.path()).unwrap_err().to_string();
     assert!(err.contains("journal") && err.contains("damaged"), "{err}");
     assert!(err.lines().count() <= 2, "{err}");
@@ -233,16 +223,7 @@ fn store_folder(dir: &Path) -> PathBuf {
 fn store_to_erase(dir: &Path) -> (Uuid, String) {
     let store = Store::open_with(dir, pass()).unwrap();
     let now = Utc::now();
-    let g = Group {
-        id: Group::id_for_name("Central"),
-        name: "Central".into(),
-        venue: String::new(),
-        neighbourhood: Some(Neighbourhood::Central),
-        weekday: 3,
-        start: NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
-        end: NaiveTime::from_hms_opt(11, 30, 0).unwrap(),
-        stamp: Stamp::new(now, store.device()),
-    };
+    let g = central(now, store.device());
     store.save_group(&g).unwrap();
     let s = store.open_session(g.id, NaiveDate::from_ymd_opt(2026, 11, 19).unwrap(), "JH", now).unwrap();
     let mut victim = None;
@@ -284,26 +265,9 @@ fn store_to_erase(dir: &Path) -> (Uuid, String) {
     (victim.unwrap(), "Łucja Nowak-007".to_string())
 }
 
-/// Every file under `dir`, read whole.
-fn every_file(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut todo = vec![dir.to_path_buf()];
-    while let Some(d) = todo.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                todo.push(path);
-            } else {
-                out.push((path.clone(), std::fs::read(&path).unwrap()));
-            }
-        }
-    }
-    out
-}
-
 /// Each stored value of the store in `dir` (sealed, as on disk).
 fn sealed_values(dir: &Path) -> Vec<Vec<u8>> {
-    drop(SPAWNING.write().unwrap_or_else(|e| e.into_inner()));
+    settle();
     let db = sled::open(store_folder(dir)).unwrap();
     let mut out = Vec::new();
     for name in [TreeId::Families, TreeId::Visits] {
@@ -410,19 +374,6 @@ fn sigkill_during_an_upgrade_leaves_the_old_store_or_the_new_one_whole() {
     // Never killed late enough: the upgrade itself still has to work.
     let store = reopen(dir.path(), old);
     assert_eq!(store.families().unwrap().len(), 9);
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// A disk that fills up while the store is rebuilt (here: the child may

@@ -10,7 +10,7 @@ mod support;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use support::process::{InTerminal, run, spawning, tempdir};
+use support::process::{InTerminal, expect, spawning, tempdir};
 
 const PASSPHRASE: &str = "lantern orchard bobbin kettle";
 
@@ -26,16 +26,6 @@ fn thinkbaby(dir: &Path, tmp: &Path) -> Command {
         .arg("--data-dir")
         .arg(dir);
     c
-}
-
-/// Runs and expects `code`; returns stdout and stderr.
-fn expect(c: &mut Command, code: i32) -> (String, String) {
-    let out = run(c);
-    let (stdout, stderr) =
-        (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned());
-    assert_eq!(out.status.code(), Some(code), "{c:?}\nstdout:\n{stdout}\nstderr:\n{stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    (stdout, stderr)
 }
 
 /// A work folder: `data` (the store, made from the fixture roster), `out` for

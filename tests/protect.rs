@@ -11,7 +11,8 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use support::process::{run, settle, tempdir};
+use support::laptop::every_file;
+use support::process::{expect, settle, tempdir};
 use thinkbaby::domain::tags::TagList;
 use thinkbaby::domain::*;
 use thinkbaby::import::roster;
@@ -30,16 +31,6 @@ fn thinkbaby(dir: &Path) -> Command {
         .arg("--data-dir")
         .arg(dir);
     c
-}
-
-/// Runs and expects exit status `code`; returns stdout and stderr.
-fn expect(c: &mut Command, code: i32) -> (String, String) {
-    let out = run(c);
-    let (stdout, stderr) =
-        (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned());
-    assert_eq!(out.status.code(), Some(code), "{c:?}\nstdout:\n{stdout}\nstderr:\n{stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    (stdout, stderr)
 }
 
 fn unlock() -> Unlock {
@@ -160,23 +151,6 @@ fn a_wrong_passphrase_opens_nothing_and_passwd_changes_which_one_does() {
     assert_eq!(std::fs::read(&copy).unwrap(), after, "and the copy is brought up to date");
     std::fs::write(&copy, b"not a keyring").unwrap();
     expect(thinkbaby(&dir).env_remove("THINKBABY_PASSPHRASE").arg("--passphrase-file").arg(&new_file).arg("export"), 0);
-}
-
-/// Every file under `dir`, with its bytes.
-fn every_file(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut todo = vec![dir.to_path_buf()];
-    while let Some(d) = todo.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                todo.push(path);
-            } else {
-                out.push((path.clone(), std::fs::read(&path).unwrap()));
-            }
-        }
-    }
-    out
 }
 
 /// Which of `needles` appear in any file under `dir`, as UTF-8, UTF-16LE or

@@ -3,7 +3,11 @@
 //! (Processes killed in the middle of commits, rebuilds and upgrades: `kill.rs`.)
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+mod support;
+
 use std::path::{Path, PathBuf};
+use support::laptop::copy_dir;
+use support::process::settle;
 use thinkbaby::clock::{Clock, FixedClock};
 use thinkbaby::domain::*;
 use thinkbaby::store::keys::{self, TreeId};
@@ -113,13 +117,6 @@ fn observation(id: Uuid, s: &Session, f: &Family, at: DateTime<Utc>, device: Uui
     }
 }
 
-/// Between fork and exec, a child process holds a copy of every open descriptor
-/// of this test process, lock files included, so a store closed here can look
-/// still open to the next `Store::open`. Children are spawned under a read guard;
-/// a test that closes a store and opens it again first takes the write guard, so
-/// every child spawned while the store was open has let go of it.
-static SPAWNING: std::sync::RwLock<()> = std::sync::RwLock::new(());
-
 /// The demo's records in a clear store that can be reopened (the real demo is
 /// sealed with a key that lives only in memory).
 fn demo_store(dir: &Path, clock: &dyn thinkbaby::clock::Clock) -> Store {
@@ -129,21 +126,8 @@ fn demo_store(dir: &Path, clock: &dyn thinkbaby::clock::Clock) -> Store {
 }
 
 fn reopen(dir: &Path) -> Store {
-    drop(SPAWNING.write().unwrap_or_else(|e| e.into_inner()));
+    settle();
     Store::open(dir).unwrap()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 #[test]

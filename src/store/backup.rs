@@ -6,7 +6,6 @@
 use super::archive::{self, ArchiveError, Counts};
 use super::{Store, StoreError};
 use secrecy::SecretString;
-use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
@@ -54,24 +53,10 @@ pub fn restore(store: &Store, path: &Path, pass: SecretString) -> Result<Counts,
     if !store.is_empty()? {
         return Err(ArchiveError::NotEmpty.into());
     }
-    let file = File::open(path).map_err(|source| BackupError::Read { path: path.to_path_buf(), source })?;
-    let decryptor = age::Decryptor::new_buffered(BufReader::new(file)).map_err(|e| match e {
-        age::DecryptError::Io(source) => BackupError::Read { path: path.to_path_buf(), source },
-        other => BackupError::NotBackup { path: path.to_path_buf(), reason: other.to_string() },
-    })?;
-    if !decryptor.is_scrypt() {
-        return Err(BackupError::NotBackup {
-            path: path.to_path_buf(),
-            reason: "it is not sealed with a passphrase".into(),
-        });
-    }
-    let identity = age::scrypt::Identity::new(pass);
-    let reader = decryptor.decrypt(std::iter::once(&identity as &dyn age::Identity)).map_err(|e| match e {
-        age::DecryptError::NoMatchingKeys | age::DecryptError::DecryptionFailed => {
-            BackupError::WrongPassphrase(path.to_path_buf())
-        }
-        age::DecryptError::Io(source) => BackupError::Read { path: path.to_path_buf(), source },
-        other => BackupError::NotBackup { path: path.to_path_buf(), reason: other.to_string() },
+    let reader = super::sealed_file::open(path, pass).map_err(|e| match e {
+        super::sealed_file::OpenError::Read(source) => BackupError::Read { path: path.to_path_buf(), source },
+        super::sealed_file::OpenError::WrongPassphrase => BackupError::WrongPassphrase(path.to_path_buf()),
+        super::sealed_file::OpenError::NotSealed(reason) => BackupError::NotBackup { path: path.to_path_buf(), reason },
     })?;
     match archive::import(store, &mut BufReader::new(reader)) {
         Ok(counts) => Ok(counts),

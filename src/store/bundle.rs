@@ -161,19 +161,10 @@ pub fn write(
 /// merged until the whole bundle has been read and found whole.
 pub fn read(path: &Path, pass: SecretString) -> Result<Incoming, BundleError> {
     let p = || path.to_path_buf();
-    let file = std::fs::File::open(path).map_err(|source| BundleError::Read { path: p(), source })?;
-    let decryptor = age::Decryptor::new_buffered(BufReader::new(file)).map_err(|e| match e {
-        age::DecryptError::Io(source) => BundleError::Read { path: p(), source },
-        other => BundleError::NotBundle { path: p(), reason: other.to_string() },
-    })?;
-    if !decryptor.is_scrypt() {
-        return Err(BundleError::NotBundle { path: p(), reason: "it is not sealed with a passphrase".into() });
-    }
-    let identity = age::scrypt::Identity::new(pass);
-    let reader = decryptor.decrypt(std::iter::once(&identity as &dyn age::Identity)).map_err(|e| match e {
-        age::DecryptError::NoMatchingKeys | age::DecryptError::DecryptionFailed => BundleError::WrongPassphrase(p()),
-        age::DecryptError::Io(source) => BundleError::Read { path: p(), source },
-        other => BundleError::NotBundle { path: p(), reason: other.to_string() },
+    let reader = super::sealed_file::open(path, pass).map_err(|e| match e {
+        super::sealed_file::OpenError::Read(source) => BundleError::Read { path: p(), source },
+        super::sealed_file::OpenError::WrongPassphrase => BundleError::WrongPassphrase(p()),
+        super::sealed_file::OpenError::NotSealed(reason) => BundleError::NotBundle { path: p(), reason },
     })?;
     let damaged = |reason: String| BundleError::Damaged { path: p(), reason };
     let mut r = BufReader::new(reader);

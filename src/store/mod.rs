@@ -28,6 +28,7 @@ mod ops;
 pub mod perms;
 mod queries;
 pub mod rebuild;
+mod sealed_file;
 mod strength;
 mod write;
 

@@ -7,6 +7,8 @@
 
 pub mod demo;
 pub mod figures;
+pub mod laptop;
+pub mod postgres;
 pub mod process;
 
 use chrono::NaiveDate;

@@ -33,6 +33,16 @@ pub fn run(c: &mut Command) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// Runs `c` and expects exit status `code`, without a panic; its stdout and stderr.
+pub fn expect(c: &mut Command, code: i32) -> (String, String) {
+    let out = run(c);
+    let (stdout, stderr) =
+        (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned());
+    assert_eq!(out.status.code(), Some(code), "{c:?}\nstdout:\n{stdout}\nstderr:\n{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (stdout, stderr)
+}
+
 /// A temporary folder, removed when dropped.
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::Builder::new().prefix("thinkbaby-test-").tempdir().unwrap()

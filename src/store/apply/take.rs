@@ -44,76 +44,51 @@ impl Planner<'_> {
             }
             Op::Group(g) => {
                 let id = g.id;
-                match self.group(id)? {
-                    Some(v) => v.write_over_winner(device, Some(g)),
-                    None => {
-                        self.out.groups.insert(id, Versioned::first(device, g));
-                    }
+                if let Some(first) = written(self.group(id)?, device, g, Over::Winner) {
+                    self.out.groups.insert(id, first);
                 }
             }
             Op::GroupDecided(g) => {
                 let id = g.id;
-                match self.group(id)? {
-                    Some(v) => v.write(device, Some(g)),
-                    None => {
-                        self.out.groups.insert(id, Versioned::first(device, g));
-                    }
+                if let Some(first) = written(self.group(id)?, device, g, Over::All) {
+                    self.out.groups.insert(id, first);
                 }
             }
             Op::MergeGroup(v) => {
                 let Some(id) = first_id(&v, |g| g.id) else { return Ok(()) };
-                match self.group(id)? {
-                    Some(mine) => {
-                        if mine.merge(&v) {
-                            self.out.stats.groups_changed += 1;
-                        }
-                    }
-                    None => {
+                match merged(self.group(id)?, v) {
+                    Merged::New(v) => {
                         self.out.groups.insert(id, v);
                         self.out.stats.groups_added += 1;
                     }
+                    Merged::Changed => self.out.stats.groups_changed += 1,
+                    Merged::Same => {}
                 }
             }
             Op::Staff(s) => {
                 let initials = s.initials.clone();
-                match self.staff(&initials)? {
-                    Some(v) => v.write_over_winner(device, Some(s)),
-                    None => {
-                        self.out.staff.insert(initials, Versioned::first(device, s));
-                    }
+                if let Some(first) = written(self.staff(&initials)?, device, s, Over::Winner) {
+                    self.out.staff.insert(initials, first);
                 }
             }
             Op::MergeStaff(v) => {
                 let Some(initials) = first_id(&v, |s| s.initials.clone()) else { return Ok(()) };
-                match self.staff(&initials)? {
-                    Some(mine) => {
-                        mine.merge(&v);
-                    }
-                    None => {
-                        self.out.staff.insert(initials, v);
-                        self.out.stats.staff_added += 1;
-                    }
+                if let Merged::New(v) = merged(self.staff(&initials)?, v) {
+                    self.out.staff.insert(initials, v);
+                    self.out.stats.staff_added += 1;
                 }
             }
             Op::Session(s) => {
                 let id = s.id;
-                match self.session(id)? {
-                    Some(v) => v.write(device, Some(s)),
-                    None => {
-                        self.out.sessions.insert(id, Versioned::first(device, s));
-                    }
+                if let Some(first) = written(self.session(id)?, device, s, Over::All) {
+                    self.out.sessions.insert(id, first);
                 }
             }
             Op::MergeSession(v) => {
                 let Some(id) = first_id(&v, |s| s.id) else { return Ok(()) };
-                match self.session(id)? {
-                    Some(mine) => {
-                        mine.merge(&v);
-                    }
-                    None => {
-                        self.out.sessions.insert(id, v);
-                        self.out.stats.sessions_added += 1;
-                    }
+                if let Merged::New(v) = merged(self.session(id)?, v) {
+                    self.out.sessions.insert(id, v);
+                    self.out.stats.sessions_added += 1;
                 }
             }
             Op::Attendance(a) => {
@@ -338,6 +313,45 @@ impl Planner<'_> {
 impl FamilyDoc {
     pub fn new(id: Uuid, family: Versioned<crate::domain::Family>) -> FamilyDoc {
         FamilyDoc { id, family, audit: vec![], first_seen: None }
+    }
+}
+
+/// Which versions a local write goes over: the one shown (others' concurrent
+/// versions stay for a person), or every one held (a person decided, or the
+/// record joins rather than conflicts).
+enum Over {
+    Winner,
+    All,
+}
+
+/// A local write onto the versions held; a record's first version when none are.
+fn written<T: Merge>(held: Option<&mut Versioned<T>>, device: Uuid, body: T, over: Over) -> Option<Versioned<T>> {
+    match (held, over) {
+        (Some(v), Over::Winner) => v.write_over_winner(device, Some(body)),
+        (Some(v), Over::All) => v.write(device, Some(body)),
+        (None, _) => return Some(Versioned::first(device, body)),
+    }
+    None
+}
+
+/// What another laptop's versions did to those held.
+enum Merged<T> {
+    /// None were held: these are the record here now.
+    New(Versioned<T>),
+    Changed,
+    Same,
+}
+
+fn merged<T: Merge>(held: Option<&mut Versioned<T>>, incoming: Versioned<T>) -> Merged<T> {
+    match held {
+        Some(v) => {
+            if v.merge(&incoming) {
+                Merged::Changed
+            } else {
+                Merged::Same
+            }
+        }
+        None => Merged::New(incoming),
     }
 }
 
