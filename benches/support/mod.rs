@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod budget;
+pub mod exchange;
 pub use thinkbaby::sample::store as generate;
 
 use std::path::{Path, PathBuf};
