@@ -226,3 +226,26 @@ fn sigkill_mid_sync_leaves_both_whole_and_two_at_once_converge() {
     b.sync(&hub);
     assert_eq!(a.export(), b.export());
 }
+
+/// The hub over the network: TLS (rustls), the server's certificate checked
+/// against the centre's own CA; without that CA the sync is refused plainly.
+#[test]
+fn a_hub_on_the_network_is_reached_over_tls() {
+    let port = 20_000 + (std::process::id() % 20_000) as u16;
+    let Some(pg) = support::postgres::Cluster::start_tls(port) else { return };
+    pg.database("centre");
+    let work = work();
+    let a = Laptop::new(work.path(), "a");
+    a.import("roster", work.path(), "roster.csv", ROSTER);
+    let conn = |root: &str| format!("host=localhost port={port} user=postgres dbname=centre sslmode=verify-full{root}");
+    let err = a.fails(&["sync", "--hub", &conn("")]);
+    assert!(err.contains("cannot reach the hub at localhost"), "an unknown CA is refused: {err}");
+    let said = a.sync(&conn(&format!(" sslrootcert={}", pg.ca().display())));
+    assert!(said.contains("synced with localhost"), "{said}");
+    let b = Laptop::new(work.path(), "b");
+    b.sync(&format!(
+        "postgresql://postgres@localhost:{port}/centre?sslmode=verify-full&sslrootcert={}",
+        pg.ca().display()
+    ));
+    assert_eq!(a.export(), b.export());
+}

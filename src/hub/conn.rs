@@ -26,6 +26,10 @@ pub fn describe(config: &Config) -> String {
 /// Opens a connection, or says in one line why not.
 pub fn connect(conn: &str) -> Result<(Client, String), HubError> {
     let (conn, root) = take_root_cert(conn);
+    // rustls always checks the server's certificate and name, so libpq's
+    // verify-ca and verify-full are what `require` does here (the driver
+    // knows only disable, prefer and require).
+    let conn = conn.replace("sslmode=verify-full", "sslmode=require").replace("sslmode=verify-ca", "sslmode=require");
     let mut config = Config::from_str(&conn).map_err(|e| HubError::Address(e.to_string()))?;
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(Duration::from_secs(10));
@@ -54,8 +58,25 @@ pub fn connect(conn: &str) -> Result<(Client, String), HubError> {
     client.map(|c| (c, name.clone())).map_err(|e| HubError::from_connect(&name, e))
 }
 
-/// `sslrootcert=FILE` is libpq's; the driver does not take it, so it is read here.
+/// `sslrootcert=FILE` is libpq's; the driver does not take it, so it is read
+/// here, from a connection string or a URL's query.
 fn take_root_cert(conn: &str) -> (String, Option<String>) {
+    if conn.starts_with("postgres://") || conn.starts_with("postgresql://") {
+        let Some((base, query)) = conn.split_once('?') else { return (conn.to_string(), None) };
+        let mut root = None;
+        let kept: Vec<&str> = query
+            .split('&')
+            .filter(|p| match p.strip_prefix("sslrootcert=") {
+                Some(path) => {
+                    root = Some(path.to_string());
+                    false
+                }
+                None => true,
+            })
+            .collect();
+        let rest = if kept.is_empty() { base.to_string() } else { format!("{base}?{}", kept.join("&")) };
+        return (rest, root);
+    }
     let mut root = None;
     let kept: Vec<&str> = conn
         .split_whitespace()
@@ -88,5 +109,10 @@ mod tests {
         let (rest, root) = take_root_cert("host=hub dbname=centre sslmode=verify-full sslrootcert=/etc/ca.pem");
         assert_eq!(root.as_deref(), Some("/etc/ca.pem"));
         assert!(!rest.contains("sslrootcert"));
+        let (rest, root) = take_root_cert("postgresql://u@hub/centre?sslmode=verify-full&sslrootcert=/etc/ca.pem");
+        assert_eq!(
+            (rest.as_str(), root.as_deref()),
+            ("postgresql://u@hub/centre?sslmode=verify-full", Some("/etc/ca.pem"))
+        );
     }
 }
