@@ -5,15 +5,35 @@
 /// `f` applied to every item, in order, on up to eight threads. Small inputs
 /// stay on this thread: below `min` items, starting threads costs more than it saves.
 pub fn map<T: Sync, R: Send>(items: &[T], min: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
-    if cores == 1 || items.len() < min.max(2) {
-        return items.iter().map(f).collect();
+    let mut states = vec![(); cores()];
+    map_chunks_with(items, &mut states, min, |_, part| part.iter().map(&f).collect())
+}
+
+/// How many threads `map` uses: the cores, up to eight.
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()).min(8)
+}
+
+/// `f` applied to a part of `items` a state, the parts' results joined in
+/// order: for work that needs scratch space of its own (a matcher), kept
+/// between calls. Below `min` items, or with one state, on this thread.
+pub fn map_chunks_with<T: Sync, S: Send, R: Send>(
+    items: &[T],
+    states: &mut [S],
+    min: usize,
+    f: impl Fn(&mut S, &[T]) -> Vec<R> + Sync,
+) -> Vec<R> {
+    let alone = states.len() == 1 || items.len() < min.max(2);
+    let Some(first) = states.first_mut() else { return vec![] };
+    if alone {
+        return f(first, items);
     }
     let f = &f;
     std::thread::scope(|scope| {
         let parts: Vec<_> = items
-            .chunks(items.len().div_ceil(cores))
-            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
+            .chunks(items.len().div_ceil(states.len()))
+            .zip(states.iter_mut())
+            .map(|(part, state)| scope.spawn(move || f(state, part)))
             .collect();
         let mut out = Vec::with_capacity(items.len());
         for part in parts {

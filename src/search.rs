@@ -21,6 +21,9 @@ struct Entry {
     id: Uuid,
     /// Sort key for equal scores: the first carer's folded name.
     name: String,
+    /// Its first eight bytes as a number: most ties are settled without
+    /// comparing strings (a first letter leaves tens of thousands tied).
+    name_key: u64,
     hay: Utf32String,
     /// The haystack's words, in order: names' words, phone digits, postcode.
     words: Box<[Box<str>]>,
@@ -30,7 +33,8 @@ pub struct SearchIndex {
     entries: Vec<Entry>,
     /// Where each family's entry is, so that adding one is not a walk over all.
     position: HashMap<Uuid, usize>,
-    matcher: Matcher,
+    /// One matcher a core (it holds scratch space; see `par::map_chunks_with`).
+    matchers: Vec<Matcher>,
     /// The last query and the entries it matched, for narrowing.
     last: Option<(String, Vec<usize>)>,
 }
@@ -67,7 +71,7 @@ impl SearchIndex {
         let mut index = SearchIndex {
             entries: Vec::with_capacity(families.len()),
             position: HashMap::with_capacity(families.len()),
-            matcher: Matcher::new(Config::DEFAULT),
+            matchers: (0..crate::par::cores()).map(|_| Matcher::new(Config::DEFAULT)).collect(),
             last: None,
         };
         index.add(families);
@@ -77,7 +81,12 @@ impl SearchIndex {
     fn entry(f: &Family) -> Entry {
         let hay = haystack(f);
         let words = hay.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(Box::from).collect();
-        Entry { id: f.id, name: fold(f.first_carer()), hay: Utf32String::from(hay), words }
+        let name = fold(f.first_carer());
+        let mut first = [0u8; 8];
+        for (to, from) in first.iter_mut().zip(name.bytes()) {
+            *to = from;
+        }
+        Entry { id: f.id, name_key: u64::from_be_bytes(first), name, hay: Utf32String::from(hay), words }
     }
 
     pub fn len(&self) -> usize {
@@ -116,6 +125,9 @@ impl SearchIndex {
         }
     }
 
+    /// Above this many hits, only those with a word starting as typed are ranked.
+    const MANY: usize = 2_000;
+
     /// Families matching `query`, best first, at most `limit`. Every word of
     /// the query must match somewhere (a name, the phone, the postcode).
     pub fn search(&mut self, query: &str, limit: usize) -> Vec<Uuid> {
@@ -127,10 +139,10 @@ impl SearchIndex {
                 return vec![];
             }
             if all.len() > limit {
-                all.select_nth_unstable_by(limit - 1, |a, b| a.name.cmp(&b.name));
+                all.select_nth_unstable_by(limit - 1, |a, b| a.by_name(b));
                 all.truncate(limit);
             }
-            all.sort_by(|a, b| a.name.cmp(&b.name));
+            all.sort_by(|a, b| a.by_name(b));
             return all.into_iter().map(|e| e.id).collect();
         }
         // Spaces inside a postcode or phone are typed freely; the words still
@@ -140,19 +152,34 @@ impl SearchIndex {
             Some((prev, hits)) if folded.starts_with(prev.as_str()) && !prev.ends_with(' ') => hits.clone(),
             _ => (0..self.entries.len()).collect(),
         };
-        let typed: Vec<&str> = folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
-        let mut scored: Vec<(u32, usize)> = Vec::with_capacity(candidates.len().min(4096));
-        for i in candidates {
-            let e = &self.entries[i];
-            if typed.iter().all(|t| matches(t, &e.words)) {
-                let score = pattern.score(e.hay.slice(..), &mut self.matcher).unwrap_or(0);
-                scored.push((score, i));
+        let typed: Vec<Typed> =
+            folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(Typed::new).collect();
+        let entries = &self.entries;
+        let hits: Vec<usize> = crate::par::map_chunks_with(&candidates, &mut self.matchers, 4096, |_, part| {
+            part.iter().copied().filter(|&i| typed.iter().all(|t| t.matches(&entries[i].words))).collect()
+        });
+        // With thousands of hits (a first letter or two) the list is a hint to
+        // type on, and scoring them all would hold up the key: when enough
+        // start a word with what was typed, only those are ranked.
+        let mut ranked = hits.as_slice();
+        let starting: Vec<usize>;
+        if hits.len() > Self::MANY {
+            starting = hits.iter().copied().filter(|&i| typed.iter().all(|t| t.starts(&entries[i].words))).collect();
+            if starting.len() >= limit {
+                ranked = &starting;
             }
         }
-        self.last = Some((folded, scored.iter().map(|(_, i)| *i).collect()));
-        let entries = &self.entries;
+        // A matcher a core, kept between keys (it holds scratch space). With
+        // thousands to rank, nucleo's greedy score (linear) stands in for its
+        // optimal one: "lu" is the start of every Luton postcode.
+        let greedy = ranked.len() > Self::MANY;
+        let mut scored: Vec<(u32, usize)> =
+            crate::par::map_chunks_with(ranked, &mut self.matchers, 4096, |matcher, part| {
+                part.iter().map(|&i| (score(&pattern, entries[i].hay.slice(..), matcher, greedy), i)).collect()
+            });
+        self.last = Some((folded, hits));
         let order =
-            |a: &(u32, usize), b: &(u32, usize)| b.0.cmp(&a.0).then_with(|| entries[a.1].name.cmp(&entries[b.1].name));
+            |a: &(u32, usize), b: &(u32, usize)| b.0.cmp(&a.0).then_with(|| entries[a.1].by_name(&entries[b.1]));
         if limit == 0 {
             return vec![];
         }
@@ -186,6 +213,15 @@ impl SearchIndex {
         found.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.name.cmp(&b.1.name)));
         found.into_iter().take(limit).map(|(_, e)| e.id).collect()
     }
+}
+
+/// How well the pattern matches (0 when it does not): the sum of its atoms'.
+fn score(pattern: &Pattern, hay: nucleo_matcher::Utf32Str<'_>, matcher: &mut Matcher, greedy: bool) -> u32 {
+    if !greedy {
+        return pattern.score(hay, matcher).unwrap_or(0);
+    }
+    matcher.config.ignore_case = true;
+    pattern.atoms.iter().map(|a| u32::from(matcher.fuzzy_match_greedy(hay, a.needle_text()).unwrap_or(0))).sum()
 }
 
 /// `typed` against a phone's digits: the same number of digits, one of them different.
@@ -238,24 +274,59 @@ fn one_letter_out(a: &str, b: &str) -> bool {
 /// inside one word (a phone, a postcode); letters, in order within one word,
 /// or running on from one word into the start of the next ("thilan").
 pub fn matches(typed: &str, words: &[Box<str>]) -> bool {
-    if typed.chars().any(|c| c.is_ascii_digit()) {
-        return words.iter().any(|w| w.contains(typed));
+    Typed::new(typed).matches(words)
+}
+
+/// A typed word, taken apart once per query rather than once per family.
+struct Typed<'a> {
+    text: &'a str,
+    chars: Vec<char>,
+    digits: bool,
+}
+
+impl<'a> Typed<'a> {
+    fn new(text: &'a str) -> Self {
+        Typed { text, chars: text.chars().collect(), digits: text.chars().any(|c| c.is_ascii_digit()) }
     }
-    let typed: Vec<char> = typed.chars().collect();
-    (0..words.len()).any(|i| runs_on(&typed, &words[i..], true))
+
+    /// Whether a word starts with it (a name, or a phone's or postcode's start).
+    fn starts(&self, words: &[Box<str>]) -> bool {
+        words.iter().any(|w| w.starts_with(self.text))
+    }
+
+    fn matches(&self, words: &[Box<str>]) -> bool {
+        if self.digits {
+            words.iter().any(|w| w.contains(self.text))
+        } else if self.text.is_ascii() {
+            (0..words.len()).any(|i| runs_on(self.text.as_bytes(), &words[i..], true))
+        } else {
+            (0..words.len()).any(|i| runs_on(&self.chars, &words[i..], true))
+        }
+    }
+}
+
+impl Entry {
+    fn by_name(&self, other: &Entry) -> std::cmp::Ordering {
+        self.name_key.cmp(&other.name_key).then_with(|| self.name.cmp(&other.name))
+    }
 }
 
 /// `typed` as letters of `words[0]` in order (from anywhere when `first`, else
 /// from its first letter), any rest running on into `words[1]` the same way.
-fn runs_on(typed: &[char], words: &[Box<str>], first: bool) -> bool {
+/// Over bytes when what was typed is ASCII (no byte of a wider letter equals
+/// an ASCII one), else over chars.
+fn runs_on<T: Unit>(typed: &[T], words: &[Box<str>], first: bool) -> bool {
     let Some(word) = words.first() else { return typed.is_empty() };
-    let mut letters = word.chars();
+    let mut letters = T::of(word);
     if !first && letters.next() != typed.first().copied() {
         return false;
     }
     let mut took = usize::from(!first);
     for c in letters {
-        if typed.get(took) == Some(&c) {
+        if took == typed.len() {
+            return true;
+        }
+        if typed[took] == c {
             took += 1;
         }
     }
@@ -265,6 +336,23 @@ fn runs_on(typed: &[char], words: &[Box<str>], first: bool) -> bool {
     // The rest must start the next word; fewer letters from this one may
     // leave a rest that does ("abc" over "ab bc").
     (1..=took).rev().any(|k| runs_on(&typed[k..], &words[1..], false))
+}
+
+/// What a word is walked by: its bytes, or its chars.
+trait Unit: Copy + PartialEq {
+    fn of(word: &str) -> impl Iterator<Item = Self> + '_;
+}
+
+impl Unit for u8 {
+    fn of(word: &str) -> impl Iterator<Item = u8> + '_ {
+        word.bytes()
+    }
+}
+
+impl Unit for char {
+    fn of(word: &str) -> impl Iterator<Item = char> + '_ {
+        word.chars()
+    }
 }
 
 #[cfg(test)]
@@ -280,6 +368,20 @@ mod tests {
         let mut f = Family::new(carer, phone, babies, Stamp::new(now, Uuid::nil()));
         f.postcode = postcode.into();
         f
+    }
+
+    #[test]
+    fn with_thousands_of_hits_those_starting_a_word_are_ranked() {
+        // Every family is in Luton: "lu" starts every postcode, and the names
+        // have it inside. Those whose name starts with it come first.
+        let mut fams: Vec<Family> =
+            (0..2_500).map(|i| family(&format!("Paula Blue{i}"), "Ava", "", "LU3 1HB")).collect();
+        fams.push(family("Lucja Nowak", "Zofia", "", "LU1 2TW"));
+        let mut idx = SearchIndex::new(&fams);
+        let hits = idx.search("lu", 200);
+        assert_eq!(hits.len(), 200);
+        assert_eq!(hits[0], fams[2_500].id, "the name starting with lu, over the postcodes");
+        assert_eq!(idx.search("luc", 5), vec![fams[2_500].id], "narrowed from all 2,501, not from the 200 shown");
     }
 
     #[test]

@@ -203,13 +203,12 @@ impl Store {
     }
 
     /// Every value under `prefix`, in key order.
-    pub(crate) fn scan<T: DeserializeOwned>(&self, t: TreeId, prefix: &[u8]) -> Result<Vec<T>, StoreError> {
-        let mut out = Vec::new();
-        for item in self.tree(t).scan_prefix(prefix) {
-            let (k, v) = item.map_err(|e| self.read_error(e))?;
-            out.push(codec::decode(t.name(), &k, &self.clear(t, &k, &v)?)?);
-        }
-        Ok(out)
+    pub(crate) fn scan<T: DeserializeOwned + Send>(&self, t: TreeId, prefix: &[u8]) -> Result<Vec<T>, StoreError> {
+        let raw: Vec<(sled::IVec, sled::IVec)> =
+            self.tree(t).scan_prefix(prefix).collect::<Result<_, _>>().map_err(|e| self.read_error(e))?;
+        // A family's timeline is a few hundred sealed values: worth two cores.
+        let open = |(k, v): &(sled::IVec, sled::IVec)| codec::decode::<T>(t.name(), k, &self.clear(t, k, v)?);
+        crate::par::map(&raw, 64, open).into_iter().collect()
     }
 
     /// Up to `limit` values of tree `t` after the key `after` (from the first

@@ -64,6 +64,10 @@ pub struct App {
     /// session: read for the roster's families and the search's first hits, and
     /// again after a commit about a family (see `concerns.rs`).
     pub concerns: HashMap<Uuid, Vec<Observation>>,
+    /// Families on screen whose concerns are to be read once no key waits:
+    /// the search's hits change with every key, and reading their notes then
+    /// would slow the typing (see `concerns.rs`).
+    pub concerns_wanted: Vec<Uuid>,
     /// What the last frame learned about the layout (see `App::learn`).
     pub facts: Facts,
     /// When the last key was pressed, for the idle lock.

@@ -19,6 +19,24 @@ impl App {
         self.read_concerns(&shown)
     }
 
+    /// Work for a pause between keys: families still to read, then the
+    /// concerns of the search's hits.
+    pub fn has_idle_work(&self) -> bool {
+        self.loading.is_some() || !self.concerns_wanted.is_empty()
+    }
+
+    /// One piece of that work; what fails to read is said on the status line.
+    pub fn idle_step(&mut self) -> Result<(), StoreError> {
+        if self.loading.is_some() {
+            return self.load_step();
+        }
+        let wanted = std::mem::take(&mut self.concerns_wanted);
+        if let Err(e) = self.read_concerns(&wanted) {
+            self.error(e.to_string());
+        }
+        Ok(())
+    }
+
     /// Reads the open concerns of those of `ids` not read yet, a few at once.
     pub fn read_concerns(&mut self, ids: &[Uuid]) -> Result<(), StoreError> {
         let missing: Vec<Uuid> = ids.iter().filter(|id| !self.concerns.contains_key(id)).copied().collect();

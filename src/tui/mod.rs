@@ -88,9 +88,10 @@ fn event_loop(app: &mut app::App, terminal: &mut backend::Term) -> Result<(), Fa
             app.learn(facts);
             dirty = false;
         }
-        // Families still to read: a piece at a time, whenever no key is waiting.
-        if app.loading.is_some() && !event::poll(Duration::ZERO).map_err(io)? {
-            app.load_step()?;
+        // Families still to read, a piece at a time, and the concerns of what
+        // the search shows: whenever no key is waiting.
+        if app.has_idle_work() && !event::poll(Duration::ZERO).map_err(io)? {
+            app.idle_step()?;
             dirty = true;
             continue;
         }

@@ -143,11 +143,9 @@ impl App {
         let q = input_text(&self.checkin.query);
         self.checkin.hits = self.search.search(&q, Self::HITS);
         self.checkin.cursor = ListCursor::new();
-        // The first screenful's concerns, for their `!`; the rest as the list scrolls.
-        let shown: Vec<Uuid> = self.checkin.hits.iter().take(60).copied().collect();
-        if let Err(e) = self.read_concerns(&shown) {
-            self.error(e.to_string());
-        }
+        // The first screenful's concerns, for their `!`, once no key waits; the
+        // rest as the list scrolls. Checking in reads them before it confirms.
+        self.concerns_wanted = self.checkin.hits.iter().take(60).copied().collect();
     }
 
     pub(super) fn move_cursor(&mut self, action: Action) {

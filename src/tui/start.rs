@@ -68,6 +68,7 @@ impl App {
             summary: None,
             roll_marks: HashSet::new(),
             concerns: HashMap::new(),
+            concerns_wanted: Vec::new(),
             facts: Facts::first(),
             last_key: now,
             quit: false,

@@ -221,6 +221,11 @@ pub fn ctrl(app: &mut App, c: char) {
 /// Draws the app on a `w`×`h` test terminal and returns the buffer; the app
 /// learns what the frame did, as after each frame of the program.
 pub fn draw(app: &mut App, w: u16, h: u16) -> Buffer {
+    // As the program does when no key waits (families still to read apart:
+    // tests of start-up read those themselves).
+    if app.loading.is_none() {
+        app.idle_step().unwrap();
+    }
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     let mut facts = app.facts;
     terminal.draw(|f| facts = view::draw(app, f)).unwrap();

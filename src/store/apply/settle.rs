@@ -52,7 +52,7 @@ impl Planner<'_> {
             let Some(to) = self.target(from)? else { continue };
             let mut sessions: BTreeSet<Uuid> =
                 self.store.visit_docs_of_family(from)?.iter().map(|d| d.session).collect();
-            sessions.extend(self.out.visits.keys().filter(|(f, _)| *f == from).map(|(_, s)| *s));
+            sessions.extend(self.out.visits.range(of_family(from)).map(|((_, s), _)| *s));
             for session in sessions {
                 let old = self.visit(from, session)?.clone();
                 let doc = self.visit(to.into, session)?;
@@ -104,11 +104,9 @@ impl Planner<'_> {
                     self.visit(family, d.session)?;
                 }
             }
-            for ((f, _), doc) in self.out.visits.iter_mut() {
-                if *f == family {
-                    for n in doc.notes.iter_mut().filter(|n| n.erased.is_none() || has_words(n)) {
-                        n.scrub(erasure.clone());
-                    }
+            for (_, doc) in self.out.visits.range_mut(of_family(family)) {
+                for n in doc.notes.iter_mut().filter(|n| n.erased.is_none() || has_words(n)) {
+                    n.scrub(erasure.clone());
                 }
             }
         }
@@ -144,9 +142,9 @@ impl Planner<'_> {
         sessions.extend(
             self.out
                 .visits
-                .values()
-                .filter(|d| d.family == family && d.shown_attendance().is_some())
-                .map(|d| d.session),
+                .range(of_family(family))
+                .filter(|(_, d)| d.shown_attendance().is_some())
+                .map(|(_, d)| d.session),
         );
         let mut first = None;
         for s in sessions {
@@ -208,6 +206,12 @@ impl Planner<'_> {
         }
         Ok(())
     }
+}
+
+/// The keys of one family's visits in a map by (family, session): a large
+/// merge plans hundreds of thousands, so a walk over all per family is quadratic.
+fn of_family(family: Uuid) -> std::ops::RangeInclusive<(Uuid, Uuid)> {
+    (family, Uuid::nil())..=(family, Uuid::max())
 }
 
 /// Whether a note still has words (an erasure that arrived before its revisions did).
