@@ -64,6 +64,9 @@ pub struct App {
     /// session: read for the roster's families and the search's first hits, and
     /// again after a commit about a family (see `concerns.rs`).
     pub concerns: HashMap<Uuid, Vec<Observation>>,
+    /// What waits for a person after a merge (the header counts it): read at
+    /// the start and after each commit that can change it, never per frame.
+    pub pending: Vec<crate::store::Pending>,
     /// What the last frame learned about the layout (see `App::learn`).
     pub facts: Facts,
     /// When the last key was pressed, for the idle lock.
@@ -348,6 +351,7 @@ impl App {
                 }
             }
             Action::GroupSettings => flows::group::settings(self),
+            Action::Conflicts => flows::conflicts::open(self),
             Action::Open => {
                 if let Some(g) = self.groups.get(self.picker.selected).cloned()
                     && let Err(e) = self.open_group(g)
@@ -430,6 +434,15 @@ impl App {
             }
             Job::UndoCheckIn(id) => flows::checkin::undo(self, id),
             Job::Resolve(id) => flows::note::resolve(self, id),
+            Job::Decide(decision) => flows::decide::decide(self, decision),
+        }
+    }
+
+    /// Reads again what waits for a person, after a commit that may have changed it.
+    pub fn read_pending(&mut self) {
+        match self.store.pending() {
+            Ok(p) => self.pending = p,
+            Err(e) => self.error(format!("✗ What waits for a person cannot be read: {e}")),
         }
     }
 }

@@ -7,7 +7,8 @@
 //! Where things are (see also `docs/architecture.md`): `app` (what everything
 //! shares), `start` (start-up and loading), `nav` (moving about), `screens`
 //! (drawn under the overlays), `overlay` (the rooms over them: lock, question,
-//! form, note, roll call, help), `flows` (the jobs that save), `keymap`.
+//! form, note, roll call, help, what waits after a merge), `flows` (the jobs
+//! that save), `keymap`.
 
 pub mod action;
 pub mod app;
