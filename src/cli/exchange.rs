@@ -162,7 +162,7 @@ pub fn waiting(items: &[Pending]) -> String {
         }
     }
     format!(
-        "waiting for a person: {}: see `thinkbaby conflicts`, and decide on the Conflicts screen\n",
+        "waiting for a person: {}: see `thinkbaby conflicts`, and decide each on the screens (press d)\n",
         parts.join(", ")
     )
 }
@@ -237,13 +237,15 @@ pub fn describe(store: &Store, p: &Pending, clock: &dyn Clock) -> Result<String,
                 let Some(body) = &other.body else { continue };
                 out.push_str(&format!("  the other version, from laptop {}:\n", short(other.by)));
                 for d in differences(&shown, body) {
-                    out.push_str(&clean(&format!("    {}: {} | {}\n", d.field.label(), d.shown, d.other)));
+                    out.push_str(&clean(&format!("    {}: {} | {}", d.field.label(), d.shown, d.other)));
+                    out.push('\n');
                 }
             }
         }
         pending::GROUP => {
             if let Some(g) = store.group(p.a)? {
-                out.push_str(&clean(&format!("Group {}: edited on two laptops\n", g.name)));
+                out.push_str(&clean(&format!("Group {}: edited on two laptops", g.name)));
+                out.push('\n');
             }
         }
         pending::NOTE => {
