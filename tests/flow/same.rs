@@ -90,6 +90,14 @@ fn a_same_family_pair_is_joined_after_a_yes_and_another_marked_different() {
     assert_eq!(amiras.len(), 2, "two families");
     assert!(amiras[0].not_same_as.contains(&amiras[1].id) && amiras[1].not_same_as.contains(&amiras[0].id));
     assert!(store.pending().unwrap().is_empty());
+
+    // The decisions travel: B, which never had A's Sana, gets her joined
+    // with its own, and asks about neither pair.
+    drop(store);
+    l.a_to_b();
+    let b = l.b();
+    assert!(b.pending().unwrap().is_empty(), "{:?}", b.pending().unwrap());
+    assert_eq!(b.attendance_of_family(sana_a).unwrap().len(), 2);
 }
 
 #[test]
