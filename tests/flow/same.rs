@@ -56,7 +56,7 @@ fn a_same_family_pair_is_joined_after_a_yes_and_another_marked_different() {
     ch(&mut app, 's');
     ch(&mut app, 'y');
     let s = screen(&mut app);
-    assert_eq!(status(&s), " ✓ Joined and saved 10:05: one family, Sana Mahmood", "{s}");
+    assert_eq!(status(&s), " ✓ Saved 10:05: Sana Mahmood, one family now", "{s}");
     assert!(counts(&s).contains("1 to decide (d)"), "{s}");
     assert!(!s.contains("Same family? Sana"), "the list read again:\n{s}");
 
@@ -64,7 +64,7 @@ fn a_same_family_pair_is_joined_after_a_yes_and_another_marked_different() {
     open_item(&mut app, "Amira");
     ch(&mut app, 'd');
     let s = screen(&mut app);
-    assert_eq!(status(&s), " ✓ Saved 10:05: two different families, not asked about again", "{s}");
+    assert_eq!(status(&s), " ✓ Saved 10:05: two different families, not asked again", "{s}");
     assert!(s.contains("Nothing waits for a person"), "{s}");
     esc(&mut app);
     let s = screen(&mut app);

@@ -156,7 +156,7 @@ fn family(app: &App, id: Uuid) -> Result<Option<Item>, StoreError> {
     let parts = parts(&fields);
     let names = names(versions.len() - 1);
     for (i, (f, by)) in versions.iter().zip(&bys).enumerate() {
-        sources.push((names[i].clone(), format!("from {}, changed {}", laptop(app, *by), when(app, f.stamp.updated))));
+        sources.push((names[i].clone(), format!("from {}, {}", laptop(app, *by), when(app, f.stamp.updated))));
     }
     let choices: Vec<Choice> = parts
         .iter()
@@ -199,9 +199,7 @@ fn group(app: &App, id: Uuid) -> Result<Option<Item>, StoreError> {
         .iter()
         .zip(&bys)
         .enumerate()
-        .map(|(i, (g, by))| {
-            (names[i].clone(), format!("from {}, changed {}", laptop(app, *by), when(app, g.stamp.updated)))
-        })
+        .map(|(i, (g, by))| (names[i].clone(), format!("from {}, {}", laptop(app, *by), when(app, g.stamp.updated))))
         .collect();
     let choices: Vec<Choice> =
         parts.iter().map(|p| Choice::new(p.label(), versions.iter().map(|g| group_value(g, *p)).collect())).collect();

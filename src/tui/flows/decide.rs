@@ -76,7 +76,7 @@ fn family(app: &mut App, chosen: &Family, seen: &[Family], now: DateTime<Utc>) -
     app.store.decide_family(&chosen, now)?;
     let f = app.store.family(chosen.id)?.unwrap_or(chosen);
     app.search.upsert(&f);
-    let said = format!("✓ Decided and saved {}: {}'s details as you chose them", app.hm(now), f.first_carer());
+    let said = format!("✓ Saved {}: {}'s details as you chose them", app.hm(now), f.first_carer());
     app.families.insert(f.id, f.clone());
     Ok((said, vec![f.id]))
 }
@@ -99,7 +99,7 @@ fn group(app: &mut App, chosen: &Group, seen: &[Group], now: DateTime<Utc>) -> D
     {
         day.group = g.clone();
     }
-    Ok((format!("✓ Decided and saved {}: group {} as you chose it", app.hm(now), chosen.name), vec![]))
+    Ok((format!("✓ Saved {}: group {} as you chose it", app.hm(now), chosen.name), vec![]))
 }
 
 fn note(app: &mut App, family: Uuid, id: Uuid, keep: Uuid, now: DateTime<Utc>) -> Done {
@@ -125,7 +125,7 @@ fn note(app: &mut App, family: Uuid, id: Uuid, keep: Uuid, now: DateTime<Utc>) -
     o.revise(rev, app.store.device());
     app.store.save_observation(&o)?;
     let who = app.families.get(&family).map(|f| f.first_carer().to_string()).unwrap_or_default();
-    Ok((format!("✓ Decided and saved {}: the note about {who} reads as the version kept", app.hm(now)), vec![family]))
+    Ok((format!("✓ Saved {}: the note about {who} keeps the version chosen", app.hm(now)), vec![family]))
 }
 
 fn join(app: &mut App, keep: Uuid, other: Uuid, now: DateTime<Utc>) -> Done {
@@ -139,7 +139,7 @@ fn join(app: &mut App, keep: Uuid, other: Uuid, now: DateTime<Utc>) -> Done {
     if app.focus == Some(other) {
         app.focus = Some(keep);
     }
-    let said = format!("✓ Joined and saved {}: one family, {}", app.hm(now), joined.first_carer());
+    let said = format!("✓ Saved {}: {}, one family now", app.hm(now), joined.first_carer());
     app.families.insert(keep, joined);
     Ok((said, vec![keep, other]))
 }
@@ -151,7 +151,7 @@ fn different(app: &mut App, a: Uuid, b: Uuid, now: DateTime<Utc>) -> Done {
             app.families.insert(id, f);
         }
     }
-    Ok((format!("✓ Saved {}: two different families, not asked about again", app.hm(now)), vec![a, b]))
+    Ok((format!("✓ Saved {}: two different families, not asked again", app.hm(now)), vec![a, b]))
 }
 
 /// After a decision: the day, the header's count and the list read again.

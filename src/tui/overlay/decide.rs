@@ -207,7 +207,7 @@ impl Layer for Decide {
             .iter()
             .map(|(name, whence)| Line::raw(fit(&format!("{}: {whence}", capital(name)), w)))
             .collect();
-        head.push(Line::styled(fit("For each part, mark the value to keep (→ or Space), then Ctrl-S.", w), t.dim()));
+        head.push(Line::styled(fit("Mark the value to keep for each part (→), then Ctrl-S.", w), t.dim()));
         if let Some(e) = &self.error {
             head.extend(Rows::wrapped(vec![Line::styled(e.clone(), t.error())], w).lines());
         }

@@ -36,8 +36,8 @@ pub fn note_lines<'a>(app: &App, o: &Observation, selected: bool, revisions: boo
         Span::styled(concern_mark(o.concern()), t.alert()),
     ])];
     if o.is_conflicted() && o.is_live() {
-        let line = "   Edited on two laptops: d decides which version stays; the higher concern shows meanwhile";
-        lines.push(Line::styled(line, t.warn()));
+        // The higher concern is in the mark above until then.
+        lines.push(Line::styled(fit("   Edited on two laptops: d decides which version stays", w), t.warn()));
     }
     if !tags.is_empty() {
         lines.push(Line::styled(fit(&format!("   [{}]", tags.join("] [")), w), t.warn()));
