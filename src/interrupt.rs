@@ -8,7 +8,8 @@
 //! On a signal every registered clean-up runs, newest first, and the program
 //! exits with status 130. The handler (the `ctrlc` crate) is installed with the
 //! first registration only, so a program that never registers anything (a
-//! passphrase prompt, the screens of a real store) keeps the default behaviour.
+//! passphrase prompt, a command that writes no file) keeps the default
+//! behaviour. The screens register one that puts the terminal back.
 //!
 //! SIGKILL and a power cut run nothing: `whole_file` writes through an unnamed
 //! file where the platform has one, and removes what an earlier run left.

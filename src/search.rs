@@ -106,13 +106,15 @@ impl SearchIndex {
     pub fn add(&mut self, families: &[Family]) {
         self.last = None;
         for f in families {
-            match (self.position.get(&f.id).copied(), f.is_erased()) {
+            // An erased family has no name, phone or postcode left to find it
+            // by; one joined into another is found as that one.
+            let gone = f.is_erased() || f.joined_into.is_some();
+            match (self.position.get(&f.id).copied(), gone) {
                 (Some(at), false) => self.entries[at] = Self::entry(f),
                 (None, false) => {
                     self.position.insert(f.id, self.entries.len());
                     self.entries.push(Self::entry(f));
                 }
-                // An erased family has no name, phone or postcode left to find it by.
                 (Some(at), true) => {
                     self.position.remove(&f.id);
                     self.entries.swap_remove(at);
@@ -439,7 +441,7 @@ mod tests {
     }
 
     #[test]
-    fn adding_in_pieces_refreshes_and_drops_the_erased() {
+    fn adding_in_pieces_refreshes_and_drops_the_erased_and_the_joined() {
         let mut fams = vec![
             family("Zoë Clarke", "Ava", "07700 900111", "LU3 1HB"),
             family("Łucja Nowak", "Zofia", "07700 900222", "LU1 2TW"),
@@ -461,6 +463,11 @@ mod tests {
         assert_eq!(idx.search("aisha", 5), vec![fams[2].id]);
         idx.upsert(&fams[2]);
         assert_eq!(idx.len(), 2);
+        // Joined into another family: found as that one, not twice.
+        fams[1].joined_into = Some(crate::domain::Joined { into: fams[2].id, people: vec![] });
+        idx.upsert(&fams[1]);
+        assert_eq!(idx.len(), 1);
+        assert!(idx.search("lucy", 5).is_empty());
     }
 
     #[test]

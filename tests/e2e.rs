@@ -338,3 +338,29 @@ fn a_wrong_passphrase_at_start_up_keeps_the_box_counting_down_and_the_typing() {
     run.send("\x03");
     assert!(run.wait_exit().success(), "Ctrl-C quits");
 }
+
+#[test]
+fn sigterm_or_sighup_puts_the_terminal_back_as_it_was() {
+    for sig in ["TERM", "HUP"] {
+        let dir = support::tempdir();
+        let pass_file = dir.path().join("passphrase");
+        std::fs::write(&pass_file, format!("{PASSPHRASE}\n")).unwrap();
+        let store_dir = store_with(dir.path(), &support::roster_csv_on(chrono::Local::now().date_naive()));
+        let mut run = Running::start(&store_dir, &pass_file);
+        run.wait_for("Who is facilitating today?");
+        let pid = run.child.process_id().expect("the child's pid");
+        let sent = std::process::Command::new("kill").args([&format!("-{sig}"), &pid.to_string()]).status().unwrap();
+        assert!(sent.success(), "kill -{sig} {pid}");
+        let status = run.wait_exit();
+        assert_eq!(status.exit_code(), 130, "SIG{sig}: {status:?}");
+        // The last of what it wrote, up to the terminal's closing.
+        while let Ok(bytes) = run.output.recv_timeout(DEADLINE) {
+            run.process(&bytes);
+        }
+        let raw = String::from_utf8_lossy(&run.raw).into_owned();
+        let entered = raw.rfind("\x1b[?1049h").expect("the screens used the alternate screen");
+        let after = &raw[entered..];
+        assert!(after.contains("\x1b[?1049l"), "SIG{sig} left the alternate screen up");
+        assert!(after.contains("\x1b[?25h"), "SIG{sig} left the cursor hidden");
+    }
+}

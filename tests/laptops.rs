@@ -122,6 +122,8 @@ fn edits_on_two_laptops_show_the_same_version_and_wait_for_a_person() {
     let (list, _) = a.ok(&["conflicts"]);
     assert!(list.contains("edited on two laptops") && list.contains("carer's phone"), "{list}");
     assert!(list.contains("07700 900998") && list.contains("07700 900999"), "both values: {list}");
+    assert!(!list.contains('\u{fffd}'), "line ends are not shown as a replacement sign: {list}");
+    assert!(list.contains("  |  other: "), "which value is which: {list}");
     let shown = |l: &Laptop| family_named(&l.open(), "Zoë Clarke").carers[0].phone.clone();
     assert_eq!(shown(&a), shown(&b), "every laptop shows the same interim version");
     // A person decides on B; the decision travels to A.

@@ -65,11 +65,7 @@ pub fn run(options: crate::tui::Options) -> Result<(), Failure> {
                 break;
             }
         }
-        // The terminal back as it was, unless it has gone (SIGHUP): quietly,
-        // since there may be nowhere left to say anything.
-        use ratatui::crossterm::{cursor, execute, terminal};
-        let _ = terminal::disable_raw_mode();
-        let _ = execute!(std::io::stdout(), terminal::LeaveAlternateScreen, cursor::Show);
+        // The screens put the terminal back themselves (see `tui::run`).
     });
     let store = build(dir.path(), &clock)?;
     crate::tui::run(crate::tui::Opening::Ready(Box::new(store)), std::rc::Rc::new(clock), options)

@@ -162,7 +162,7 @@ pub fn waiting(items: &[Pending]) -> String {
         }
     }
     format!(
-        "waiting for a person: {}: see `thinkbaby conflicts`, and decide on the Conflicts screen\n",
+        "waiting for a person: {}: see `thinkbaby conflicts`, and decide each on the screens (press d)\n",
         parts.join(", ")
     )
 }
@@ -235,15 +235,19 @@ pub fn describe(store: &Store, p: &Pending, clock: &dyn Clock) -> Result<String,
             out.push_str(&format!("Family {} (id {}): edited on two laptops\n", known_as(&shown), p.a));
             for other in v.conflicts() {
                 let Some(body) = &other.body else { continue };
-                out.push_str(&format!("  the other version, from laptop {}:\n", short(other.by)));
+                out.push_str(&format!("  shown now, and in the other version (from laptop {}):\n", short(other.by)));
+                // Cleaned line by line: a line end inside `clean` would be shown as `�`.
                 for d in differences(&shown, body) {
-                    out.push_str(&clean(&format!("    {}: {} | {}\n", d.field.label(), d.shown, d.other)));
+                    let line = format!("    {}: {}  |  other: {}", d.field.label(), d.shown, d.other);
+                    out.push_str(&clean(&line));
+                    out.push('\n');
                 }
             }
         }
         pending::GROUP => {
             if let Some(g) = store.group(p.a)? {
-                out.push_str(&clean(&format!("Group {}: edited on two laptops\n", g.name)));
+                out.push_str(&clean(&format!("Group {}: edited on two laptops", g.name)));
+                out.push('\n');
             }
         }
         pending::NOTE => {

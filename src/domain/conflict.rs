@@ -1,10 +1,12 @@
-//! What waits for a person after laptops merge: a family edited on two laptops
-//! (which parts differ, and how each reads), and two families that look like one
-//! (the same walk-in added on two laptops), and how a decision is written.
+//! What waits for a person after laptops merge: a family or a group edited on
+//! two laptops (which parts differ, and how each reads), and two families that
+//! look like one (the same walk-in added on two laptops), and how a decision
+//! is written.
 
 use super::audit::{FamilyField, family_changes};
 use super::family::{Baby, Carer, Consent, ConsentAnswer, Family, Joined};
 use super::fold::{digits, fold};
+use super::group::Group;
 use uuid::Uuid;
 
 /// One part of a family that two versions give differently.
@@ -195,6 +197,67 @@ pub fn people(f: &Family) -> Vec<Uuid> {
     f.carers.iter().map(|c| c.id).chain(f.babies.iter().map(|b| b.id)).collect()
 }
 
+/// A part of a group that two versions may give differently; the day and
+/// the times are one part, as the group's form has them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupPart {
+    Name,
+    Venue,
+    Neighbourhood,
+    When,
+}
+
+impl GroupPart {
+    pub const ALL: [GroupPart; 4] = [GroupPart::Name, GroupPart::Venue, GroupPart::Neighbourhood, GroupPart::When];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            GroupPart::Name => "name",
+            GroupPart::Venue => "venue",
+            GroupPart::Neighbourhood => "neighbourhood",
+            GroupPart::When => "day and times",
+        }
+    }
+}
+
+/// A part of a group in words. Stored text: clean it before it reaches a terminal.
+pub fn group_value(g: &Group, part: GroupPart) -> String {
+    let or_dash = |s: &str| if s.trim().is_empty() { "-".to_string() } else { s.to_string() };
+    match part {
+        GroupPart::Name => g.name.clone(),
+        GroupPart::Venue => or_dash(&g.venue),
+        GroupPart::Neighbourhood => g.neighbourhood.map_or("-".to_string(), |n| n.to_string()),
+        GroupPart::When => g.when(),
+    }
+}
+
+/// The parts two versions of a group give differently.
+pub fn group_differences(shown: &Group, other: &Group) -> Vec<GroupPart> {
+    GroupPart::ALL
+        .into_iter()
+        .filter(|p| match p {
+            GroupPart::Name => shown.name != other.name,
+            GroupPart::Venue => shown.venue != other.venue,
+            GroupPart::Neighbourhood => shown.neighbourhood != other.neighbourhood,
+            GroupPart::When => (shown.weekday, shown.start, shown.end) != (other.weekday, other.start, other.end),
+        })
+        .collect()
+}
+
+/// `base` with the parts named in `parts` taken from `other`.
+pub fn take_group_parts(base: &Group, other: &Group, parts: &[GroupPart]) -> Group {
+    let mut out = base.clone();
+    for part in parts {
+        match part {
+            GroupPart::Name => out.name = other.name.clone(),
+            GroupPart::Venue => out.venue = other.venue.clone(),
+            GroupPart::Neighbourhood => out.neighbourhood = other.neighbourhood,
+            GroupPart::When => (out.weekday, out.start, out.end) = (other.weekday, other.start, other.end),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -258,5 +321,28 @@ mod tests {
             ("Zoë Clarke: 07700 900111", "Zoë Clarke: 07700 900222")
         );
         assert_eq!(take_fields(&a, &b, &[FamilyField::CarerPhone]).carers[0].phone, "07700 900222");
+    }
+
+    #[test]
+    fn a_group_differs_by_part_and_takes_a_part_from_the_other() {
+        let t = Utc.with_ymd_and_hms(2026, 11, 19, 10, 0, 0).unwrap();
+        let at = |h, m| chrono::NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        let a = Group {
+            id: Uuid::from_u128(1),
+            name: "Central".into(),
+            venue: "Blenheim Crescent Church Hall".into(),
+            neighbourhood: None,
+            weekday: 3,
+            start: at(10, 0),
+            end: at(11, 30),
+            stamp: Stamp::new(t, Uuid::nil()),
+        };
+        let mut b = a.clone();
+        b.venue = "The Gallery, The Mall".into();
+        b.end = at(12, 0);
+        assert_eq!(group_differences(&a, &b), vec![GroupPart::Venue, GroupPart::When]);
+        assert_eq!(group_value(&b, GroupPart::When), "Thursdays 10:00-12:00");
+        let chosen = take_group_parts(&a, &b, &[GroupPart::When]);
+        assert_eq!((chosen.venue.as_str(), chosen.end), ("Blenheim Crescent Church Hall", at(12, 0)));
     }
 }

@@ -137,8 +137,14 @@ impl Store {
         if added.is_empty() {
             return Ok(vec![]);
         }
-        let here: Vec<Family> =
-            self.families()?.into_iter().filter(|f| !f.is_erased() && f.joined_into.is_none()).collect();
+        // As they stand after this merge: one it joins into another, or
+        // erases, is no longer a family to suggest.
+        let here: Vec<Family> = self
+            .families()?
+            .into_iter()
+            .map(|f| planned.families.get(&f.id).and_then(|d| d.family.shown()).unwrap_or(f))
+            .filter(|f| !f.is_erased() && f.joined_into.is_none())
+            .collect();
         // Candidates by carer name and phone ending, and by baby name and birth.
         let mut index: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, f) in here.iter().enumerate() {

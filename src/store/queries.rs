@@ -266,4 +266,9 @@ impl Store {
     pub fn session_dates(&self) -> Result<HashMap<Uuid, NaiveDate>, StoreError> {
         Ok(self.sessions()?.into_iter().map(|s| (s.id, s.date)).collect())
     }
+
+    /// Every version of a group this laptop holds (several while a conflict waits).
+    pub fn group_versions(&self, id: Uuid) -> Result<Option<Versioned<Group>>, StoreError> {
+        self.get(TreeId::Groups, &self.hasher().group(id))
+    }
 }

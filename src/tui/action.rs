@@ -61,6 +61,12 @@ pub enum Action {
     EditGroup,
     /// The open group's details (the highlighted group's, on the picker).
     GroupSettings,
+    /// What waits for a person after another laptop's bundle was merged.
+    Conflicts,
+    /// "Same family?": yes, join them (asks first).
+    SameFamily,
+    /// "Same family?": no, two families.
+    NotSameFamily,
     Save,
     NextField,
     PrevField,

@@ -68,6 +68,9 @@ pub struct App {
     /// the search's hits change with every key, and reading their notes then
     /// would slow the typing (see `concerns.rs`).
     pub concerns_wanted: Vec<Uuid>,
+    /// What waits for a person after a merge (the header counts it): read at
+    /// the start and after each commit that can change it, never per frame.
+    pub pending: Vec<crate::store::Pending>,
     /// What the last frame learned about the layout (see `App::learn`).
     pub facts: Facts,
     /// When the last key was pressed, for the idle lock.
@@ -352,6 +355,7 @@ impl App {
                 }
             }
             Action::GroupSettings => flows::group::settings(self),
+            Action::Conflicts => flows::conflicts::open(self),
             Action::Open => {
                 if let Some(g) = self.groups.get(self.picker.selected).cloned()
                     && let Err(e) = self.open_group(g)
@@ -434,6 +438,15 @@ impl App {
             }
             Job::UndoCheckIn(id) => flows::checkin::undo(self, id),
             Job::Resolve(id) => flows::note::resolve(self, id),
+            Job::Decide(decision) => flows::decide::decide(self, decision),
+        }
+    }
+
+    /// Reads again what waits for a person, after a commit that may have changed it.
+    pub fn read_pending(&mut self) {
+        match self.store.pending() {
+            Ok(p) => self.pending = p,
+            Err(e) => self.error(format!("✗ What waits for a person cannot be read: {e}")),
         }
     }
 }

@@ -61,3 +61,12 @@ pub fn init() -> io::Result<Term> {
     drop(ratatui::init());
     Terminal::new(Quiet(CrosstermBackend::new(io::stdout())))
 }
+
+/// The terminal back as it was (raw mode off, the main screen, the cursor
+/// shown) from a signal handler: quietly, since a terminal that hung up
+/// leaves nowhere to say anything.
+pub fn restore_quietly() {
+    use ratatui::crossterm::{cursor, execute, terminal};
+    let _ = terminal::disable_raw_mode();
+    let _ = execute!(io::stdout(), terminal::LeaveAlternateScreen, cursor::Show);
+}

@@ -7,7 +7,8 @@
 //! Where things are (see also `docs/architecture.md`): `app` (what everything
 //! shares), `start` (start-up and loading), `nav` (moving about), `screens`
 //! (drawn under the overlays), `overlay` (the rooms over them: lock, question,
-//! form, note, roll call, help), `flows` (the jobs that save), `keymap`.
+//! form, note, roll call, help, what waits after a merge), `flows` (the jobs
+//! that save), `keymap`.
 
 pub mod action;
 pub mod app;
@@ -63,6 +64,10 @@ pub fn run(opening: Opening, clock: Rc<dyn Clock>, options: Options) -> Result<(
     let theme = theme::Theme::from_env();
     // Restores the terminal on panic too.
     let mut terminal = backend::init().map_err(|e| Failure::new(format!("cannot use this terminal: {e}")))?;
+    // And when the program is told to stop (SIGTERM at a shutdown, SIGHUP
+    // from a closed window): every commit is already on disk, so only the
+    // terminal needs putting back.
+    let _restore = crate::interrupt::on_interrupt(backend::restore_quietly);
     let result = (|| {
         let store = match opening {
             Opening::Ready(store) => *store,

@@ -133,6 +133,9 @@ impl App {
                 Overlay::Form(_) => 3,
                 Overlay::Note(_) => 4,
                 Overlay::RollCall(_) => 5,
+                Overlay::Conflicts(_) => 7,
+                Overlay::Decide(_) => 8,
+                Overlay::Same(_) => 9,
             })
             .collect();
         let list = format!("{}\u{0}{}", input_text(&self.roster.filter), input_text(&self.checkin.query));

@@ -36,6 +36,7 @@ impl App {
         let loading = Loading { after: crate::store::Cursor::default(), read: 0 };
         let groups = store.groups()?;
         let initials: String = store.meta::<String>(META_INITIALS)?.unwrap_or_default();
+        let pending = store.pending()?;
         let now = clock.now();
         let mut app = App {
             store,
@@ -69,6 +70,7 @@ impl App {
             roll_marks: HashSet::new(),
             concerns: HashMap::new(),
             concerns_wanted: Vec::new(),
+            pending,
             facts: Facts::first(),
             last_key: now,
             quit: false,
@@ -132,7 +134,8 @@ impl App {
     fn fetch(&mut self, ids: &[Uuid]) -> Result<(), StoreError> {
         let missing: Vec<Uuid> = ids.iter().filter(|id| !self.families.contains_key(id)).copied().collect();
         for found in crate::par::map(&missing, 500, |id| self.store.family(*id)) {
-            if let Some(f) = found? {
+            // A family joined into another is shown as that one.
+            if let Some(f) = found?.filter(|f| f.joined_into.is_none()) {
                 self.families.insert(f.id, f);
             }
         }
@@ -152,7 +155,7 @@ impl App {
         let last = next == loading.after || piece.len() < Self::LOAD_STEP;
         loading.after = next;
         self.search.add(&piece);
-        for f in piece {
+        for f in piece.into_iter().filter(|f| f.joined_into.is_none()) {
             // A family changed since it was read is already newer in memory.
             self.families.entry(f.id).or_insert(f);
         }

@@ -47,7 +47,7 @@ pub fn input_text(t: &TextArea<'_>) -> String {
     t.lines().join("\n")
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ListCursor {
     pub selected: usize,
 }

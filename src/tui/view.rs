@@ -37,12 +37,11 @@ pub fn draw(app: &App, frame: &mut Frame) -> Facts {
         l.draw_box(&app.theme, frame, area, app.clock.now());
         return facts;
     }
-    let status_lines = if app.status.as_ref().is_some_and(|s| s.alert.is_some()) { 2 } else { 1 };
     let [head, tabs, body, status, foot] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Length(1),
         Constraint::Min(3),
-        Constraint::Length(status_lines),
+        Constraint::Length(status_rows(app)),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -105,6 +104,7 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
             if concerns > 0 {
                 parts.push(crate::text::plural(concerns, "concern", "concerns"));
             }
+            parts.extend(to_decide(app));
             if walk_ins > 0 {
                 parts.push(crate::text::plural(walk_ins, "walk-in", "walk-ins"));
             }
@@ -116,13 +116,32 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
             }
             (top, right, format!(" {}", parts.join(" · ")))
         }
-        None => (" thinkbaby · Think Baby groups".to_string(), format!("{demo}{} ", app.initials), String::new()),
+        None => {
+            let counts = to_decide(app).map(|d| format!(" {d}")).unwrap_or_default();
+            (" thinkbaby · Think Baby groups".to_string(), format!("{demo}{} ", app.initials), counts)
+        }
     };
     let room = w.saturating_sub(crate::text::width(&right) + 1);
     let top_line = format!("{} {right}", crate::text::pad(&top, room));
     let bold = t.header().add_modifier(ratatui::style::Modifier::BOLD);
     let lines = vec![Line::styled(fit(&top_line, w), bold), Line::styled(fit(&counts, w), t.header())];
     frame.render_widget(Rows::new(lines).style(t.header()), area);
+}
+
+/// "2 to decide (d)": what waits for a person after a merge, and the key to it.
+fn to_decide(app: &App) -> Option<String> {
+    (!app.pending.is_empty()).then(|| format!("{} to decide (d)", app.pending.len()))
+}
+
+/// Rows the status line takes: two when a family's alerts are shown under it.
+pub fn status_rows(app: &App) -> u16 {
+    if app.status.as_ref().is_some_and(|s| s.alert.is_some()) { 2 } else { 1 }
+}
+
+/// `area` less the status line at its foot: a room drawn there leaves the
+/// messages in sight (what was saved, and what was not).
+pub fn above_status(app: &App, area: Rect) -> Rect {
+    Rect { height: area.height.saturating_sub(status_rows(app)), ..area }
 }
 
 fn tab_bar(app: &App, frame: &mut Frame, area: Rect) {

@@ -224,3 +224,36 @@ fn a_wrong_passphrase_keeps_the_box_with_a_countdown_and_the_typing() {
     let s = screen(&mut app);
     assert!(s.contains("Half a note"), "the note is as it was:\n{s}");
 }
+
+#[test]
+fn the_start_up_passphrase_box_shows_every_part_with_a_refusal_down_to_the_smallest_window() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent};
+    use thinkbaby::tui::action::Action;
+    use thinkbaby::tui::overlay::Lock;
+    let dir = tempdir();
+    let now = crate::at(10, 5);
+    for (w, h) in [(80, 24), (60, 20), (60, 17), (60, 16), (72, 16), (100, 40)] {
+        let mut lock = Lock::at_start(dir.path(), true);
+        for c in "qwertyuiopasdfgh".chars() {
+            lock.act(Action::Input(KeyEvent::from(KeyCode::Char(c))), now);
+        }
+        lock.act(Action::Unlock, now);
+        let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+        t.draw(|f| lock.draw_box(&Theme { color: true }, f, f.area(), now)).unwrap();
+        let s = lines(t.backend().buffer()).join("\n");
+        for part in [
+            "Choose a passphrase",
+            "New passphrase:",
+            "> ▏",
+            "too easy to guess",
+            "those).",
+            "Enter: go on · Esc: quit",
+        ] {
+            assert!(s.contains(part), "{part:?} is not shown at {w}x{h}:\n{s}");
+        }
+        assert!(s.contains("encrypted"), "why it asks, at least in short, at {w}x{h}:\n{s}");
+        if h >= 20 {
+            assert!(s.contains("nobody can open the store."), "the whole of why it asks at {w}x{h}:\n{s}");
+        }
+    }
+}

@@ -219,5 +219,7 @@ pub fn save(app: &mut App, form: &Form, id: Uuid) -> Result<(), FieldError> {
     app.search.upsert(&f);
     app.families.insert(f.id, f.clone());
     app.done(format!("✓ {}'s details saved", f.first_carer()));
+    // The edit may have made two laptops' versions agree.
+    app.read_pending();
     Ok(())
 }

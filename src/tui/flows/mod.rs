@@ -1,11 +1,14 @@
 //! The facilitator's jobs, one module each: check-in (and out, undo, roll call),
-//! a walk-in, a group's details, a family's details, a note, the initials.
+//! a walk-in, a group's details, a family's details, a note, the initials, and
+//! what waits after a merge (`conflicts` reads it, `decide` writes decisions).
 //! Each opens its overlay and carries out what the overlay asks for, committing
 //! to the store before the screen says anything is saved.
 //!
 //! A new job is a module here; its overlay is in `tui::overlay`.
 
 pub mod checkin;
+pub mod conflicts;
+pub mod decide;
 pub mod family;
 pub mod group;
 pub mod initials;

@@ -94,6 +94,8 @@ pub fn save(app: &mut App, mut note: Box<NoteForm>) {
                 ""
             };
             app.done(format!("✓ Note saved {}{flag}", app.now_hm()));
+            // An edit goes over every latest version: one edited on two laptops is settled.
+            app.read_pending();
         }
         Err(e) => {
             note.error = Some(format!("Not saved: {e}. Your text is still here; try Ctrl-S again."));

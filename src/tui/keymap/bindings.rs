@@ -51,6 +51,96 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Confirm, [k('y'), code(KeyCode::Enter)], "y", "yes", "Yes: go ahead.", Action::Yes, true),
     bind!(Confirm, [k('n'), code(KeyCode::Esc)], "n/Esc", "no", "No: leave things as they are.", Action::No, true),
     bind!(
+        SameFamily,
+        [k('s')],
+        "s",
+        "same family",
+        "Same family: join them into the one marked keep (asks first).",
+        Action::SameFamily,
+        true
+    ),
+    bind!(
+        SameFamily,
+        [k('d')],
+        "d",
+        "different",
+        "Two different families: they are not asked about again.",
+        Action::NotSameFamily,
+        true
+    ),
+    bind!(
+        SameFamily,
+        [code(KeyCode::Tab), code(KeyCode::Left), code(KeyCode::Right)],
+        "Tab",
+        "keep other",
+        "Choose which family to keep; the other joins it.",
+        Action::NextField,
+        true
+    ),
+    bind!(
+        SameFamily,
+        [code(KeyCode::Esc), k('l')],
+        "Esc",
+        "later",
+        "Decide later: it stays on the list.",
+        Action::Back,
+        true
+    ),
+    bind!(
+        Decide,
+        [code(KeyCode::Right), k(' ')],
+        "→/Space",
+        "other value",
+        "Keep the next version's value of the highlighted part.",
+        Action::Right,
+        true
+    ),
+    bind!(
+        Decide,
+        [code(KeyCode::Left)],
+        "←",
+        "previous value",
+        "Keep the previous version's value.",
+        Action::Left,
+        false
+    ),
+    bind!(
+        Decide,
+        [ctrl('s')],
+        "Ctrl-S",
+        "save decision",
+        "Save the values marked (on disk when the screen says so).",
+        Action::Save,
+        true
+    ),
+    bind!(
+        Decide,
+        [code(KeyCode::Esc)],
+        "Esc",
+        "back",
+        "Back to the list; asks first if you marked anything.",
+        Action::Back,
+        true
+    ),
+    bind!(
+        Conflicts,
+        [code(KeyCode::Enter)],
+        "Enter",
+        "decide",
+        "Decide the highlighted one: part by part, or \"same family?\".",
+        Action::Open,
+        true
+    ),
+    bind!(
+        Conflicts,
+        [code(KeyCode::Esc), k('d')],
+        "Esc",
+        "close",
+        "Close; what is not decided waits for later.",
+        Action::Back,
+        true
+    ),
+    bind!(
         Initials,
         [code(KeyCode::Enter), ctrl('s')],
         "Enter",
@@ -404,6 +494,15 @@ pub static BINDINGS: &[Binding] = &[
         "group",
         "The group's details: name, venue, neighbourhood, day and times.",
         Action::GroupSettings,
+        false
+    ),
+    bind!(
+        Global,
+        [k('d')],
+        "d",
+        "to decide",
+        "What waits for a person after a merge (the header counts it).",
+        Action::Conflicts,
         false
     ),
     bind!(Global, [k('?')], "?", "help", "Show every key.", Action::Help, true),

@@ -37,6 +37,12 @@ pub enum Ctx {
     NoteTags,
     Confirm,
     Help,
+    /// What waits for a person after a merge.
+    Conflicts,
+    /// Deciding edits made on two laptops, part by part.
+    Decide,
+    /// Two families that may be one.
+    SameFamily,
     /// A line of text being typed in a list's filter.
     Filter,
     Locked,
@@ -67,6 +73,9 @@ impl Ctx {
             Ctx::NoteTags => "Writing a note, on the tags",
             Ctx::Confirm => "Questions",
             Ctx::Help => "Help",
+            Ctx::Conflicts => "To decide (after a merge)",
+            Ctx::Decide => "Deciding edits from two laptops",
+            Ctx::SameFamily => "Same family?",
             Ctx::Filter => "Filter",
             Ctx::Locked => "Locked screen",
             Ctx::Starting => "Opening the store",
@@ -132,7 +141,7 @@ pub fn footer(ctxs: &[Ctx]) -> Vec<(&'static str, &'static str)> {
 }
 
 /// Every context, in the order the help and the README list them.
-pub const HELP_ORDER: [Ctx; 23] = [
+pub const HELP_ORDER: [Ctx; 26] = [
     Ctx::Always,
     Ctx::Global,
     Ctx::List,
@@ -153,6 +162,9 @@ pub const HELP_ORDER: [Ctx; 23] = [
     Ctx::Initials,
     Ctx::Filter,
     Ctx::Confirm,
+    Ctx::Conflicts,
+    Ctx::Decide,
+    Ctx::SameFamily,
     Ctx::Locked,
     Ctx::Starting,
     Ctx::Help,
@@ -221,6 +233,9 @@ mod tests {
             | Ctx::NoteTags
             | Ctx::Confirm
             | Ctx::Help
+            | Ctx::Conflicts
+            | Ctx::Decide
+            | Ctx::SameFamily
             | Ctx::Filter
             | Ctx::Locked
             | Ctx::Starting => HELP_ORDER.contains(&c),

@@ -53,11 +53,18 @@ enum Stage {
     Confirm(SecretString),
 }
 
+/// Why a new store asks for a passphrase, when the whole of `passphrase::WHY`
+/// does not fit the window.
+const WHY_SHORT: &str = "The store is encrypted: use three or four unrelated words, and keep them \
+where your team keeps passwords.";
+
 #[derive(Debug)]
 pub struct Lock {
     title: &'static str,
-    /// What the box says above the passphrase line.
-    intro: Vec<String>,
+    /// Why it asks, when there is room: said whole, or in short.
+    why: Option<(&'static str, &'static str)>,
+    /// The line above the passphrase.
+    prompt: String,
     input: TextArea<'static>,
     stage: Stage,
     wrong: u32,
@@ -69,24 +76,25 @@ pub struct Lock {
 }
 
 impl Lock {
-    fn new(title: &'static str, intro: Vec<String>, stage: Stage, starting: bool) -> Lock {
-        Lock { title, intro, input: masked(), stage, wrong: 0, retry_at: None, message: None, starting }
+    fn new(title: &'static str, prompt: String, stage: Stage, starting: bool) -> Lock {
+        Lock { title, why: None, prompt, input: masked(), stage, wrong: 0, retry_at: None, message: None, starting }
     }
 
     /// The lock over the screens.
     pub fn over_screens(demo: bool) -> Lock {
         let hint = if demo { "Demo: press Enter to unlock." } else { "Type the store's passphrase and press Enter." };
-        Lock::new(" thinkbaby is locked ", vec![hint.to_string()], Stage::Unlock, false)
+        Lock::new(" thinkbaby is locked ", hint.to_string(), Stage::Unlock, false)
     }
 
     /// The box before the store in `dir` opens; `new` when it has no passphrase yet.
     pub fn at_start(dir: &std::path::Path, new: bool) -> Lock {
         if new {
-            let intro = vec![crate::passphrase::WHY.to_string(), String::new(), "New passphrase:".to_string()];
-            return Lock::new(" Choose a passphrase ", intro, Stage::Choose, true);
+            let mut lock = Lock::new(" Choose a passphrase ", "New passphrase:".into(), Stage::Choose, true);
+            lock.why = Some((crate::passphrase::WHY, WHY_SHORT));
+            return lock;
         }
-        let intro = vec![format!("Passphrase for the store in {}:", crate::text::clean(&dir.display().to_string()))];
-        Lock::new(" Unlock thinkbaby ", intro, Stage::Unlock, true)
+        let prompt = format!("Passphrase for the store in {}:", crate::text::clean(&dir.display().to_string()));
+        Lock::new(" Unlock thinkbaby ", prompt, Stage::Unlock, true)
     }
 
     fn typed(&self) -> SecretString {
@@ -119,7 +127,8 @@ impl Lock {
                     Err(e) => self.message = Some(e.to_string()),
                     Ok(()) => {
                         self.message = None;
-                        self.intro = vec!["Type the same passphrase again:".to_string()];
+                        self.why = None;
+                        self.prompt = "Type the same passphrase again:".into();
                         self.stage = Stage::Confirm(first);
                     }
                 }
@@ -168,13 +177,49 @@ impl Lock {
     }
 
     /// The box alone, centred in `area`, nothing of the screens under it.
+    /// Why it asks is said whole where there is room, in short where there
+    /// is less, and left out last: the passphrase line, what went wrong and
+    /// the keys always show.
     pub fn draw_box(&self, theme: &Theme, frame: &mut Frame, area: Rect, now: DateTime<Utc>) {
         let w = area.width.min(72);
         let inner_w = w.saturating_sub(2) as usize;
-        let mut body: Vec<Line> = self.intro.iter().map(|l| Line::raw(crate::text::clean(l))).collect();
+        let room = area.height.saturating_sub(2) as usize;
+        let whole = self.why.map(|(whole, _)| whole);
+        let short = self.why.map(|(_, short)| short);
+        let mut rows = self.body(theme, now, whole, true, inner_w);
+        for (why, spaced) in [(short, true), (None, true), (None, false)] {
+            if rows.height() <= room {
+                break;
+            }
+            rows = self.body(theme, now, why, spaced, inner_w);
+        }
+        // Still too tall (a window far below the smallest the screens use):
+        // the bottom shows, where the passphrase goes in and the keys are.
+        let scroll = rows.height().saturating_sub(room);
+        let h = (rows.height() as u16 + 2).min(area.height);
+        let r = centred(frame, area, w, h);
+        let block = Block::default().borders(Borders::ALL).title(self.title);
+        let inner = block.inner(r);
+        frame.render_widget(block, r);
+        frame.render_widget(rows.scroll(scroll), inner);
+    }
+
+    /// The box's lines, wrapped: why it asks (if given), the prompt, the
+    /// passphrase line, what went wrong, the keys; `spaced` with blank rows between.
+    fn body(&self, theme: &Theme, now: DateTime<Utc>, why: Option<&str>, spaced: bool, width: usize) -> Rows<'static> {
+        let mut body: Vec<Line> = Vec::new();
+        if let Some(why) = why {
+            body.push(Line::raw(why.to_string()));
+            if spaced {
+                body.push(Line::raw(""));
+            }
+        }
+        body.push(Line::raw(self.prompt.clone()));
         let dots = "•".repeat(input_text(&self.input).chars().count());
         body.push(Line::styled(format!("> {dots}▏"), theme.title()));
-        body.push(Line::raw(""));
+        if spaced {
+            body.push(Line::raw(""));
+        }
         let waiting = self.waiting(now);
         let status = match (waiting, &self.message) {
             (Some(s), _) => Some(format!("Wrong passphrase. Try again in {s} s (what you type now is kept).")),
@@ -187,13 +232,7 @@ impl Lock {
         }
         let keys = if self.starting { "Enter: go on · Esc: quit" } else { "Enter: unlock · Ctrl-C: quit" };
         body.push(Line::styled(keys, theme.dim()));
-        let rows = Rows::wrapped(body, inner_w);
-        let h = (rows.height() as u16 + 2).min(area.height);
-        let r = centred(frame, area, w, h);
-        let block = Block::default().borders(Borders::ALL).title(self.title);
-        let inner = block.inner(r);
-        frame.render_widget(block, r);
-        frame.render_widget(rows, inner);
+        Rows::wrapped(body, width)
     }
 }
 

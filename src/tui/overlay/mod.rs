@@ -3,10 +3,13 @@
 //! and `draw`. They stack: a question opened over a form, or the lock over
 //! anything, closes back to what was under it.
 //!
-//! A new overlay (a list of conflicts, "same family?") is a module here with a
-//! type that implements [`Layer`], a variant of [`Overlay`], and, for work that
-//! needs the store, a [`Job`] that a flow in `tui::flows` carries out.
+//! A new overlay is a module here with a type that implements [`Layer`], a
+//! variant of [`Overlay`], and, for work that needs the store, a [`Job`] that
+//! a flow in `tui::flows` carries out (as the list of what waits after a
+//! merge, `conflicts`, hands its decisions to `flows::decide`).
 
+pub mod conflicts;
+pub mod decide;
 pub mod fields;
 pub mod form;
 pub mod help;
@@ -14,19 +17,24 @@ pub mod lock;
 pub mod note;
 pub mod question;
 pub mod rollcall;
+pub mod same;
 
+pub use conflicts::Conflicts;
+pub use decide::Decide;
 pub use form::{Form, Purpose};
 pub use help::Help;
 pub use lock::Lock;
 pub use note::NoteForm;
 pub use question::Question;
 pub use rollcall::RollCall;
+pub use same::Same;
 
 use super::action::Action;
 use super::app::App;
 use super::facts::Facts;
 use super::keymap::Ctx;
 use crate::domain::tags::TagList;
+use crate::domain::{Family, Group};
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -63,6 +71,40 @@ pub enum Job {
     UndoCheckIn(Uuid),
     /// Mark this observation's concern resolved.
     Resolve(Uuid),
+    /// Write a person's decision on what waits after a merge.
+    Decide(Decision),
+}
+
+/// A person's decision on something that waits after a merge: each is a new
+/// version over the versions it settles, so it travels in bundles.
+#[derive(Debug, Clone)]
+pub enum Decision {
+    /// The family as chosen, part by part, over every version held; `seen`
+    /// are the versions the person compared (the one shown now first).
+    Family {
+        chosen: Box<Family>,
+        seen: Vec<Family>,
+    },
+    Group {
+        chosen: Box<Group>,
+        seen: Vec<Group>,
+    },
+    /// Of a note edited on two laptops, the revision `keep` stays as the note.
+    Note {
+        family: Uuid,
+        note: Uuid,
+        keep: Uuid,
+    },
+    /// The same family: `other` joins `keep`.
+    Join {
+        keep: Uuid,
+        other: Uuid,
+    },
+    /// Two different families.
+    Different {
+        a: Uuid,
+        b: Uuid,
+    },
 }
 
 /// What an overlay may read or change while it handles an action, besides itself.
@@ -101,6 +143,9 @@ pub enum Overlay {
     Note(Box<NoteForm>),
     RollCall(RollCall),
     Help(Help),
+    Conflicts(Box<Conflicts>),
+    Decide(Box<Decide>),
+    Same(Box<Same>),
 }
 
 impl Overlay {
@@ -112,6 +157,9 @@ impl Overlay {
             Overlay::Note(n) => n.as_ref(),
             Overlay::RollCall(r) => r,
             Overlay::Help(h) => h,
+            Overlay::Conflicts(c) => c.as_ref(),
+            Overlay::Decide(d) => d.as_ref(),
+            Overlay::Same(s) => s.as_ref(),
         }
     }
 
@@ -123,6 +171,9 @@ impl Overlay {
             Overlay::Note(n) => n.as_mut(),
             Overlay::RollCall(r) => r,
             Overlay::Help(h) => h,
+            Overlay::Conflicts(c) => c.as_mut(),
+            Overlay::Decide(d) => d.as_mut(),
+            Overlay::Same(s) => s.as_mut(),
         }
     }
 }

@@ -32,8 +32,13 @@ pub fn note_lines<'a>(app: &App, o: &Observation, selected: bool, revisions: boo
     let mut lines = vec![Line::from(vec![
         Span::styled(fit(&head, w.saturating_sub(18)), if selected { t.selected() } else { t.title() }),
         Span::raw(" "),
-        Span::styled(concern_mark(r.concern), t.alert()),
+        // Edited on two laptops: the higher concern of the latest versions.
+        Span::styled(concern_mark(o.concern()), t.alert()),
     ])];
+    if o.is_conflicted() && o.is_live() {
+        // The higher concern is in the mark above until then.
+        lines.push(Line::styled(fit("   Edited on two laptops: d decides which version stays", w), t.warn()));
+    }
     if !tags.is_empty() {
         lines.push(Line::styled(fit(&format!("   [{}]", tags.join("] [")), w), t.warn()));
     }
@@ -67,7 +72,7 @@ pub fn note_lines<'a>(app: &App, o: &Observation, selected: bool, revisions: boo
 fn concern_lines<'a>(app: &App, o: &Observation, w: usize) -> Vec<Line<'a>> {
     let t = &app.theme;
     let r = o.current();
-    if r.concern == Concern::None {
+    if o.concern() == Concern::None {
         return vec![];
     }
     let mut lines = Vec::new();
