@@ -114,8 +114,7 @@ impl Store {
     /// brings an erasure or is very large, one rebuild.
     pub fn apply_merge(&mut self, plan: MergePlan) -> Result<Merged, StoreError> {
         let MergePlan { planned, mut merged } = plan;
-        let touched = planned.families.len() + planned.visits.len();
-        if !planned.newly_erased.is_empty() || touched > LARGE {
+        if !planned.newly_erased.is_empty() || planned.writes() > LARGE {
             let what = if merged.erased > 0 { "merging, and erasing what was erased there" } else { "merging" };
             self.rebuild_planned(planned, NewKey::Same, what)?;
         } else {

@@ -124,7 +124,11 @@ impl Planner<'_> {
                 };
                 self.out.stats.attendance_added += usize::from(added);
                 self.out.stats.attendance_changed += usize::from(changed);
-                self.recount.insert(family);
+                // A bundle brings every attendance again: only a new or changed one
+                // can move the first visit (recounting all read every family's visits).
+                if added || changed {
+                    self.recount.insert(family);
+                }
             }
             Op::Observation(o) => {
                 let o = self.follow_note(o)?;
