@@ -9,6 +9,7 @@
 
 use super::apply::{self, pending};
 use super::archive::{self, Entry};
+use super::keys::TreeId;
 use super::rebuild::NewKey;
 use super::{Change, META_EVALUATION_KEY, Stats, Store, StoreError};
 use crate::domain::Family;
@@ -40,6 +41,19 @@ pub struct Merged {
 pub struct Records {
     pub entries: Vec<Entry>,
     pub evaluation_key: Option<Vec<u8>>,
+}
+
+impl Records {
+    /// Everything `store` holds, as a bundle carries it: for merging one
+    /// store straight into another (tests, and laptops in one process).
+    pub fn of_store(store: &Store) -> Result<Records, archive::ArchiveError> {
+        let mut entries = Vec::new();
+        archive::for_each_entry(store, &mut |e| {
+            entries.push(e);
+            Ok(())
+        })?;
+        Ok(Records { entries, evaluation_key: store.evaluation_key()? })
+    }
 }
 
 /// A merge worked out and not yet written: what a sync pushes back to the
@@ -114,11 +128,16 @@ impl Store {
     /// brings an erasure or is very large, one rebuild.
     pub fn apply_merge(&mut self, plan: MergePlan) -> Result<Merged, StoreError> {
         let MergePlan { planned, mut merged } = plan;
-        if !planned.newly_erased.is_empty() || planned.writes() > LARGE {
+        // What would be written, worked out once: a bundle brings everything
+        // its laptop holds, most of it already here, and only what changes is
+        // written. Many writes (or an erasure) make a rebuild instead.
+        let raw = planned.to_raw(&self.hasher, self.outbox);
+        let writes = raw.iter().filter(|op| matches!(op.tree, TreeId::Families | TreeId::Visits)).count();
+        if !planned.newly_erased.is_empty() || writes > LARGE {
             let what = if merged.erased > 0 { "merging, and erasing what was erased there" } else { "merging" };
             self.rebuild_planned(planned, NewKey::Same, what)?;
         } else {
-            self.commit_planned(planned)?;
+            self.write_raw(raw)?;
         }
         merged.waiting = self.pending()?;
         Ok(merged)

@@ -14,11 +14,6 @@ impl Store {
         self.write_raw(ops)
     }
 
-    /// Commits a change already worked out (see `apply::planned`).
-    pub(crate) fn commit_planned(&self, planned: apply::Planned) -> Result<(), StoreError> {
-        self.write_raw(planned.to_raw(&self.hasher, self.outbox))
-    }
-
     /// Seals `ops`, writes them as one journal record (one write, one sync),
     /// then hands them to sled.
     pub(crate) fn write_raw(&self, ops: Vec<RawOp>) -> Result<(), StoreError> {

@@ -71,19 +71,6 @@ impl Planned {
     }
 }
 
-impl Planned {
-    /// How many families and visits this change writes, those read and left
-    /// as they were apart: a bundle brings everything its laptop holds, and
-    /// most of it is already here.
-    pub fn writes(&self) -> usize {
-        let changed = |doc: DocKey, bytes: Vec<u8>| usize::from(self.read.get(&doc) != Some(&fingerprint(&bytes)));
-        let families: usize = self.families.iter().map(|(id, d)| changed(DocKey::Family(*id), codec::encode(d))).sum();
-        let visits: usize =
-            self.visits.iter().map(|((f, s), d)| changed(DocKey::Visit(*f, *s), codec::encode(d))).sum();
-        families + visits + self.removed_visits.len()
-    }
-}
-
 /// A pending item names what it is about, so a rebuild can key it anew.
 pub(crate) fn pending_value(kind: u8, a: uuid::Uuid, b: uuid::Uuid) -> Named<Vec<u8>> {
     let mut name = vec![kind];
