@@ -22,8 +22,7 @@ pub struct Tables {
 
 /// True when the tables were last refreshed before the hub's latest change.
 pub fn lags(client: &mut Client, top: i64) -> Result<bool, HubError> {
-    let row = client.query_opt("SELECT value FROM thinkbaby.meta WHERE name = 'evaluation_seq'", &[])?;
-    let at: i64 = row.map(|r| String::from_utf8_lossy(&r.get::<_, Vec<u8>>(0)).parse().unwrap_or(-1)).unwrap_or(-1);
+    let at = super::schema::meta_number(client, "evaluation_seq")?.unwrap_or(-1);
     Ok(at < top)
 }
 
@@ -46,23 +45,9 @@ pub fn refresh(client: &mut Client, store: &Store, top: i64) -> Result<Tables, H
     let mut tx = client.transaction()?;
     tx.batch_execute("TRUNCATE evaluation.families, evaluation.attendance, evaluation.observations")?;
 
-    let types = [
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::INT4_ARRAY,
-        Type::INT4,
-    ];
+    // Thirteen text columns, then the ages (int[]) and the sessions (int).
+    let mut types = vec![Type::TEXT; 13];
+    types.extend([Type::INT4_ARRAY, Type::INT4]);
     let mut w = BinaryCopyInWriter::new(
         tx.copy_in(
             "COPY evaluation.families (family, babies, postcode_district, neighbourhood, home_language, interpreter,
@@ -127,11 +112,7 @@ pub fn refresh(client: &mut Client, store: &Store, top: i64) -> Result<Tables, H
         w.write(&row)?;
     }
     w.finish()?;
-    tx.execute(
-        "INSERT INTO thinkbaby.meta (name, value) VALUES ('evaluation_seq', $1)
-         ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value",
-        &[&top.to_string().into_bytes()],
-    )?;
+    super::schema::set_meta(&mut tx, "evaluation_seq", top.to_string().as_bytes())?;
     tx.commit()?;
     Ok(Tables { families: families.len(), attendance: attendance.len(), observations: observations.len() })
 }

@@ -177,18 +177,17 @@ fn hub_key(
     state: Option<&HubState>,
     pass: &SecretString,
 ) -> Result<(uuid::Uuid, HubKey), HubError> {
-    let id = tx.query_opt("SELECT value FROM thinkbaby.meta WHERE name = 'hub_id'", &[])?;
-    let sealed = tx.query_opt("SELECT value FROM thinkbaby.meta WHERE name = 'key'", &[])?;
+    let id = schema::meta(tx, "hub_id")?;
+    let sealed = schema::meta(tx, "key")?;
     match (id, sealed) {
         (Some(id), Some(sealed)) => {
-            let id =
-                uuid::Uuid::from_slice(&id.get::<_, Vec<u8>>(0)).map_err(|_| HubError::Damaged("its id".into()))?;
+            let id = uuid::Uuid::from_slice(&id).map_err(|_| HubError::Damaged("its id".into()))?;
             if let Some(s) = state.filter(|s| s.id == id)
                 && let Some(k) = HubKey::from_bytes(&s.key)
             {
                 return Ok((id, k));
             }
-            Ok((id, HubKey::unwrap(&sealed.get::<_, Vec<u8>>(0), pass)?))
+            Ok((id, HubKey::unwrap(&sealed, pass)?))
         }
         _ => {
             crate::store::check_new_passphrase(pass)?;

@@ -3,7 +3,7 @@
 //! made by an older thinkbaby is brought up to date; a newer one is refused.
 
 use super::HubError;
-use postgres::Client;
+use postgres::{Client, GenericClient};
 
 /// The hub's format: bump it with a step in `STEPS`.
 pub const FORMAT: i32 = 1;
@@ -37,23 +37,34 @@ CREATE TABLE IF NOT EXISTS evaluation.observations (
 COMMENT ON SCHEMA evaluation IS 'thinkbaby: pseudonymised tables for the evaluation, refreshed at every sync';
 "];
 
+/// A value of the hub's own settings (`thinkbaby.meta`).
+pub(super) fn meta(c: &mut impl GenericClient, name: &str) -> Result<Option<Vec<u8>>, postgres::Error> {
+    Ok(c.query_opt("SELECT value FROM thinkbaby.meta WHERE name = $1", &[&name])?.map(|r| r.get(0)))
+}
+
+/// A number kept there as text: None when absent, -1 when unreadable.
+pub(super) fn meta_number(c: &mut impl GenericClient, name: &str) -> Result<Option<i64>, postgres::Error> {
+    Ok(meta(c, name)?.map(|v| String::from_utf8_lossy(&v).parse().unwrap_or(-1)))
+}
+
+/// Sets one of them, written or overwritten.
+pub(super) fn set_meta(c: &mut impl GenericClient, name: &str, value: &[u8]) -> Result<(), postgres::Error> {
+    c.execute(
+        "INSERT INTO thinkbaby.meta (name, value) VALUES ($1, $2)
+         ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value",
+        &[&name, &value],
+    )?;
+    Ok(())
+}
+
 /// Makes or updates the tables, in one transaction; refuses a hub from a newer thinkbaby.
 pub fn prepare(client: &mut Client) -> Result<(), HubError> {
     let mut tx = client.transaction()?;
     // One program sets a hub up at a time.
     tx.execute("SELECT pg_advisory_xact_lock(7301210)", &[])?;
     let exists: bool = tx.query_one("SELECT to_regclass('thinkbaby.meta') IS NOT NULL", &[])?.get(0);
-    let found: i32 = if exists {
-        match tx.query_opt("SELECT value FROM thinkbaby.meta WHERE name = 'format'", &[])? {
-            Some(row) => {
-                let v: Vec<u8> = row.get(0);
-                String::from_utf8_lossy(&v).parse().unwrap_or(0)
-            }
-            None => 0,
-        }
-    } else {
-        0
-    };
+    let found: i32 =
+        if exists { meta_number(&mut tx, "format")?.map_or(0, |n| i32::try_from(n).unwrap_or(0).max(0)) } else { 0 };
     if found > FORMAT {
         return Err(HubError::TooNew(found));
     }
@@ -61,11 +72,7 @@ pub fn prepare(client: &mut Client) -> Result<(), HubError> {
         tx.batch_execute(step)?;
     }
     if found < FORMAT {
-        tx.execute(
-            "INSERT INTO thinkbaby.meta (name, value) VALUES ('format', $1)
-             ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value",
-            &[&FORMAT.to_string().into_bytes()],
-        )?;
+        set_meta(&mut tx, "format", FORMAT.to_string().as_bytes())?;
     }
     tx.commit()?;
     Ok(())
