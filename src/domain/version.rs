@@ -230,6 +230,22 @@ impl<T: Merge> Versioned<T> {
             .collect()
     }
 
+    /// What a person chooses between: the version shown first, then each
+    /// live version kept beside it, with the laptop that wrote each. None when
+    /// nothing waits (one version, or the others deleted).
+    pub fn to_decide(&self) -> Option<(Vec<T>, Vec<Uuid>)> {
+        let shown = self.current()?.clone();
+        let mut bodies = vec![shown];
+        let mut by = vec![self.winner().by];
+        for o in self.conflicts() {
+            if let Some(body) = &o.body {
+                bodies.push(body.clone());
+                by.push(o.by);
+            }
+        }
+        (bodies.len() > 1).then_some((bodies, by))
+    }
+
     /// The writes every version here has seen together.
     pub fn seen(&self) -> VClock {
         self.versions.iter().fold(VClock::new(), |acc, v| acc.join(&v.clock))

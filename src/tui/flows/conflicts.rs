@@ -131,20 +131,9 @@ pub fn group_names(app: &App, ids: &[Uuid]) -> String {
 }
 
 fn family(app: &App, id: Uuid) -> Result<Option<Item>, StoreError> {
-    let Some(v) = app.store.family_versions(id)? else { return Ok(None) };
-    let Some(shown) = v.current().cloned() else { return Ok(None) };
-    let mut versions = vec![shown.clone()];
+    let Some((versions, bys)) = app.store.family_versions(id)?.and_then(|v| v.to_decide()) else { return Ok(None) };
+    let shown = versions[0].clone();
     let mut sources = Vec::new();
-    let mut bys = vec![v.winner().by];
-    for o in v.conflicts() {
-        if let Some(body) = &o.body {
-            versions.push(body.clone());
-            bys.push(o.by);
-        }
-    }
-    if versions.len() < 2 {
-        return Ok(None);
-    }
     let mut fields: Vec<FamilyField> = Vec::new();
     for other in &versions[1..] {
         for d in differences(&shown, other) {
@@ -177,19 +166,8 @@ fn family(app: &App, id: Uuid) -> Result<Option<Item>, StoreError> {
 // ---- groups ------------------------------------------------------------------------
 
 fn group(app: &App, id: Uuid) -> Result<Option<Item>, StoreError> {
-    let Some(v) = app.store.group_versions(id)? else { return Ok(None) };
-    let Some(shown) = v.current().cloned() else { return Ok(None) };
-    let mut versions: Vec<Group> = vec![shown.clone()];
-    let mut bys = vec![v.winner().by];
-    for o in v.conflicts() {
-        if let Some(body) = &o.body {
-            versions.push(body.clone());
-            bys.push(o.by);
-        }
-    }
-    if versions.len() < 2 {
-        return Ok(None);
-    }
+    let Some((versions, bys)) = app.store.group_versions(id)?.and_then(|v| v.to_decide()) else { return Ok(None) };
+    let shown: Group = versions[0].clone();
     let parts: Vec<GroupPart> = GroupPart::ALL
         .into_iter()
         .filter(|p| versions[1..].iter().any(|o| group_differences(&shown, o).contains(p)))

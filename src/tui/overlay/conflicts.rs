@@ -4,7 +4,7 @@
 //! decide part by part (`decide`) or "same family?" (`same`). The list is read
 //! by `flows::conflicts` when the room opens and after each decision.
 
-use super::{Decide, Env, Layer, Outcome, Overlay, Same};
+use super::{Decide, Env, Layer, Outcome, Overlay, Same, head_over_list};
 use crate::text::fit;
 use crate::tui::action::Action;
 use crate::tui::app::App;
@@ -97,7 +97,7 @@ impl Layer for Conflicts {
         let inner = block.inner(rect);
         frame.render_widget(block, rect);
         let w = inner.width as usize;
-        let mut head = Rows::wrapped(
+        let head = Rows::wrapped(
             vec![Line::raw(if self.items.is_empty() {
                 "Nothing waits for a person: every laptop's versions agree. Esc closes.".to_string()
             } else {
@@ -106,13 +106,7 @@ impl Layer for Conflicts {
             w,
         )
         .lines();
-        if let Some(e) = &self.error {
-            head.extend(Rows::wrapped(vec![Line::styled(e.clone(), t.error())], w).lines());
-        }
-        head.push(Line::raw(""));
-        let top = (head.len() as u16).min(inner.height);
-        frame.render_widget(Rows::new(head), Rect { height: top, ..inner });
-        let list = Rect { y: inner.y + top, height: inner.height - top, ..inner };
+        let list = head_over_list(frame, inner, head, self.error.as_deref(), t);
         // Two rows an item: what it is, then what differs.
         let fits = (list.height as usize / 2).max(1);
         facts.page = fits as u16;

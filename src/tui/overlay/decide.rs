@@ -7,7 +7,7 @@
 //! The room holds the versions it was opened with, so what is saved is what
 //! the person saw (`flows::decide` checks they are still the versions held).
 
-use super::{Decision, Env, Job, Layer, Outcome, Question};
+use super::{Decision, Env, Job, Layer, Outcome, Question, head_over_list};
 use crate::domain::audit::FamilyField;
 use crate::domain::conflict::{GroupPart, take_fields, take_group_parts};
 use crate::domain::{Family, Group};
@@ -208,13 +208,7 @@ impl Layer for Decide {
             .map(|(name, whence)| Line::raw(fit(&format!("{}: {whence}", capital(name)), w)))
             .collect();
         head.push(Line::styled(fit("Mark the value to keep for each part (→), then Ctrl-S.", w), t.dim()));
-        if let Some(e) = &self.error {
-            head.extend(Rows::wrapped(vec![Line::styled(e.clone(), t.error())], w).lines());
-        }
-        head.push(Line::raw(""));
-        let top = (head.len() as u16).min(inner.height);
-        frame.render_widget(Rows::new(head), Rect { height: top, ..inner });
-        let list = Rect { y: inner.y + top, height: inner.height - top, ..inner };
+        let list = head_over_list(frame, inner, head, self.error.as_deref(), t);
         let (lines, spans) = self.lines(app, w);
         let room = list.height as usize;
         let (start, end) = spans.get(self.cursor.selected).copied().unwrap_or((0, 0));

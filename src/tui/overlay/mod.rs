@@ -33,14 +33,29 @@ use super::action::Action;
 use super::app::App;
 use super::facts::Facts;
 use super::keymap::Ctx;
+use super::rows::Rows;
+use super::theme::Theme;
 use crate::domain::tags::TagList;
 use crate::domain::{Family, Group};
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::text::Line;
 use secrecy::SecretString;
 use std::collections::HashSet;
 use uuid::Uuid;
+
+/// Draws `head`, then `error` (wrapped) and a blank row, at the top of
+/// `inner`; returns the room left below for a list.
+fn head_over_list(frame: &mut Frame, inner: Rect, mut head: Vec<Line>, error: Option<&str>, t: &Theme) -> Rect {
+    if let Some(e) = error {
+        head.extend(Rows::wrapped(vec![Line::styled(e.to_string(), t.error())], inner.width as usize).lines());
+    }
+    head.push(Line::raw(""));
+    let top = (head.len() as u16).min(inner.height);
+    frame.render_widget(Rows::new(head), Rect { height: top, ..inner });
+    Rect { y: inner.y + top, height: inner.height - top, ..inner }
+}
 
 /// What an overlay asks for after an action.
 #[derive(Debug)]
