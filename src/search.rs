@@ -3,7 +3,7 @@
 //! so search runs here. A query that extends the previous one rescans only the
 //! previous hits, which keeps each keystroke cheap on a large store.
 //!
-//! A hit must match what was typed well (see [`matches`]): every typed word's
+//! A hit must match what was typed well (see `Typed::matches`): every typed word's
 //! letters in order within one word of the family's, or running on into the
 //! start of the next ("minhanh"), and digits as a run ("900203" is not
 //! "900205"). nucleo-matcher then ranks the hits. When nothing matches,
@@ -272,13 +272,6 @@ fn one_letter_out(a: &str, b: &str) -> bool {
     }
 }
 
-/// Whether a typed word matches a family's words well: with digits, as a run
-/// inside one word (a phone, a postcode); letters, in order within one word,
-/// or running on from one word into the start of the next ("thilan").
-pub fn matches(typed: &str, words: &[Box<str>]) -> bool {
-    Typed::new(typed).matches(words)
-}
-
 /// A typed word, taken apart once per query rather than once per family.
 struct Typed<'a> {
     text: &'a str,
@@ -296,6 +289,9 @@ impl<'a> Typed<'a> {
         words.iter().any(|w| w.starts_with(self.text))
     }
 
+    /// Whether it matches a family's words well: with digits, as a run
+    /// inside one word (a phone, a postcode); letters, in order within one
+    /// word, or running on from one word into the start of the next ("thilan").
     fn matches(&self, words: &[Box<str>]) -> bool {
         if self.digits {
             words.iter().any(|w| w.contains(self.text))
@@ -360,6 +356,10 @@ impl Unit for char {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn matches(typed: &str, words: &[Box<str>]) -> bool {
+        Typed::new(typed).matches(words)
+    }
     use crate::domain::*;
     use chrono::{NaiveDate, TimeZone, Utc};
 

@@ -16,21 +16,14 @@ use thinkbaby::store::{Store, Unlock, check};
 /// `thinkbaby --data-dir DIR ARGS...`, with nothing from the caller's environment
 /// that could choose another folder.
 fn thinkbaby(dir: &Path) -> Command {
-    let mut c = bare();
-    c.arg("--data-dir").arg(dir);
-    c
+    support::process::thinkbaby(dir, PASSPHRASE)
 }
 
 /// Every store the program makes is encrypted; scripts give the passphrase so.
 const PASSPHRASE: &str = "test passphrase for the cli";
 
 fn bare() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_thinkbaby"));
-    c.env_remove("THINKBABY_DATA_DIR")
-        .env("THINKBABY_PASSPHRASE", PASSPHRASE)
-        .env("RUST_BACKTRACE", "1")
-        .stdin(Stdio::null());
-    c
+    support::process::bare(PASSPHRASE)
 }
 
 fn unlock() -> Unlock {

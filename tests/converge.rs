@@ -54,13 +54,7 @@ struct World {
 }
 
 fn records(store: &Store) -> Records {
-    let mut entries = Vec::new();
-    archive::for_each_entry(store, &mut |e| {
-        entries.push(e);
-        Ok(())
-    })
-    .unwrap();
-    Records { entries, evaluation_key: store.evaluation_key().unwrap() }
+    Records::of_store(store).unwrap()
 }
 
 fn export(store: &Store) -> String {

@@ -6,7 +6,7 @@
 mod support;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use support::process::{run, settle, tempdir};
 use thinkbaby::clock::FixedClock;
 use thinkbaby::report::Pseudonymiser;
@@ -19,13 +19,7 @@ fn unlock() -> Unlock {
 }
 
 fn thinkbaby(dir: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_thinkbaby"));
-    c.env_remove("THINKBABY_DATA_DIR")
-        .env("THINKBABY_PASSPHRASE", PASSPHRASE)
-        .stdin(Stdio::null())
-        .arg("--data-dir")
-        .arg(dir);
-    c
+    support::process::thinkbaby(dir, PASSPHRASE)
 }
 
 fn stdout(c: &mut Command) -> String {

@@ -48,9 +48,7 @@ fn spawn(cmd: &mut Command) -> Child {
 }
 
 fn binary(dir: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_thinkbaby"));
-    c.arg("--data-dir").arg(dir).env("THINKBABY_PASSPHRASE", PASSPHRASE).env_remove("THINKBABY_DATA_DIR");
-    c
+    support::process::thinkbaby(dir, PASSPHRASE)
 }
 
 fn pass() -> Unlock {

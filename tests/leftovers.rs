@@ -17,14 +17,8 @@ const PASSPHRASE: &str = "lantern orchard bobbin kettle";
 /// `thinkbaby --data-dir DIR`, with the passphrase, and its temporary files
 /// (`TMPDIR`) in `tmp`, so that a test sees them too.
 fn thinkbaby(dir: &Path, tmp: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_thinkbaby"));
-    c.env_remove("THINKBABY_DATA_DIR")
-        .env_remove("THINKBABY_LOCK_MINUTES")
-        .env("THINKBABY_PASSPHRASE", PASSPHRASE)
-        .env("TMPDIR", tmp)
-        .stdin(Stdio::null())
-        .arg("--data-dir")
-        .arg(dir);
+    let mut c = support::process::thinkbaby(dir, PASSPHRASE);
+    c.env("TMPDIR", tmp);
     c
 }
 

@@ -10,7 +10,7 @@ mod support;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use support::laptop::every_file;
 use support::process::{expect, settle, tempdir};
 use thinkbaby::domain::tags::TagList;
@@ -23,14 +23,7 @@ use thinkbaby::store::{Store, StoreError, Unlock, check};
 const PASSPHRASE: &str = "a long test passphrase for protect";
 
 fn thinkbaby(dir: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_thinkbaby"));
-    c.env_remove("THINKBABY_DATA_DIR")
-        .env("THINKBABY_PASSPHRASE", PASSPHRASE)
-        .env("RUST_BACKTRACE", "1")
-        .stdin(Stdio::null())
-        .arg("--data-dir")
-        .arg(dir);
-    c
+    support::process::thinkbaby(dir, PASSPHRASE)
 }
 
 fn unlock() -> Unlock {

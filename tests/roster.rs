@@ -6,7 +6,7 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use support::process::{run, settle, tempdir};
 use thinkbaby::domain::{ConsentAnswer, Family, HvLevel, ReferralRoute};
 use thinkbaby::store::{Store, Unlock};
@@ -14,13 +14,7 @@ use thinkbaby::store::{Store, Unlock};
 const PASSPHRASE: &str = "kettle orchard lantern bobbin";
 
 fn thinkbaby(dir: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_thinkbaby"));
-    c.env_remove("THINKBABY_DATA_DIR")
-        .env("THINKBABY_PASSPHRASE", PASSPHRASE)
-        .stdin(Stdio::null())
-        .arg("--data-dir")
-        .arg(dir);
-    c
+    support::process::thinkbaby(dir, PASSPHRASE)
 }
 
 /// Imports `csv` into `data`; exit code, stdout and stderr.

@@ -8,8 +8,8 @@ use crate::*;
 use chrono::Duration;
 use thinkbaby::clock::Clock;
 use thinkbaby::domain::{Baby, Concern, Family, Observation, Revision, Stamp, new_id};
+use thinkbaby::store::Store;
 use thinkbaby::store::merge::Records;
-use thinkbaby::store::{Store, archive};
 use thinkbaby::tui::app::App;
 use thinkbaby::tui::overlay::Overlay;
 use uuid::Uuid;
@@ -22,13 +22,7 @@ pub struct Laptops {
 
 /// Everything a store holds, as a bundle carries it.
 fn records(store: &Store) -> Records {
-    let mut entries = Vec::new();
-    archive::for_each_entry(store, &mut |e| {
-        entries.push(e);
-        Ok(())
-    })
-    .unwrap();
-    Records { entries, evaluation_key: store.evaluation_key().unwrap() }
+    Records::of_store(store).unwrap()
 }
 
 impl Laptops {

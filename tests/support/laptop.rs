@@ -5,7 +5,7 @@
 use super::process::{settle, spawning};
 use chrono::{DateTime, NaiveTime, Utc};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use thinkbaby::domain::*;
 use thinkbaby::store::{Store, Unlock};
 use uuid::Uuid;
@@ -24,14 +24,8 @@ impl Laptop {
 
     /// The binary on this laptop's folder, not yet started.
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_thinkbaby"));
-        c.arg("--data-dir")
-            .arg(&self.dir)
-            .args(args)
-            .env("THINKBABY_PASSPHRASE", PASSPHRASE)
-            .env_remove("THINKBABY_DATA_DIR")
-            .env_remove("THINKBABY_HUB")
-            .stdin(Stdio::null());
+        let mut c = super::process::thinkbaby(&self.dir, PASSPHRASE);
+        c.args(args);
         c
     }
 

@@ -14,6 +14,27 @@ use std::sync::{RwLock, RwLockReadGuard};
 
 static SPAWNING: RwLock<()> = RwLock::new(());
 
+/// The binary with `passphrase`, and nothing from the caller's environment
+/// that could choose another folder, hub or lock time. A backtrace would be
+/// shown if it panicked, so tests that expect plain lines can tell.
+pub fn bare(passphrase: &str) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_thinkbaby"));
+    c.env_remove("THINKBABY_DATA_DIR")
+        .env_remove("THINKBABY_HUB")
+        .env_remove("THINKBABY_LOCK_MINUTES")
+        .env("THINKBABY_PASSPHRASE", passphrase)
+        .env("RUST_BACKTRACE", "1")
+        .stdin(Stdio::null());
+    c
+}
+
+/// `thinkbaby --data-dir DIR`, as [`bare`].
+pub fn thinkbaby(dir: &std::path::Path, passphrase: &str) -> Command {
+    let mut c = bare(passphrase);
+    c.arg("--data-dir").arg(dir);
+    c
+}
+
 /// Waits until every child started under [`spawning`] so far has exec'd.
 pub fn settle() {
     drop(SPAWNING.write().unwrap_or_else(|e| e.into_inner()));
