@@ -234,3 +234,36 @@ proptest! {
         }
     }
 }
+
+/// A bundle of a whole store is merged by reading every stored family and
+/// visit ahead in one pass (above 20,000 records): the result is the same as
+/// looking each up, what is already there is not written again, and a change
+/// among the thousands arrives.
+#[test]
+fn a_large_bundle_merges_as_a_small_one_does() {
+    use thinkbaby::sample::store::{Params, generate};
+    let dirs: Vec<tempfile::TempDir> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
+    let mut a = Store::open(dirs[0].path()).unwrap();
+    let mut b = Store::open(dirs[1].path()).unwrap();
+    generate(&a, &Params { families: 600, observations: 6_000, ..Params::default() }).unwrap();
+    let bundle = records(&a);
+    assert!(bundle.entries.len() > 20_000, "{} records: too few to read ahead", bundle.entries.len());
+    let first = b.merge(bundle).unwrap();
+    assert_eq!(first.stats.families_added, 600);
+    assert_eq!(export(&b), export(&a));
+
+    let again = b.merge(records(&a)).unwrap();
+    assert_eq!(again.stats, thinkbaby::store::Stats::default(), "nothing new, nothing changed");
+    assert!(thinkbaby::store::check::run(&b).unwrap().ok());
+
+    // One phone number changed on laptop A, among 600 families.
+    let mut f = a.families().unwrap().swap_remove(17);
+    f.carers[0].phone = "07700 900999".into();
+    f.stamp.touch(Utc::now(), a.device());
+    a.save_family(&f).unwrap();
+    let came = b.merge(records(&a)).unwrap();
+    assert_eq!(came.stats.families_changed, 1);
+    assert_eq!(b.family(f.id).unwrap().unwrap().carers[0].phone, "07700 900999");
+    assert_eq!(export(&b), export(&a));
+    assert_eq!(a.merge(records(&b)).unwrap().stats, thinkbaby::store::Stats::default());
+}

@@ -212,6 +212,15 @@ impl<T: Merge> Versioned<T> {
         self.current().cloned()
     }
 
+    /// `f` of what every laptop shows, without copying the record when only
+    /// one version is live (the common case, asked for every merged record).
+    pub fn read_shown<R>(&self, f: impl FnOnce(&T) -> R) -> Option<R> {
+        match self.versions.iter().filter(|v| v.body.is_some()).count() {
+            0 | 1 => self.current().map(f),
+            _ => self.shown().as_ref().map(f),
+        }
+    }
+
     /// Versions other than the winner that differ from it: what waits for a person.
     pub fn conflicts(&self) -> Vec<&Version<T>> {
         let live: Vec<&T> = self.versions.iter().filter_map(|v| v.body.as_ref()).collect();

@@ -19,6 +19,8 @@ pub const FORMAT: &str = "thinkbaby-bundle";
 pub const VERSION: u32 = 1;
 /// No single value in a bundle is larger than this: a length above it is damage.
 const LIMIT: u32 = 64 << 20;
+/// How many records are read before they are decoded together.
+const BATCH: usize = 8_192;
 
 /// The bundle's first line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -180,32 +182,53 @@ pub fn read(path: &Path, pass: SecretString) -> Result<Incoming, BundleError> {
     }
     let mut entries = Vec::new();
     let mut evaluation_key = None;
+    // Records are read in batches and decoded on every core: a bundle holds
+    // millions of small values, and the file is read in order on one.
     let mut n = 0u64;
+    let mut batch: Vec<(u64, Vec<u8>)> = Vec::with_capacity(BATCH);
     loop {
-        let mut len = [0u8; 4];
-        r.read_exact(&mut len).map_err(|_| damaged("it ends before its last record".into()))?;
-        let len = u32::from_le_bytes(len);
-        if len > LIMIT {
-            return Err(damaged(format!("a record claims {len} bytes")));
+        let mut cut = None;
+        while batch.len() < BATCH {
+            let mut len = [0u8; 4];
+            if r.read_exact(&mut len).is_err() {
+                cut = Some("it ends before its last record".to_string());
+                break;
+            }
+            let len = u32::from_le_bytes(len);
+            if len > LIMIT {
+                cut = Some(format!("a record claims {len} bytes"));
+                break;
+            }
+            let mut bytes = vec![0u8; len as usize];
+            if r.read_exact(&mut bytes).is_err() {
+                cut = Some("it ends in the middle of a record".to_string());
+                break;
+            }
+            batch.push((n + batch.len() as u64, bytes));
         }
-        let mut bytes = vec![0u8; len as usize];
-        r.read_exact(&mut bytes).map_err(|_| damaged("it ends in the middle of a record".into()))?;
-        let item: Item = codec::decode("bundle", &n.to_le_bytes(), &bytes).map_err(|e| damaged(e.to_string()))?;
-        n += 1;
-        match item {
-            Item::End(count) if count + 1 == n => break,
-            Item::End(count) => return Err(damaged(format!("it holds {} records where it says {count}", n - 1))),
-            Item::EvaluationKey(k) => evaluation_key = Some(k),
-            Item::Staff(v) => entries.push(Entry::Staff(v)),
-            Item::Group(v) => entries.push(Entry::Group(v)),
-            Item::Session(v) => entries.push(Entry::Session(v)),
-            Item::Family(v) => entries.push(Entry::Family(v)),
-            Item::Attendance(v) => entries.push(Entry::Attendance(v)),
-            Item::Observation(v) => entries.push(Entry::Observation(v)),
-            Item::Audit(v) => entries.push(Entry::Audit(v)),
+        let items =
+            crate::par::map(&batch, 1_024, |(at, bytes)| codec::decode::<Item>("bundle", &at.to_le_bytes(), bytes));
+        for item in items {
+            let item = item.map_err(|e| damaged(e.to_string()))?;
+            n += 1;
+            match item {
+                Item::End(count) if count + 1 == n => return Ok(Incoming { head, entries, evaluation_key }),
+                Item::End(count) => return Err(damaged(format!("it holds {} records where it says {count}", n - 1))),
+                Item::EvaluationKey(k) => evaluation_key = Some(k),
+                Item::Staff(v) => entries.push(Entry::Staff(v)),
+                Item::Group(v) => entries.push(Entry::Group(v)),
+                Item::Session(v) => entries.push(Entry::Session(v)),
+                Item::Family(v) => entries.push(Entry::Family(v)),
+                Item::Attendance(v) => entries.push(Entry::Attendance(v)),
+                Item::Observation(v) => entries.push(Entry::Observation(v)),
+                Item::Audit(v) => entries.push(Entry::Audit(v)),
+            }
+        }
+        batch.clear();
+        if let Some(reason) = cut {
+            return Err(damaged(reason));
         }
     }
-    Ok(Incoming { head, entries, evaluation_key })
 }
 
 impl Store {

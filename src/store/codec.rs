@@ -44,13 +44,24 @@ pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
 
 /// Encodes under a given schema number; only migrations and fixtures need another.
 pub fn encode_with_schema<T: Serialize>(value: &T, schema: u8) -> Vec<u8> {
-    let mut out = vec![FORMAT, schema, CIPHER_NONE];
-    // Encoding our own plain structs into a Vec cannot fail: no I/O, no maps
-    // with unknown length, and the size limit is far above any record.
-    if let Err(e) = bincode::serde::encode_into_std_write(value, &mut out, config()) {
+    let mut out = Vec::new();
+    encode_into(value, schema, &mut out);
+    out
+}
+
+/// The bytes `encode` makes, written to `out` as they are made: a merge
+/// fingerprints every value it touched without keeping their bytes.
+pub fn encode_into<T: Serialize>(value: &T, schema: u8, out: &mut impl std::io::Write) {
+    // Encoding our own plain structs cannot fail: no maps with unknown
+    // length, the size limit is far above any record, and the writers here
+    // (memory, a hasher) have no I/O to fail.
+    let head = out.write_all(&[FORMAT, schema, CIPHER_NONE]);
+    if let Err(e) = head
+        .map_err(|e| e.to_string())
+        .and_then(|()| bincode::serde::encode_into_std_write(value, out, config()).map(drop).map_err(|e| e.to_string()))
+    {
         unreachable!("encoding a stored record failed: {e}");
     }
-    out
 }
 
 pub fn header(bytes: &[u8]) -> Option<Header> {

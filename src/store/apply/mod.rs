@@ -9,14 +9,18 @@
 //!   visits are worked out again, and what waits for a person is listed.
 //! - `raw.rs`: the touched values under their stored keys.
 
+mod preload;
 mod raw;
 mod settle;
 mod take;
 
 use super::docs::{FamilyDoc, VisitDoc};
+use super::keys::TreeId;
 use super::{Change, RawOp, Store, StoreError};
 use crate::domain::{AuditEntry, Family, Group, Session, Staff, Versioned};
+use preload::Preloaded;
 use std::collections::{BTreeMap, BTreeSet};
+use std::hash::Hasher;
 use uuid::Uuid;
 
 /// What waits for a person, by kind (stored in the `pending` tree).
@@ -59,11 +63,33 @@ pub enum DocKey {
 
 /// A fingerprint of a value's clear bytes: a value read and written back
 /// unchanged is not written (a merge that brings nothing new writes nothing).
+/// Only ever compared within one run, never stored.
 pub(crate) fn fingerprint(bytes: &[u8]) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut h);
-    h.finish()
+    let mut h = Fingerprint::default();
+    h.0.write(bytes);
+    h.0.finish()
+}
+
+/// The fingerprint `value`'s encoded bytes would have, worked out without
+/// keeping them (most values a bundle touches are unchanged).
+pub(crate) fn fingerprint_of<T: serde::Serialize>(value: &T) -> u64 {
+    let mut h = Fingerprint::default();
+    super::codec::encode_into(value, super::codec::SCHEMA, &mut h);
+    h.0.finish()
+}
+
+/// SipHash fed as bytes are written: the same bytes in any pieces give the same sum.
+#[derive(Default)]
+struct Fingerprint(std::collections::hash_map::DefaultHasher);
+
+impl std::io::Write for Fingerprint {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The values a change touches, read once and changed in memory.
@@ -117,6 +143,7 @@ pub struct OutboxEntry {
 
 /// The touched values, changed, not yet written.
 pub(crate) fn planned(store: &Store, change: Change) -> Result<Planned, StoreError> {
+    let ops = change.into_ops();
     let mut p = Planner {
         store,
         device: store.device(),
@@ -124,8 +151,10 @@ pub(crate) fn planned(store: &Store, change: Change) -> Result<Planned, StoreErr
         before: BTreeMap::new(),
         family_audit: vec![],
         recount: BTreeSet::new(),
+        stored_families: Preloaded::of(store, TreeId::Families, ops.len())?,
+        stored_visits: Preloaded::of(store, TreeId::Visits, ops.len())?,
     };
-    for op in change.into_ops() {
+    for op in ops {
         p.take(op)?;
     }
     p.finish()
@@ -141,4 +170,7 @@ pub(crate) struct Planner<'a> {
     family_audit: Vec<AuditEntry>,
     /// Families whose first visit must be worked out again from all their visits.
     recount: BTreeSet<Uuid>,
+    /// Every stored family and visit, read ahead when the change is large.
+    stored_families: Option<Preloaded<FamilyDoc>>,
+    stored_visits: Option<Preloaded<VisitDoc>>,
 }

@@ -1,9 +1,10 @@
 //! The touched values under their stored keys.
 
-use super::{DocKey, OutboxEntry, Planned, fingerprint};
+use super::{DocKey, OutboxEntry, Planned, fingerprint, fingerprint_of};
 use crate::store::docs::{Named, SessionVisit};
 use crate::store::keys::{KeyHasher, TreeId};
 use crate::store::{RawOp, codec};
+use std::collections::HashMap;
 
 impl Planned {
     /// Every touched value under its stored key (clear, not yet sealed), and
@@ -23,10 +24,13 @@ impl Planned {
                 out.push(RawOp::put(TreeId::Outbox, h.outbox(&name), codec::encode(&OutboxEntry { doc, removed })));
             }
         };
+        let write = |out: &mut Vec<RawOp>, tree: TreeId, key: Vec<u8>, doc: DocKey, bytes: Vec<u8>| {
+            out.push(RawOp::put(tree, key, bytes));
+            list(out, doc, false);
+        };
         let put = |out: &mut Vec<RawOp>, tree: TreeId, key: Vec<u8>, doc: DocKey, bytes: Vec<u8>| {
             if changed(&doc, &bytes) {
-                out.push(RawOp::put(tree, key, bytes));
-                list(out, doc, false);
+                write(out, tree, key, doc, bytes);
             }
         };
         for (key, value) in &self.meta {
@@ -45,11 +49,21 @@ impl Planned {
         for (id, v) in &self.sessions {
             put(&mut out, TreeId::Sessions, h.session(*id), DocKey::Session(*id), codec::encode(v));
         }
-        for (id, doc) in &self.families {
-            put(&mut out, TreeId::Families, h.family(*id), DocKey::Family(*id), codec::encode(doc));
+        // A bundle touches every family and visit: encoded on every core, and
+        // only the changed ones kept.
+        let families: Vec<_> = self.families.iter().map(|(id, doc)| (DocKey::Family(*id), doc)).collect();
+        for ((doc, _), bytes) in families.iter().zip(par_changed(&families, &self.read)) {
+            let DocKey::Family(id) = doc else { continue };
+            if let Some(bytes) = bytes {
+                write(&mut out, TreeId::Families, h.family(*id), doc.clone(), bytes);
+            }
         }
-        for ((f, s), doc) in &self.visits {
-            put(&mut out, TreeId::Visits, h.visit(*f, *s), DocKey::Visit(*f, *s), codec::encode(doc));
+        let visits: Vec<_> = self.visits.iter().map(|((f, s), doc)| (DocKey::Visit(*f, *s), doc)).collect();
+        for ((doc, _), bytes) in visits.iter().zip(par_changed(&visits, &self.read)) {
+            let DocKey::Visit(f, s) = doc else { continue };
+            if let Some(bytes) = bytes {
+                write(&mut out, TreeId::Visits, h.visit(*f, *s), doc.clone(), bytes);
+            }
         }
         for (family, session) in &self.new_visits {
             let entry = SessionVisit { session: *session, family: *family };
@@ -69,6 +83,14 @@ impl Planned {
         }
         out
     }
+}
+
+/// Each value's bytes when they differ from what was read, worked out on every core.
+fn par_changed<T: serde::Serialize + Sync>(docs: &[(DocKey, &T)], read: &HashMap<DocKey, u64>) -> Vec<Option<Vec<u8>>> {
+    crate::par::map(docs, 1_000, |(doc, value)| match read.get(doc) {
+        Some(was) if *was == fingerprint_of(*value) => None,
+        _ => Some(codec::encode(*value)),
+    })
 }
 
 /// A pending item names what it is about, so a rebuild can key it anew.
@@ -98,38 +120,16 @@ impl Planned {
 
     /// Which values `to_raw` writes or removes (changed ones only).
     pub(super) fn to_raw_docs(&self) -> Vec<DocKey> {
-        let changed = |doc: &DocKey, bytes: Vec<u8>| self.read.get(doc) != Some(&fingerprint(&bytes));
+        fn changed<T: serde::Serialize>(read: &HashMap<DocKey, u64>, doc: DocKey, value: &T) -> Option<DocKey> {
+            (read.get(&doc) != Some(&fingerprint_of(value))).then_some(doc)
+        }
+        let r = &self.read;
         let mut out = Vec::new();
-        for (id, v) in &self.groups {
-            let d = DocKey::Group(*id);
-            if changed(&d, codec::encode(v)) {
-                out.push(d);
-            }
-        }
-        for (initials, v) in &self.staff {
-            let d = DocKey::Staff(initials.clone());
-            if changed(&d, codec::encode(v)) {
-                out.push(d);
-            }
-        }
-        for (id, v) in &self.sessions {
-            let d = DocKey::Session(*id);
-            if changed(&d, codec::encode(v)) {
-                out.push(d);
-            }
-        }
-        for (id, doc) in &self.families {
-            let d = DocKey::Family(*id);
-            if changed(&d, codec::encode(doc)) {
-                out.push(d);
-            }
-        }
-        for ((f, s), doc) in &self.visits {
-            let d = DocKey::Visit(*f, *s);
-            if changed(&d, codec::encode(doc)) {
-                out.push(d);
-            }
-        }
+        out.extend(self.groups.iter().filter_map(|(id, v)| changed(r, DocKey::Group(*id), v)));
+        out.extend(self.staff.iter().filter_map(|(i, v)| changed(r, DocKey::Staff(i.clone()), v)));
+        out.extend(self.sessions.iter().filter_map(|(id, v)| changed(r, DocKey::Session(*id), v)));
+        out.extend(self.families.iter().filter_map(|(id, d)| changed(r, DocKey::Family(*id), d)));
+        out.extend(self.visits.iter().filter_map(|((f, s), d)| changed(r, DocKey::Visit(*f, *s), d)));
         out.extend(self.removed_visits.iter().map(|(f, s)| DocKey::Visit(*f, *s)));
         out
     }

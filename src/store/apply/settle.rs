@@ -4,7 +4,6 @@ use super::take::{add_entry, merge_note, moved_attendance, moved_note};
 use super::{Planned, Planner, pending};
 use crate::domain::{Erasure, Joined};
 use crate::store::StoreError;
-use crate::store::keys::TreeId;
 use std::collections::BTreeSet;
 use uuid::Uuid;
 
@@ -45,7 +44,7 @@ impl Planner<'_> {
             .out
             .families
             .iter()
-            .filter_map(|(id, d)| d.family.shown().and_then(|f| f.joined_into).map(|j| (*id, j)))
+            .filter_map(|(id, d)| d.family.read_shown(|f| f.joined_into.clone()).flatten().map(|j| (*id, j)))
             .filter(|(id, _)| self.before.get(id).is_some_and(|b| b.as_ref().is_some_and(|f| f.joined_into.is_none())))
             .collect();
         for (from, _) in joined {
@@ -114,7 +113,7 @@ impl Planner<'_> {
     }
 
     fn erasure(&mut self, family: Uuid) -> Result<Option<Erasure>, StoreError> {
-        Ok(self.family(family)?.and_then(|d| d.family.shown()).and_then(|f| f.erased))
+        Ok(self.family(family)?.and_then(|d| d.family.read_shown(|f| f.erased.clone())).flatten())
     }
 
     fn recount_first_seen(&mut self) -> Result<(), StoreError> {
@@ -186,11 +185,14 @@ impl Planner<'_> {
                 wait.push(((pending::NOTE, *family, n.id), false));
             }
         }
+        // What waits now, read once: a bundle touches every note, and few wait.
+        let waiting: std::collections::HashSet<(u8, Uuid, Uuid)> =
+            self.store.pending()?.into_iter().map(|p| (p.kind, p.a, p.b)).collect();
         for (key, listed) in wait {
             let known = self.out.pending.get(&key).copied();
             if listed {
                 self.out.pending.insert(key, true);
-            } else if known.is_none() && self.store.is_pending(key.0, key.1, key.2)? {
+            } else if known.is_none() && waiting.contains(&key) {
                 self.out.pending.insert(key, false);
             }
         }
@@ -217,11 +219,4 @@ fn of_family(family: Uuid) -> std::ops::RangeInclusive<(Uuid, Uuid)> {
 /// Whether a note still has words (an erasure that arrived before its revisions did).
 fn has_words(n: &crate::domain::Observation) -> bool {
     n.revisions.iter().any(|r| !r.text.is_empty() || !r.follow_up.is_empty() || !r.why.is_empty())
-}
-
-impl crate::store::Store {
-    /// Whether an item waits for a person.
-    pub(crate) fn is_pending(&self, kind: u8, a: Uuid, b: Uuid) -> Result<bool, StoreError> {
-        self.tree(TreeId::Pending).contains_key(self.hasher().pending(kind, a, b)).map_err(|e| self.read_error(e))
-    }
 }

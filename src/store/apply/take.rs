@@ -160,7 +160,15 @@ impl Planner<'_> {
     /// The family's value, read once (None: no such family yet).
     pub(super) fn family(&mut self, id: Uuid) -> Result<Option<&mut FamilyDoc>, StoreError> {
         if !self.out.families.contains_key(&id) {
-            match self.read::<FamilyDoc>(TreeId::Families, self.store.hasher().family(id), DocKey::Family(id))? {
+            let key = self.store.hasher().family(id);
+            let stored = match self.stored_families.as_mut().and_then(|all| all.take(&key)) {
+                Some(found) => found.map(|(print, doc)| {
+                    self.out.read.insert(DocKey::Family(id), print);
+                    doc
+                }),
+                None => self.read::<FamilyDoc>(TreeId::Families, key, DocKey::Family(id))?,
+            };
+            match stored {
                 Some(doc) => {
                     self.before.insert(id, doc.family.shown());
                     self.out.families.insert(id, doc);
@@ -179,7 +187,14 @@ impl Planner<'_> {
         let k = (family, session);
         if !self.out.visits.contains_key(&k) {
             let key = self.store.hasher().visit(family, session);
-            let doc = match self.read::<VisitDoc>(TreeId::Visits, key, DocKey::Visit(family, session))? {
+            let stored = match self.stored_visits.as_mut().and_then(|all| all.take(&key)) {
+                Some(found) => found.map(|(print, doc)| {
+                    self.out.read.insert(DocKey::Visit(family, session), print);
+                    doc
+                }),
+                None => self.read::<VisitDoc>(TreeId::Visits, key, DocKey::Visit(family, session))?,
+            };
+            let doc = match stored {
                 Some(doc) => doc,
                 None => {
                     self.out.new_visits.insert(k);
@@ -250,7 +265,7 @@ impl Planner<'_> {
     }
 
     pub(super) fn session_date(&mut self, id: Uuid) -> Result<Option<NaiveDate>, StoreError> {
-        Ok(self.session(id)?.and_then(|v| v.shown()).map(|s| s.date))
+        Ok(self.session(id)?.and_then(|v| v.read_shown(|s| s.date)))
     }
 
     /// A check-in: the family's first visit is this one if it is earlier.
@@ -273,7 +288,7 @@ impl Planner<'_> {
         let mut at = family;
         let mut found: Option<Joined> = None;
         for _ in 0..8 {
-            let next = self.family(at)?.and_then(|d| d.family.shown()).and_then(|f| f.joined_into);
+            let next = self.family(at)?.and_then(|d| d.family.read_shown(|f| f.joined_into.clone())).flatten();
             match next {
                 Some(j) => {
                     at = j.into;
