@@ -87,6 +87,34 @@ fn plain(text: &str) -> bool {
     text.bytes().all(|b| (0x20..0x7f).contains(&b))
 }
 
+/// A character that is a grapheme cluster by itself whatever stands beside
+/// it, that no terminal acts on, and that `unicode-width` measures as
+/// terminals do: Latin and Cyrillic letters, punctuation, arrows, box
+/// drawing, common symbols, kana, CJK ideographs and Hangul syllables. Text of
+/// these alone (most of a screen, names in Polish or Chinese included) is
+/// measured a character at a time, without segmenting it into clusters.
+pub fn alone(c: char) -> bool {
+    matches!(c,
+        '\u{20}'..='\u{7e}'
+        | '\u{a0}'..='\u{ac}'
+        | '\u{ae}'..='\u{2ff}'
+        | '\u{400}'..='\u{482}'
+        | '\u{2010}'..='\u{2027}'
+        | '\u{2030}'..='\u{205e}'
+        | '\u{2070}'..='\u{20cf}'
+        | '\u{2100}'..='\u{2bff}'
+        | '\u{3041}'..='\u{3096}'
+        | '\u{30a0}'..='\u{30ff}'
+        | '\u{4e00}'..='\u{9fff}'
+        | '\u{ac00}'..='\u{d7a3}'
+        | '\u{ff01}'..='\u{ff60}')
+}
+
+/// Columns of a character that stands `alone`.
+pub fn alone_width(c: char) -> usize {
+    c.width().unwrap_or(0)
+}
+
 /// Columns one grapheme cluster takes. Terminals differ: those that count
 /// character by character give `সা` two columns and an emoji family six; those
 /// that count clusters give the family two and `❤️` two. The wider of the two
@@ -104,6 +132,9 @@ pub fn width(text: &str) -> usize {
     if plain(text) {
         return text.len();
     }
+    if text.chars().all(alone) {
+        return text.chars().map(alone_width).sum();
+    }
     text.graphemes(true).map(cluster_width).sum()
 }
 
@@ -118,6 +149,9 @@ pub fn fit(text: &str, max: usize) -> String {
             }
         }
         return t;
+    }
+    if text.chars().all(alone) {
+        return fit_alone(text, max);
     }
     let text = clean(text);
     let clusters: Vec<(&str, usize)> = text.graphemes(true).map(|g| (g, cluster_width(g))).collect();
@@ -137,6 +171,27 @@ pub fn fit(text: &str, max: usize) -> String {
         out.push_str(g);
     }
     out.push('…');
+    out
+}
+
+/// `fit` for text whose every character stands `alone`.
+fn fit_alone(text: &str, max: usize) -> String {
+    if text.chars().map(alone_width).sum::<usize>() <= max {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = alone_width(c);
+        if used + w > max.saturating_sub(1) {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    if max > 0 {
+        out.push('…');
+    }
     out
 }
 
@@ -168,6 +223,24 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_character_that_stands_alone_is_its_own_cluster_beside_any_other() {
+        let all: Vec<char> = (0..0x11_0000).filter_map(char::from_u32).filter(|c| alone(*c)).collect();
+        let partners = ['a', ' ', 'ł', 'ș', 'Ж', '…', '✓', '│', 'あ', '李', '한', '！'];
+        for &c in &all {
+            let one = c.to_string();
+            assert_eq!(cluster_width(&one), alone_width(c), "{c:?} measured apart");
+            assert!(!is_unsafe(c), "{c:?}");
+            for p in partners {
+                assert_eq!(format!("{c}{p}").graphemes(true).count(), 2, "{c:?} then {p:?}");
+                assert_eq!(format!("{p}{c}").graphemes(true).count(), 2, "{p:?} then {c:?}");
+            }
+        }
+        assert_eq!(fit("Łucja Wiśniewska", 8), "Łucja W…");
+        assert_eq!(fit("李娜李娜", 5), "李娜…");
+        assert_eq!(width("李娜 ✓"), 6);
+    }
 
     #[test]
     fn escape_sequences_become_visible() {

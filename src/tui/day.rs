@@ -6,7 +6,7 @@
 //! expected family's history and would make each check-in wait for it.
 
 use crate::domain::fold::fold;
-use crate::domain::{Attendance, Family, Group, Observation, Session};
+use crate::domain::{Attendance, Concern, Family, Group, Observation, Session};
 use crate::store::{Store, StoreError};
 use chrono::NaiveDate;
 use std::collections::{HashMap, HashSet};
@@ -30,6 +30,9 @@ pub struct Day {
     pub expected: usize,
     /// How many of those expected are checked in (or were, and left).
     pub came: usize,
+    /// Today's notes that raise a concern, for the header (counted when the
+    /// notes are read, not at every frame: a note's concern walks its revisions).
+    pub concerns: usize,
 }
 
 impl Day {
@@ -44,6 +47,7 @@ impl Day {
             roster: vec![],
             expected: 0,
             came: 0,
+            concerns: 0,
         }
     }
 
@@ -159,5 +163,6 @@ impl Day {
             .collect();
         self.expected = expected.len();
         self.came = expected.iter().filter(|id| self.attendance.contains_key(id)).count();
+        self.concerns = self.notes.values().flatten().filter(|o| o.concern() != Concern::None).count();
     }
 }

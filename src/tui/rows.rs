@@ -66,7 +66,9 @@ impl<'a> Rows<'a> {
 impl Widget for Rows<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let area = area.intersection(buf.area);
-        buf.set_style(area, self.style);
+        if self.style != Style::new() {
+            buf.set_style(area, self.style);
+        }
         for (i, line) in self.lines.iter().skip(self.scroll).take(area.height as usize).enumerate() {
             put_line(buf, area.x, area.y + i as u16, area.width, line);
         }
@@ -100,18 +102,25 @@ fn pieces(text: &str) -> Vec<&str> {
 /// row (a highlight); returns the columns its text used.
 pub fn put_line(buf: &mut Buffer, x: u16, y: u16, width: u16, line: &Line) -> u16 {
     let end = x.saturating_add(width);
-    buf.set_style(Rect { x, y, width, height: 1 }.intersection(buf.area), line.style);
+    if line.style != Style::new() {
+        buf.set_style(Rect { x, y, width, height: 1 }.intersection(buf.area), line.style);
+    }
     let mut col = x;
     for span in &line.spans {
         let style = span.style;
-        // Plain ASCII (most of a screen) is a cell a character, with no more to work out.
-        if span.content.bytes().all(|b| (0x20..0x7f).contains(&b)) {
-            for (i, _) in span.content.char_indices() {
-                if col >= end {
+        // Characters that each stand alone (most of a screen) are a cell
+        // each, with no more to work out.
+        if span.content.chars().all(crate::text::alone) {
+            for (i, c) in span.content.char_indices() {
+                let w = crate::text::alone_width(c);
+                if w == 0 {
+                    continue;
+                }
+                if col as usize + w > end as usize {
                     return col - x;
                 }
-                put(buf, col, y, &span.content[i..i + 1], 1, style);
-                col += 1;
+                put_natural(buf, col, y, &span.content[i..i + c.len_utf8()], w as u16, style);
+                col += w as u16;
             }
             continue;
         }
@@ -177,10 +186,31 @@ fn cut(text: &str, room: usize) -> (&str, usize) {
 
 /// One cell holding `text`, `w` columns wide; the cells it covers are left empty.
 fn put(buf: &mut Buffer, x: u16, y: u16, text: &str, w: u16, style: Style) {
-    let Some(cell) = buf.cell_mut((x, y)) else { return };
     let forced = NonZeroU16::new(w).filter(|_| w != text.cell_width());
+    put_cell(buf, x, y, text, w, style, forced.map_or(CellDiffOption::None, CellDiffOption::ForcedWidth));
+}
+
+/// `put` for text as wide as ratatui measures it (a character that stands alone).
+fn put_natural(buf: &mut Buffer, x: u16, y: u16, text: &str, w: u16, style: Style) {
+    put_cell(buf, x, y, text, w, style, CellDiffOption::None);
+}
+
+fn put_cell(buf: &mut Buffer, x: u16, y: u16, text: &str, w: u16, style: Style, diff: CellDiffOption) {
+    let a = buf.area;
+    // A whole cell inside the buffer is written in place (most of a frame's cells).
+    if y >= a.top() && y < a.bottom() && x >= a.left() && x.saturating_add(w) <= a.right() {
+        let i = buf.index_of(x, y);
+        if let Some((cell, covered)) = buf.content[i..i + usize::from(w.max(1))].split_first_mut() {
+            cell.set_symbol(text).set_style(style).set_diff_option(diff);
+            for c in covered {
+                c.set_symbol("").set_style(style).set_diff_option(CellDiffOption::None);
+            }
+        }
+        return;
+    }
+    let Some(cell) = buf.cell_mut((x, y)) else { return };
     cell.set_symbol(text).set_style(style);
-    cell.set_diff_option(forced.map_or(CellDiffOption::None, CellDiffOption::ForcedWidth));
+    cell.set_diff_option(diff);
     for dx in 1..w {
         if let Some(covered) = buf.cell_mut((x + dx, y)) {
             covered.set_symbol("").set_style(style);

@@ -11,7 +11,6 @@ use super::overlay::Overlay;
 use super::rows::Rows;
 use super::screens;
 use super::state::{Phase, StatusKind};
-use crate::domain::Concern;
 use crate::text::fit;
 use ratatui::Frame;
 use ratatui::buffer::CellWidth;
@@ -80,16 +79,17 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
             let venue = if day.group.venue.is_empty() { String::new() } else { format!(" · {}", day.group.venue) };
             let top = format!(" {} · {}{}", day.date.format("%a %-d %b %Y"), day.group.name, venue);
             // In the building now; those who left are counted apart.
-            let inside: Vec<_> = day.attendance.values().filter(|a| a.is_in()).collect();
-            let left = day.attendance.len() - inside.len();
-            let walk_ins = day.attendance.values().filter(|a| a.walk_in).count();
+            let (mut here, mut walk_ins, mut adults, mut babies, mut first) = (0, 0, 0, 0, 0);
+            for (id, a) in &day.attendance {
+                if a.is_in() {
+                    (here, adults, babies) = (here + 1, adults + a.carers.len(), babies + a.babies.len());
+                }
+                walk_ins += usize::from(a.walk_in);
+                first += usize::from(app.is_first_visit(*id));
+            }
+            let left = day.attendance.len() - here;
             // A walk-in joins the group's list for next week; today they were not expected.
-            let expected = day.expected;
-            let came = day.came;
-            let adults: usize = inside.iter().map(|a| a.carers.len()).sum();
-            let babies: usize = inside.iter().map(|a| a.babies.len()).sum();
-            let first = day.attendance.keys().filter(|id| app.is_first_visit(**id)).count();
-            let concerns = day.notes.values().flatten().filter(|o| o.concern() != Concern::None).count();
+            let (expected, came, concerns) = (day.expected, day.came, day.concerns);
             let right = format!(
                 "{} · {} · {demo}{} ",
                 crate::text::plural(adults, "adult", "adults"),
@@ -97,7 +97,7 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
                 app.initials
             );
             // Most urgent first; counts of nought are left out, so they fit 80 columns.
-            let mut parts = vec![format!("Here {}", inside.len())];
+            let mut parts = vec![format!("Here {here}")];
             if expected > 0 {
                 parts.push(format!("{came} of {expected} expected"));
             }
