@@ -11,7 +11,10 @@ pub fn map<T: Sync, R: Send>(items: &[T], min: usize, f: impl Fn(&T) -> R + Sync
 
 /// How many threads `map` uses: the cores, up to eight.
 pub fn cores() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get()).min(8)
+    // Asked once: on Linux the answer reads the cgroup's files, which costs
+    // more than a check-in's own work.
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()).min(8))
 }
 
 /// `f` applied to a part of `items` a state, the parts' results joined in

@@ -4,6 +4,7 @@ use super::take::{add_entry, merge_note, moved_attendance, moved_note};
 use super::{Planned, Planner, pending};
 use crate::domain::{Erasure, Joined};
 use crate::store::StoreError;
+use crate::store::keys::TreeId;
 use std::collections::BTreeSet;
 use uuid::Uuid;
 
@@ -185,14 +186,21 @@ impl Planner<'_> {
                 wait.push(((pending::NOTE, *family, n.id), false));
             }
         }
-        // What waits now, read once: a bundle touches every note, and few wait.
-        let waiting: std::collections::HashSet<(u8, Uuid, Uuid)> =
-            self.store.pending()?.into_iter().map(|p| (p.kind, p.a, p.b)).collect();
+        // A bundle touches every note, and few wait: then what waits is read
+        // once, rather than looked up for each (a check-in asks about one family).
+        let waiting: Option<std::collections::HashSet<(u8, Uuid, Uuid)>> = match wait.len() > 64 {
+            true => Some(self.store.pending()?.into_iter().map(|p| (p.kind, p.a, p.b)).collect()),
+            false => None,
+        };
         for (key, listed) in wait {
             let known = self.out.pending.get(&key).copied();
+            let was = |key: &(u8, Uuid, Uuid)| match &waiting {
+                Some(all) => Ok(all.contains(key)),
+                None => self.store.is_pending(key.0, key.1, key.2),
+            };
             if listed {
                 self.out.pending.insert(key, true);
-            } else if known.is_none() && waiting.contains(&key) {
+            } else if known.is_none() && was(&key)? {
                 self.out.pending.insert(key, false);
             }
         }
@@ -219,4 +227,11 @@ fn of_family(family: Uuid) -> std::ops::RangeInclusive<(Uuid, Uuid)> {
 /// Whether a note still has words (an erasure that arrived before its revisions did).
 fn has_words(n: &crate::domain::Observation) -> bool {
     n.revisions.iter().any(|r| !r.text.is_empty() || !r.follow_up.is_empty() || !r.why.is_empty())
+}
+
+impl crate::store::Store {
+    /// Whether an item waits for a person.
+    fn is_pending(&self, kind: u8, a: Uuid, b: Uuid) -> Result<bool, StoreError> {
+        self.tree(TreeId::Pending).contains_key(self.hasher().pending(kind, a, b)).map_err(|e| self.read_error(e))
+    }
 }
