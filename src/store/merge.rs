@@ -128,16 +128,21 @@ impl Store {
     /// brings an erasure or is very large, one rebuild.
     pub fn apply_merge(&mut self, plan: MergePlan) -> Result<Merged, StoreError> {
         let MergePlan { planned, mut merged } = plan;
-        // What would be written, worked out once: a bundle brings everything
-        // its laptop holds, most of it already here, and only what changes is
-        // written. Many writes (or an erasure) make a rebuild instead.
-        let raw = planned.to_raw(&self.hasher, self.outbox);
-        let writes = raw.iter().filter(|op| matches!(op.tree, TreeId::Families | TreeId::Visits)).count();
-        if !planned.newly_erased.is_empty() || writes > LARGE {
-            let what = if merged.erased > 0 { "merging, and erasing what was erased there" } else { "merging" };
+        // Many writes (or an erasure) make a rebuild. Values new here are
+        // written for certain (a new laptop's are all new); else what would
+        // be written is worked out once: a bundle brings everything its laptop
+        // holds, most of it already here, and only what changes is written.
+        let what = if merged.erased > 0 { "merging, and erasing what was erased there" } else { "merging" };
+        if !planned.newly_erased.is_empty() || planned.new_values() > LARGE {
             self.rebuild_planned(planned, NewKey::Same, what)?;
         } else {
-            self.write_raw(raw)?;
+            let raw = planned.to_raw(&self.hasher, self.outbox);
+            let writes = raw.iter().filter(|op| matches!(op.tree, TreeId::Families | TreeId::Visits)).count();
+            if writes > LARGE {
+                self.rebuild_planned(planned, NewKey::Same, what)?;
+            } else {
+                self.write_raw(raw)?;
+            }
         }
         merged.waiting = self.pending()?;
         Ok(merged)

@@ -65,26 +65,41 @@ pub enum DocKey {
 /// unchanged is not written (a merge that brings nothing new writes nothing).
 /// Only ever compared within one run, never stored.
 pub(crate) fn fingerprint(bytes: &[u8]) -> u64 {
-    let mut h = Fingerprint::default();
-    h.0.write(bytes);
-    h.0.finish()
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    h.write(bytes);
+    h.finish()
 }
 
 /// The fingerprint `value`'s encoded bytes would have, worked out without
 /// keeping them (most values a bundle touches are unchanged).
 pub(crate) fn fingerprint_of<T: serde::Serialize>(value: &T) -> u64 {
-    let mut h = Fingerprint::default();
-    super::codec::encode_into(value, super::codec::SCHEMA, &mut h);
-    h.0.finish()
+    let mut f = Fingerprint { hasher: Default::default(), held: [0; 512], len: 0 };
+    super::codec::encode_into(value, super::codec::SCHEMA, &mut f);
+    f.hasher.write(&f.held[..f.len]);
+    f.hasher.finish()
 }
 
-/// SipHash fed as bytes are written: the same bytes in any pieces give the same sum.
-#[derive(Default)]
-struct Fingerprint(std::collections::hash_map::DefaultHasher);
+/// SipHash fed as bytes are written, a block at a time (the encoder writes
+/// a byte or two at a time, and each call to the hasher has a cost): the same
+/// bytes in any pieces give the same sum.
+struct Fingerprint {
+    hasher: std::collections::hash_map::DefaultHasher,
+    held: [u8; 512],
+    len: usize,
+}
 
 impl std::io::Write for Fingerprint {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.write(buf);
+        if self.len + buf.len() > self.held.len() {
+            self.hasher.write(&self.held[..self.len]);
+            self.len = 0;
+        }
+        if buf.len() > self.held.len() {
+            self.hasher.write(buf);
+        } else {
+            self.held[self.len..self.len + buf.len()].copy_from_slice(buf);
+            self.len += buf.len();
+        }
         Ok(buf.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -127,6 +142,13 @@ impl Planned {
     /// The values this change writes (changed ones only), and those it removes.
     pub fn written(&self) -> Vec<DocKey> {
         self.to_raw_docs()
+    }
+
+    /// How many families and visits this change adds (they were not stored).
+    pub fn new_values(&self) -> usize {
+        let families = self.families.keys().filter(|id| !self.read.contains_key(&DocKey::Family(**id)));
+        let visits = self.visits.keys().filter(|(f, s)| !self.read.contains_key(&DocKey::Visit(*f, *s)));
+        families.count() + visits.count()
     }
 }
 
