@@ -128,8 +128,14 @@ impl Planned {
         out.extend(self.groups.iter().filter_map(|(id, v)| changed(r, DocKey::Group(*id), v)));
         out.extend(self.staff.iter().filter_map(|(i, v)| changed(r, DocKey::Staff(i.clone()), v)));
         out.extend(self.sessions.iter().filter_map(|(id, v)| changed(r, DocKey::Session(*id), v)));
-        out.extend(self.families.iter().filter_map(|(id, d)| changed(r, DocKey::Family(*id), d)));
-        out.extend(self.visits.iter().filter_map(|((f, s), d)| changed(r, DocKey::Visit(*f, *s), d)));
+        // A first sync touches every family and visit: fingerprinted on every core.
+        let families: Vec<_> = self.families.iter().collect();
+        out.extend(
+            crate::par::map(&families, 1_000, |(id, d)| changed(r, DocKey::Family(**id), *d)).into_iter().flatten(),
+        );
+        let visits: Vec<_> = self.visits.iter().collect();
+        let visits = crate::par::map(&visits, 1_000, |((f, s), d)| changed(r, DocKey::Visit(*f, *s), *d));
+        out.extend(visits.into_iter().flatten());
         out.extend(self.removed_visits.iter().map(|(f, s)| DocKey::Visit(*f, *s)));
         out
     }
