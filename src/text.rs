@@ -150,11 +150,8 @@ pub fn fit(text: &str, max: usize) -> String {
         }
         return t;
     }
-    if text.chars().all(alone) {
-        return fit_alone(text, max);
-    }
     let text = clean(text);
-    let clusters: Vec<(&str, usize)> = text.graphemes(true).map(|g| (g, cluster_width(g))).collect();
+    let clusters = clusters(&text);
     if clusters.iter().map(|c| c.1).sum::<usize>() <= max {
         return text;
     }
@@ -174,25 +171,13 @@ pub fn fit(text: &str, max: usize) -> String {
     out
 }
 
-/// `fit` for text whose every character stands `alone`.
-fn fit_alone(text: &str, max: usize) -> String {
-    if text.chars().map(alone_width).sum::<usize>() <= max {
-        return text.to_string();
+/// `text`'s grapheme clusters and their columns: a character at a time when
+/// each stands `alone`, without segmenting.
+fn clusters(text: &str) -> Vec<(&str, usize)> {
+    if text.chars().all(alone) {
+        return text.char_indices().map(|(i, c)| (&text[i..i + c.len_utf8()], alone_width(c))).collect();
     }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = alone_width(c);
-        if used + w > max.saturating_sub(1) {
-            break;
-        }
-        used += w;
-        out.push(c);
-    }
-    if max > 0 {
-        out.push('…');
-    }
-    out
+    text.graphemes(true).map(|g| (g, cluster_width(g))).collect()
 }
 
 /// Pads or cuts to exactly `cols` columns.

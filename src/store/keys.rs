@@ -157,6 +157,18 @@ impl KeyHasher {
     pub fn pending(&self, kind: u8, a: Uuid, b: Uuid) -> Vec<u8> {
         self.full(b"pending", &[&[kind], a.as_bytes(), b.as_bytes()])
     }
+
+    /// Where a value is stored: its tree and key.
+    pub fn doc(&self, doc: &super::DocKey) -> (TreeId, Vec<u8>) {
+        use super::DocKey;
+        match doc {
+            DocKey::Family(id) => (TreeId::Families, self.family(*id)),
+            DocKey::Visit(f, s) => (TreeId::Visits, self.visit(*f, *s)),
+            DocKey::Session(id) => (TreeId::Sessions, self.session(*id)),
+            DocKey::Group(id) => (TreeId::Groups, self.group(*id)),
+            DocKey::Staff(initials) => (TreeId::Staff, self.staff(initials)),
+        }
+    }
 }
 
 /// Keys in reports and errors: hex.

@@ -51,19 +51,12 @@ impl Planned {
         }
         // A bundle touches every family and visit: encoded on every core, and
         // only the changed ones kept.
-        let families: Vec<_> = self.families.iter().map(|(id, doc)| (DocKey::Family(*id), doc)).collect();
-        for ((doc, _), bytes) in families.iter().zip(par_changed(&families, &self.read)) {
-            let DocKey::Family(id) = doc else { continue };
-            if let Some(bytes) = bytes {
-                write(&mut out, TreeId::Families, h.family(*id), doc.clone(), bytes);
-            }
-        }
-        let visits: Vec<_> = self.visits.iter().map(|((f, s), doc)| (DocKey::Visit(*f, *s), doc)).collect();
-        for ((doc, _), bytes) in visits.iter().zip(par_changed(&visits, &self.read)) {
-            let DocKey::Visit(f, s) = doc else { continue };
-            if let Some(bytes) = bytes {
-                write(&mut out, TreeId::Visits, h.visit(*f, *s), doc.clone(), bytes);
-            }
+        let families = self.families.iter().map(|(id, doc)| (DocKey::Family(*id), doc)).collect();
+        let visits = self.visits.iter().map(|((f, s), doc)| (DocKey::Visit(*f, *s), doc)).collect();
+        let changed_docs = par_changed(families, &self.read).into_iter().chain(par_changed(visits, &self.read));
+        for (doc, bytes) in changed_docs {
+            let (tree, key) = h.doc(&doc);
+            write(&mut out, tree, key, doc, bytes);
         }
         for (family, session) in &self.new_visits {
             let entry = SessionVisit { session: *session, family: *family };
@@ -86,11 +79,15 @@ impl Planned {
 }
 
 /// Each value's bytes when they differ from what was read, worked out on every core.
-fn par_changed<T: serde::Serialize + Sync>(docs: &[(DocKey, &T)], read: &HashMap<DocKey, u64>) -> Vec<Option<Vec<u8>>> {
-    crate::par::map(docs, 1_000, |(doc, value)| match read.get(doc) {
+fn par_changed<T: serde::Serialize + Sync>(
+    docs: Vec<(DocKey, &T)>,
+    read: &HashMap<DocKey, u64>,
+) -> Vec<(DocKey, Vec<u8>)> {
+    let bytes = crate::par::map(&docs, 1_000, |(doc, value)| match read.get(doc) {
         Some(was) if *was == fingerprint_of(*value) => None,
         _ => Some(codec::encode(*value)),
-    })
+    });
+    docs.into_iter().zip(bytes).filter_map(|((doc, _), b)| Some((doc, b?))).collect()
 }
 
 /// A pending item names what it is about, so a rebuild can key it anew.
