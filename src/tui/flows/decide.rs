@@ -56,12 +56,8 @@ fn changed_meanwhile<T: PartialEq>(held: &[T], seen: &[T], what: &str) -> Result
 
 fn family(app: &mut App, chosen: &Family, seen: &[Family], now: DateTime<Utc>) -> Done {
     let v = app.store.family_versions(chosen.id)?;
-    let held: Vec<Family> = match &v {
-        Some(v) => {
-            v.current().into_iter().chain(v.conflicts().into_iter().filter_map(|o| o.body.as_ref())).cloned().collect()
-        }
-        None => vec![],
-    };
+    // What the screen showed came from the same `to_decide`.
+    let held: Vec<Family> = v.and_then(|v| v.to_decide()).map(|(bodies, _)| bodies).unwrap_or_default();
     changed_meanwhile(&held, seen, "family")?;
     // "Not the same family" said on any laptop stays said.
     let mut chosen = chosen.clone();
@@ -83,12 +79,8 @@ fn family(app: &mut App, chosen: &Family, seen: &[Family], now: DateTime<Utc>) -
 
 fn group(app: &mut App, chosen: &Group, seen: &[Group], now: DateTime<Utc>) -> Done {
     let v = app.store.group_versions(chosen.id)?;
-    let held: Vec<Group> = match &v {
-        Some(v) => {
-            v.current().into_iter().chain(v.conflicts().into_iter().filter_map(|o| o.body.as_ref())).cloned().collect()
-        }
-        None => vec![],
-    };
+    // What the screen showed came from the same `to_decide`.
+    let held: Vec<Group> = v.and_then(|v| v.to_decide()).map(|(bodies, _)| bodies).unwrap_or_default();
     changed_meanwhile(&held, seen, "group")?;
     app.store.decide_group(chosen, now)?;
     app.groups = app.store.groups()?;
