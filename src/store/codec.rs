@@ -44,9 +44,28 @@ pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
 
 /// Encodes under a given schema number; only migrations and fixtures need another.
 pub fn encode_with_schema<T: Serialize>(value: &T, schema: u8) -> Vec<u8> {
-    let mut out = Vec::new();
-    encode_into(value, schema, &mut out);
-    out
+    // The encoder writes a few bytes at a time: into a buffer kept for the
+    // thread, then copied once at its size, rather than a vector grown by
+    // doubling (a merge encodes hundreds of thousands of values).
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut buf) => {
+            buf.clear();
+            encode_into(value, schema, &mut *buf);
+            let out = buf.to_vec();
+            if buf.capacity() > 1 << 20 {
+                *buf = Vec::new();
+            }
+            out
+        }
+        Err(_) => {
+            let mut out = Vec::new();
+            encode_into(value, schema, &mut out);
+            out
+        }
+    })
 }
 
 /// The bytes `encode` makes, written to `out` as they are made: a merge
