@@ -46,6 +46,15 @@ pub fn map_chunks_with<T: Sync, S: Send, R: Send>(
     })
 }
 
+/// Drops `value` on a thread of its own: freeing a merge's millions of small
+/// allocations takes a second, and nothing waits for it.
+pub fn drop_later<T: Send + 'static>(value: T) {
+    if std::thread::Builder::new().name("drop".into()).spawn(move || drop(value)).is_err() {
+        // No thread to be had: the value was moved into the closure and has
+        // been dropped here already, which is only slower.
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -121,7 +121,7 @@ impl Store {
         let listed = if self.outbox { planned.outbox_ops(&hasher) } else { vec![] };
         let total: usize = TreeId::ALL.iter().map(|t| self.tree(*t).len()).sum();
         let progress = Progress::new(what, total as u64);
-        let mut out = Writer { trees: &trees, key: key.as_ref(), batches: vec![], pending: 0, sled_error: &sled_error };
+        let mut out = Writer { trees: &trees, key: key.as_ref(), pending: Vec::new(), sled_error: &sled_error };
         for t in TreeId::ALL {
             for item in self.raw(t) {
                 let (k, clear) = item?;
@@ -131,12 +131,19 @@ impl Store {
                 progress.step(1);
             }
         }
-        // What the change adds that the old store did not hold.
-        for op in planned.to_raw(&hasher, false).into_iter().chain(listed) {
+        // What the change adds that the old store did not hold (all of a new
+        // laptop's), in key order: sled then fills its leaves one after
+        // another, where keys in hash order would have it split and reread
+        // pages all over the tree. A stable sort, so a key given twice keeps its last value.
+        let mut added = planned.to_raw(&hasher, false);
+        added.extend(listed);
+        added.sort_by(|a, b| (a.tree.index(), &a.key).cmp(&(b.tree.index(), &b.key)));
+        for op in added {
             if let Some(v) = op.value {
                 out.put(op.tree, op.key, v)?;
             }
         }
+        crate::par::drop_later(planned);
         if let Some(ring) = &ring {
             out.put(TreeId::Meta, META_KEYRING.to_vec(), codec::encode(ring))?;
         }
@@ -271,41 +278,43 @@ impl Store {
     }
 }
 
-/// Sealed values into the new sled, a batch at a time.
+/// Sealed values into the new sled, a batch at a time, sealed on every core.
 struct Writer<'a, F: Fn(sled::Error) -> StoreError> {
     trees: &'a [sled::Tree],
     key: Option<&'a DataKey>,
-    batches: Vec<(TreeId, sled::Batch)>,
-    pending: usize,
+    pending: Vec<(TreeId, Vec<u8>, Vec<u8>)>,
     sled_error: &'a F,
 }
 
 impl<F: Fn(sled::Error) -> StoreError> Writer<'_, F> {
     fn put(&mut self, t: TreeId, key: Vec<u8>, clear: Vec<u8>) -> Result<(), StoreError> {
-        let value = match self.key {
-            Some(dk) if !super::stays_clear(t, &key) => codec::seal(t.name(), &key, &clear, dk)?,
-            _ => clear,
-        };
-        match self.batches.iter_mut().find(|(bt, _)| *bt == t) {
-            Some((_, b)) => b.insert(key, value),
-            None => {
-                let mut b = sled::Batch::default();
-                b.insert(key, value);
-                self.batches.push((t, b));
-            }
-        }
-        self.pending += 1;
-        if self.pending >= BATCH {
+        self.pending.push((t, key, clear));
+        if self.pending.len() >= BATCH {
             self.flush()?;
         }
         Ok(())
     }
 
     fn flush(&mut self) -> Result<(), StoreError> {
-        for (t, b) in self.batches.drain(..) {
+        let sealed = crate::par::map(&self.pending, 256, |(t, key, clear)| match self.key {
+            Some(dk) if !super::stays_clear(*t, key) => codec::seal(t.name(), key, clear, dk).map(Some),
+            _ => Ok(None),
+        });
+        let mut batches: Vec<(TreeId, sled::Batch)> = Vec::new();
+        for ((t, key, clear), sealed) in self.pending.drain(..).zip(sealed) {
+            let value = sealed?.unwrap_or(clear);
+            match batches.iter_mut().find(|(bt, _)| *bt == t) {
+                Some((_, b)) => b.insert(key, value),
+                None => {
+                    let mut b = sled::Batch::default();
+                    b.insert(key, value);
+                    batches.push((t, b));
+                }
+            }
+        }
+        for (t, b) in batches {
             self.trees[t.index()].apply_batch(b).map_err(self.sled_error)?;
         }
-        self.pending = 0;
         Ok(())
     }
 }
