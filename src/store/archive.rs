@@ -230,8 +230,9 @@ pub fn merge_op(change: &mut Change, e: Entry) {
         Entry::Attendance(a) => {
             change.push(Op::MergeAttendance { session: a.session, family: a.family, versions: a.versions })
         }
-        Entry::Observation(o) => change.put_observation(&o),
-        Entry::Audit(e) => change.audit(&e),
+        // Moved, not copied: a bundle brings half a million of each.
+        Entry::Observation(o) => change.push(Op::Observation(o)),
+        Entry::Audit(e) => change.push(Op::Audit(e)),
     }
 }
 

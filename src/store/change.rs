@@ -73,6 +73,11 @@ impl Change {
         &self.ops
     }
 
+    /// Room for `n` changes (a merge knows how many it brings).
+    pub fn with_capacity(n: usize) -> Change {
+        Change { ops: Vec::with_capacity(n) }
+    }
+
     pub(crate) fn into_ops(self) -> Vec<Op> {
         self.ops
     }

@@ -1,6 +1,6 @@
 //! A change that touches most of the store (a bundle brings everything its
-//! laptop holds) reads every family and visit in one ordered pass, opened on
-//! every core, instead of looking each one up: a lookup walks sled's tree
+//! laptop holds) reads every family and visit in ordered passes, a part of
+//! the keys on each core, instead of looking each one up: a lookup walks sled's tree
 //! from the top, and the values are opened one after another on one core.
 
 use super::fingerprint;
@@ -8,14 +8,15 @@ use crate::store::keys::TreeId;
 use crate::store::{Store, StoreError, codec};
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
+use std::ops::Bound;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Below this many changes a merge looks values up one by one. (Counting a
 /// sled tree walks all of it, so the store's size is not asked.)
 const FEW: usize = 20_000;
 
-/// How many stored values are read before they are opened together: enough
-/// for every core, few enough that the sealed bytes never pile up.
-const BATCH: usize = 8_192;
+/// Stored keys from one bound to another.
+type KeyRange = (Bound<Vec<u8>>, Bound<Vec<u8>>);
 
 /// Every value of one tree, opened, with the fingerprint of its clear bytes.
 pub(super) struct Preloaded<T> {
@@ -30,25 +31,41 @@ impl<T: DeserializeOwned + Send> Preloaded<T> {
         if changes < FEW {
             return Ok(None);
         }
+        Preloaded::all(store, t, &AtomicBool::new(false))
+    }
+
+    /// The whole tree `t`; None if `stop` was set on the way (nothing came of
+    /// what it was read for).
+    pub fn all(store: &Store, t: TreeId, stop: &AtomicBool) -> Result<Option<Preloaded<T>>, StoreError> {
+        // Stored keys are keyed hashes, spread evenly: a range of first bytes
+        // a core, each walked and opened on its own, in parallel.
+        let parts = crate::par::cores();
+        let ranges: Vec<KeyRange> = (0..parts)
+            .map(|i| {
+                let at = |i: usize| vec![(i * 256 / parts) as u8];
+                let lo = if i == 0 { Bound::Unbounded } else { Bound::Included(at(i)) };
+                let hi = if i + 1 == parts { Bound::Unbounded } else { Bound::Excluded(at(i + 1)) };
+                (lo, hi)
+            })
+            .collect();
+        let read = crate::par::map(&ranges, 2, |range| {
+            let mut out = Vec::new();
+            for entry in store.tree(t).range::<Vec<u8>, _>(range.clone()) {
+                if stop.load(Ordering::Relaxed) {
+                    return Ok(None);
+                }
+                let (k, v) = entry.map_err(|e| store.read_error(e))?;
+                let clear = store.clear(t, &k, &v)?;
+                out.push((k.to_vec(), (fingerprint(&clear), codec::decode::<T>(t.name(), &k, &clear)?)));
+            }
+            Ok::<_, StoreError>(Some(out))
+        });
         let mut by_key = HashMap::new();
-        let mut batch = Vec::with_capacity(BATCH);
-        let mut open = |batch: &mut Vec<(sled::IVec, sled::IVec)>| -> Result<(), StoreError> {
-            let opened = crate::par::map(batch, 256, |(k, v)| {
-                let clear = store.clear(t, k, v)?;
-                Ok::<_, StoreError>((fingerprint(&clear), codec::decode::<T>(t.name(), k, &clear)?))
-            });
-            for ((k, _), value) in batch.drain(..).zip(opened) {
-                by_key.insert(k.to_vec(), Some(value?));
-            }
-            Ok(())
-        };
-        for entry in store.tree(t).iter() {
-            batch.push(entry.map_err(|e| store.read_error(e))?);
-            if batch.len() == BATCH {
-                open(&mut batch)?;
-            }
+        for part in read {
+            let Some(part) = part? else { return Ok(None) };
+            by_key.reserve(part.len());
+            by_key.extend(part.into_iter().map(|(k, v)| (k, Some(v))));
         }
-        open(&mut batch)?;
         Ok(Some(Preloaded { by_key }))
     }
 
