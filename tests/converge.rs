@@ -256,12 +256,21 @@ fn a_large_bundle_merges_as_a_small_one_does() {
     assert_eq!(again.stats, thinkbaby::store::Stats::default(), "nothing new, nothing changed");
     assert!(thinkbaby::store::check::run(&b).unwrap().ok());
 
-    // One phone number changed on laptop A, among 600 families.
+    // One phone number changed on laptop A, among 600 families, carried in
+    // a bundle file large enough that B reads its store while it reads the file.
     let mut f = a.families().unwrap().swap_remove(17);
     f.carers[0].phone = "07700 900999".into();
     f.stamp.touch(Utc::now(), a.device());
     a.save_family(&f).unwrap();
-    let came = b.merge(records(&a)).unwrap();
+    let file = dirs[0].path().join("a.tbb");
+    thinkbaby::store::bundle::write(&a, &file, "a bundle passphrase".into(), Utc::now()).unwrap();
+    let size = std::fs::metadata(&file).unwrap().len();
+    assert!(size >= thinkbaby::store::merge::READ_AHEAD_BYTES, "a bundle of {size} bytes is not read ahead");
+    let before = export(&b);
+    let wrong = b.merge_bundle(&file, "not the passphrase".into()).unwrap_err();
+    assert!(wrong.to_string().contains("does not open with this passphrase"), "{wrong}");
+    assert_eq!(export(&b), before, "a bundle that does not open changes nothing");
+    let (_, came) = b.merge_bundle(&file, "a bundle passphrase".into()).unwrap();
     assert_eq!(came.stats.families_changed, 1);
     assert_eq!(b.family(f.id).unwrap().unwrap().carers[0].phone, "07700 900999");
     assert_eq!(export(&b), export(&a));

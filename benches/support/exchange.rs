@@ -8,7 +8,6 @@
 use super::budget::{self, show};
 use std::path::Path;
 use std::time::{Duration, Instant};
-use thinkbaby::store::merge::Records;
 use thinkbaby::store::{Store, Unlock, bundle};
 
 #[path = "../../tests/support/postgres.rs"]
@@ -31,17 +30,16 @@ pub fn run(dir: &Path, work: &Path, pass: &str, exported: Duration, bench: bool)
         bundle::write(&store, &path, pass.into(), chrono::Utc::now()).expect("bundle written")
     });
     println!("bundle: {}", super::mib(std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0)));
-    let read = || bundle::read(&path, pass.into()).expect("bundle read");
-    let records = |b: bundle::Incoming| Records { entries: b.entries, evaluation_key: b.evaluation_key };
+    // As `thinkbaby merge FILE` does it.
+    let merge = |s: &mut Store| s.merge_bundle(&path, pass.into()).expect("bundle merged").1;
 
     let new_laptop = work.join("laptop-2");
     let (merged, into_new) = once("bundle: merged into a new laptop", || {
         let mut fresh = Store::open_with(&new_laptop, unlock()).expect("new laptop");
-        fresh.merge(records(read())).expect("merged")
+        merge(&mut fresh)
     });
     println!("  added {} families, {} attendances", merged.stats.families_added, merged.stats.attendance_added);
-    let (again, nothing_new) =
-        once("bundle: merged with nothing new", || store.merge(records(read())).expect("merged"));
+    let (again, nothing_new) = once("bundle: merged with nothing new", || merge(&mut store));
     assert_eq!(again.stats.families_added + again.stats.families_changed, 0, "nothing new");
 
     if bench {

@@ -60,9 +60,7 @@ pub fn merge(
     }
     let chosen = bundle_pass.map(|p| crate::passphrase::given(Some(p))).transpose()?.flatten();
     let (mut store, pass) = passphrase::open_store_keeping(dir, pass_file)?;
-    let incoming = bundle::read(file, chosen.unwrap_or(pass))?;
-    let head = incoming.head.clone();
-    let done = store.merge(merge::Records { entries: incoming.entries, evaluation_key: incoming.evaluation_key })?;
+    let (head, done) = store.merge_bundle(file, chosen.unwrap_or(pass))?;
     let mut out = format!(
         "merged the bundle of laptop {}, written {}\n",
         short(head.device),

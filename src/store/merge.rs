@@ -9,6 +9,7 @@
 
 use super::apply::{self, pending};
 use super::archive::{self, Entry};
+use super::bundle::{self, BundleError};
 use super::keys::TreeId;
 use super::rebuild::NewKey;
 use super::{Change, META_EVALUATION_KEY, Stats, Store, StoreError};
@@ -16,8 +17,15 @@ use crate::domain::Family;
 use crate::domain::conflict::looks_same;
 use crate::domain::fold::{digits, fold};
 use chrono::{DateTime, Duration, Utc};
+use secrecy::SecretString;
 use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use uuid::Uuid;
+
+/// A bundle file this large carries some 16,000 records or more (see
+/// `apply::preload`): the store is read ahead while it is read.
+pub const READ_AHEAD_BYTES: u64 = 3 << 20;
 
 /// Above this many values touched, a merge rebuilds the store (one new folder,
 /// swapped in) rather than writing one very large journal record.
@@ -94,9 +102,37 @@ impl Store {
         self.apply_merge(plan)
     }
 
+    /// Reads the bundle at `path` and merges it. A bundle carries all its
+    /// laptop holds, so a large one touches most of this store: the store is
+    /// read on the other cores while the bundle is opened (its passphrase
+    /// takes a second or two on one core) and read.
+    pub fn merge_bundle(&mut self, path: &Path, pass: SecretString) -> Result<(bundle::Head, Merged), BundleError> {
+        let large = std::fs::metadata(path).is_ok_and(|m| m.len() >= READ_AHEAD_BYTES);
+        let stop = AtomicBool::new(false);
+        let store: &Store = self;
+        let (incoming, ahead) = std::thread::scope(|s| {
+            let ahead = large.then(|| s.spawn(|| apply::ReadAhead::of(store, &stop)));
+            let incoming = bundle::read(path, pass);
+            if incoming.is_err() {
+                stop.store(true, Ordering::Relaxed);
+            }
+            let ahead = ahead.map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+            (incoming, ahead)
+        });
+        let incoming = incoming?;
+        let ahead = ahead.transpose()?.flatten();
+        let records = Records { entries: incoming.entries, evaluation_key: incoming.evaluation_key };
+        let plan = self.plan_merge_with(records, ahead)?;
+        Ok((incoming.head, self.apply_merge(plan)?))
+    }
+
     /// Works a merge out without writing anything.
     pub fn plan_merge(&self, records: Records) -> Result<MergePlan, StoreError> {
-        let mut change = Change::default();
+        self.plan_merge_with(records, None)
+    }
+
+    fn plan_merge_with(&self, records: Records, ahead: Option<apply::ReadAhead>) -> Result<MergePlan, StoreError> {
+        let mut change = Change::with_capacity(records.entries.len() + 1);
         for e in records.entries {
             archive::merge_op(&mut change, e);
         }
@@ -114,7 +150,7 @@ impl Store {
                 change.put_meta(META_EVALUATION_KEY, &k);
             }
         }
-        let mut planned = apply::planned(self, change)?;
+        let mut planned = apply::planned_with(self, change, ahead)?;
         out.duplicates = self.look_alikes(&planned)?;
         for (here, came) in &out.duplicates {
             planned.pending.insert((pending::SAME_FAMILY, *here, *came), true);
@@ -142,6 +178,7 @@ impl Store {
                 self.rebuild_planned(planned, NewKey::Same, what)?;
             } else {
                 self.write_raw(raw)?;
+                crate::par::drop_later(planned);
             }
         }
         merged.waiting = self.pending()?;

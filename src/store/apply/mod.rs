@@ -163,9 +163,34 @@ pub struct OutboxEntry {
     pub removed: bool,
 }
 
+/// Every stored family and visit, read before a change that touches most
+/// of them is known (while a bundle is still being read).
+pub(crate) struct ReadAhead {
+    families: Preloaded<FamilyDoc>,
+    visits: Preloaded<VisitDoc>,
+}
+
+impl ReadAhead {
+    /// None if `stop` was set before the reading was done.
+    pub fn of(store: &Store, stop: &std::sync::atomic::AtomicBool) -> Result<Option<ReadAhead>, StoreError> {
+        let Some(families) = Preloaded::all(store, TreeId::Families, stop)? else { return Ok(None) };
+        let Some(visits) = Preloaded::all(store, TreeId::Visits, stop)? else { return Ok(None) };
+        Ok(Some(ReadAhead { families, visits }))
+    }
+}
+
 /// The touched values, changed, not yet written.
 pub(crate) fn planned(store: &Store, change: Change) -> Result<Planned, StoreError> {
+    planned_with(store, change, None)
+}
+
+/// As `planned`, with the store's values read ahead when that was done.
+pub(crate) fn planned_with(store: &Store, change: Change, ahead: Option<ReadAhead>) -> Result<Planned, StoreError> {
     let ops = change.into_ops();
+    let (stored_families, stored_visits) = match ahead {
+        Some(a) => (Some(a.families), Some(a.visits)),
+        None => (Preloaded::of(store, TreeId::Families, ops.len())?, Preloaded::of(store, TreeId::Visits, ops.len())?),
+    };
     let mut p = Planner {
         store,
         device: store.device(),
@@ -173,8 +198,8 @@ pub(crate) fn planned(store: &Store, change: Change) -> Result<Planned, StoreErr
         before: BTreeMap::new(),
         family_audit: vec![],
         recount: BTreeSet::new(),
-        stored_families: Preloaded::of(store, TreeId::Families, ops.len())?,
-        stored_visits: Preloaded::of(store, TreeId::Visits, ops.len())?,
+        stored_families,
+        stored_visits,
     };
     for op in ops {
         p.take(op)?;
