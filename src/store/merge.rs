@@ -104,7 +104,7 @@ impl Store {
 
     /// Reads the bundle at `path` and merges it. A bundle carries all its
     /// laptop holds, so a large one touches most of this store: the store is
-    /// read on the other cores while the bundle is opened (its passphrase
+    /// read on a thread of its own while the bundle is opened (its passphrase
     /// takes a second or two on one core) and read.
     pub fn merge_bundle(&mut self, path: &Path, pass: SecretString) -> Result<(bundle::Head, Merged), BundleError> {
         let large = std::fs::metadata(path).is_ok_and(|m| m.len() >= READ_AHEAD_BYTES);

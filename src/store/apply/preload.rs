@@ -31,15 +31,14 @@ impl<T: DeserializeOwned + Send> Preloaded<T> {
         if changes < FEW {
             return Ok(None);
         }
-        Preloaded::all(store, t, &AtomicBool::new(false))
+        Preloaded::all(store, t, crate::par::cores(), &AtomicBool::new(false))
     }
 
-    /// The whole tree `t`; None if `stop` was set on the way (nothing came of
-    /// what it was read for).
-    pub fn all(store: &Store, t: TreeId, stop: &AtomicBool) -> Result<Option<Preloaded<T>>, StoreError> {
+    /// The whole tree `t`, on `parts` threads; None if `stop` was set on the
+    /// way (nothing came of what it was read for).
+    pub fn all(store: &Store, t: TreeId, parts: usize, stop: &AtomicBool) -> Result<Option<Preloaded<T>>, StoreError> {
         // Stored keys are keyed hashes, spread evenly: a range of first bytes
-        // a core, each walked and opened on its own, in parallel.
-        let parts = crate::par::cores();
+        // a thread, each walked and opened on its own.
         let ranges: Vec<KeyRange> = (0..parts)
             .map(|i| {
                 let at = |i: usize| vec![(i * 256 / parts) as u8];
@@ -48,6 +47,7 @@ impl<T: DeserializeOwned + Send> Preloaded<T> {
                 (lo, hi)
             })
             .collect();
+        // One range: walked on this thread.
         let read = crate::par::map(&ranges, 2, |range| {
             let mut out = Vec::new();
             for entry in store.tree(t).range::<Vec<u8>, _>(range.clone()) {
