@@ -24,6 +24,9 @@ pub enum Op {
     /// Over every version: sessions and attendances join, nobody decides.
     Session(Session),
     Attendance(Attendance),
+    /// As `Attendance`, unless the family is in already (at the family it was
+    /// joined into, if it was): then nothing of the change is written.
+    CheckIn(Attendance),
     /// A check-in taken back: a tombstone version.
     Unattend {
         session: Uuid,

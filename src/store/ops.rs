@@ -1,6 +1,7 @@
 //! What a facilitator does, as commits: each returns only after its change is on disk.
 
-use super::{Change, Store, StoreError};
+use super::change::Op;
+use super::{Change, Store, StoreError, apply};
 use crate::domain::audit;
 use crate::domain::*;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -46,15 +47,18 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Option<Attendance>, StoreError> {
         refuse_erased(family)?;
-        if self.attendance(session.id, family.id)?.is_some() {
-            return Ok(None);
-        }
         let a = new_attendance(session, family, by, now, self.device());
         let mut c = Change::default();
-        c.put_attendance(&a);
+        // Whether the family is in already is found as the change is worked
+        // out, from the same read of its visit.
+        c.push(Op::CheckIn(a.clone()));
         let entry = self.audit_entry(family.id, AuditAction::CheckedIn, now, by).at_session(session.id);
         c.audit(&if a.walk_in { entry.detail(Detail::WalkIn) } else { entry });
-        self.commit(c)?;
+        let planned = apply::planned(self, c)?;
+        if planned.already_in {
+            return Ok(None);
+        }
+        self.write_raw(planned.to_raw(self.hasher(), self.tracks_outbox()))?;
         Ok(Some(a))
     }
 

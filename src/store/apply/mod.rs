@@ -133,6 +133,8 @@ pub(crate) struct Planned {
     pub stats: Stats,
     /// Values a hub has just taken: taken off the outbox.
     pub unlist: Vec<DocKey>,
+    /// True when a check-in found the family in already: nothing is written.
+    pub already_in: bool,
     /// True when what this commit writes came from the hub and is not to be
     /// listed for the next push.
     pub quiet_outbox: bool,
@@ -171,10 +173,12 @@ pub(crate) struct ReadAhead {
 }
 
 impl ReadAhead {
-    /// None if `stop` was set before the reading was done.
+    /// On this thread alone: the bundle being read meanwhile decodes its
+    /// records on every core, a batch at a time, and each batch waits for its
+    /// slowest core. None if `stop` was set before the reading was done.
     pub fn of(store: &Store, stop: &std::sync::atomic::AtomicBool) -> Result<Option<ReadAhead>, StoreError> {
-        let Some(families) = Preloaded::all(store, TreeId::Families, stop)? else { return Ok(None) };
-        let Some(visits) = Preloaded::all(store, TreeId::Visits, stop)? else { return Ok(None) };
+        let Some(families) = Preloaded::all(store, TreeId::Families, 1, stop)? else { return Ok(None) };
+        let Some(visits) = Preloaded::all(store, TreeId::Visits, 1, stop)? else { return Ok(None) };
         Ok(Some(ReadAhead { families, visits }))
     }
 }

@@ -101,6 +101,15 @@ impl Planner<'_> {
                 }
                 self.seen(family, session)?;
             }
+            Op::CheckIn(a) => {
+                let a = self.follow_attendance(a)?;
+                if self.visit(a.family, a.session)?.attendance.as_ref().is_some_and(|v| v.read_shown(|_| ()).is_some())
+                {
+                    self.out.already_in = true;
+                } else {
+                    self.take(Op::Attendance(a))?;
+                }
+            }
             Op::Unattend { session, family } => {
                 let family = self.target(family)?.map_or(family, |j| j.into);
                 let doc = self.visit(family, session)?;
