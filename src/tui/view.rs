@@ -40,7 +40,7 @@ pub fn draw(app: &App, frame: &mut Frame) -> Facts {
         Constraint::Length(2),
         Constraint::Length(1),
         Constraint::Min(3),
-        Constraint::Length(status_rows(app)),
+        Constraint::Length(status_rows(app, area.width)),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -133,15 +133,29 @@ fn to_decide(app: &App) -> Option<String> {
     (!app.pending.is_empty()).then(|| format!("{} to decide (d)", app.pending.len()))
 }
 
-/// Rows the status line takes: two when a family's alerts are shown under it.
-pub fn status_rows(app: &App) -> u16 {
-    if app.status.as_ref().is_some_and(|s| s.alert.is_some()) { 2 } else { 1 }
+/// Rows the status line takes at `width` columns: the message (two rows
+/// when it does not fit in one), and a family's alerts under it.
+pub fn status_rows(app: &App, width: u16) -> u16 {
+    let Some(s) = &app.status else { return 1 };
+    (message_lines(&s.text, width as usize).len() + usize::from(s.alert.is_some())) as u16
+}
+
+/// A status message at `width` columns: wrapped onto a second row rather than
+/// cut, so a long name does not hide the time a check-in was saved at.
+fn message_lines(text: &str, width: usize) -> Vec<String> {
+    let wrap = textwrap::Options::new(width.max(8)).initial_indent(" ").subsequent_indent("   ");
+    let mut lines: Vec<String> = textwrap::wrap(text, wrap).into_iter().map(|l| l.into_owned()).collect();
+    if lines.len() > 2 {
+        let rest = lines.split_off(1).join(" ");
+        lines.push(rest);
+    }
+    lines.iter().map(|l| fit(l, width)).collect()
 }
 
 /// `area` less the status line at its foot: a room drawn there leaves the
 /// messages in sight (what was saved, and what was not).
 pub fn above_status(app: &App, area: Rect) -> Rect {
-    Rect { height: area.height.saturating_sub(status_rows(app)), ..area }
+    Rect { height: area.height.saturating_sub(status_rows(app, area.width)), ..area }
 }
 
 fn tab_bar(app: &App, frame: &mut Frame, area: Rect) {
@@ -165,7 +179,7 @@ fn status_line(app: &App, frame: &mut Frame, area: Rect) {
         StatusKind::Error => app.theme.error(),
     };
     let w = area.width as usize;
-    let mut lines = vec![Line::styled(fit(&format!(" {}", s.text), w), style)];
+    let mut lines: Vec<Line> = message_lines(&s.text, w).into_iter().map(|l| Line::styled(l, style)).collect();
     if let Some(alert) = &s.alert {
         lines.push(Line::styled(fit(&format!(" {alert}"), w), app.theme.alert()));
     }

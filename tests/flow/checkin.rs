@@ -62,6 +62,25 @@ fn check_in_by_search() {
     assert_eq!(a.babies, vec![zoe.babies[0].id]);
 }
 
+/// On a narrow terminal the message wraps onto a second row rather than
+/// cutting off the time the check-in was saved at.
+#[test]
+fn a_long_check_in_message_wraps_on_a_narrow_screen() {
+    let fx = Fixture::new();
+    let mut app = fx.app();
+    ch(&mut app, '2');
+    typ(&mut app, "ioana");
+    enter(&mut app);
+    let s = screen_at(&mut app, 60, 20);
+    let lines: Vec<&str> = s.lines().collect();
+    assert_eq!(lines[lines.len() - 3], " ✓ Ioana Popescu with Andrei (10w) & Maria (10w) checked", "{s}");
+    assert_eq!(lines[lines.len() - 2], "   in 10:05", "{s}");
+    assert!(s.lines().all(|l| thinkbaby::text::width(l) <= 60), "{s}");
+    // Where it fits, one row.
+    let s = screen_at(&mut app, 80, 24);
+    assert_eq!(status(&s), " ✓ Ioana Popescu with Andrei (10w) & Maria (10w) checked in 10:05", "{s}");
+}
+
 #[test]
 fn search_ignores_accents_and_case() {
     let fx = Fixture::new();

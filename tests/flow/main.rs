@@ -29,10 +29,17 @@ pub fn at(h: u32, m: u32) -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 19, h, m, 0).unwrap()
 }
 
-/// The line of the screen that the status message is on (one above the footer).
-pub fn status(screen: &str) -> &str {
+/// The status message, above the footer: one row, or two when it wraps
+/// (the second row indented under the first), joined with a space.
+pub fn status(screen: &str) -> String {
     let lines: Vec<&str> = screen.lines().collect();
-    lines[lines.len() - 2]
+    let last = lines[lines.len() - 2];
+    let above = lines[lines.len() - 3];
+    let starts_message = |l: &str| l.starts_with(' ') && !l[1..].starts_with(' ');
+    if last.starts_with("   ") && starts_message(above) {
+        return format!("{above} {}", last.trim_start());
+    }
+    last.to_string()
 }
 
 /// The header's counts line.
