@@ -35,7 +35,17 @@ impl<'a> Rows<'a> {
     pub fn wrapped(lines: Vec<Line<'a>>, width: usize) -> Rows<'static> {
         let mut out = Vec::with_capacity(lines.len());
         for line in &lines {
-            wrap(line, width.max(1), &mut out);
+            wrap(line, width.max(1), 0, &mut out);
+        }
+        Rows::new(out)
+    }
+
+    /// As `wrapped`, each line's later rows starting under its text (past
+    /// its leading spaces and a "• "), as a list in a document does.
+    pub fn wrapped_hanging(lines: Vec<Line<'a>>, width: usize) -> Rows<'static> {
+        let mut out = Vec::with_capacity(lines.len());
+        for line in &lines {
+            wrap(line, width.max(1), hanging_indent(line).min(width / 2), &mut out);
         }
         Rows::new(out)
     }
@@ -220,9 +230,19 @@ fn put_cell(buf: &mut Buffer, x: u16, y: u16, text: &str, w: u16, style: Style, 
 }
 
 /// Appends `line` wrapped to `width` columns to `out`.
-fn wrap(line: &Line, width: usize, out: &mut Vec<Line<'static>>) {
+/// Where a line's text starts: past its leading spaces, and a bullet's "• ".
+fn hanging_indent(line: &Line) -> usize {
+    let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+    let rest = text.trim_start_matches(' ');
+    text.len() - rest.len() + if rest.starts_with("• ") { 2 } else { 0 }
+}
+
+/// `line` in rows of `width`, rows after the first starting `indent` columns in.
+fn wrap(line: &Line, width: usize, indent: usize, out: &mut Vec<Line<'static>>) {
     let mut row: Vec<Span<'static>> = Vec::new();
     let mut used = 0;
+    // Where text starts on the current row (past the indent of a broken one).
+    let mut start = 0;
     // Whether a row was broken: a space at the start of the next one is dropped.
     let mut broken = false;
     let mut flush = |row: &mut Vec<Span<'static>>| {
@@ -235,7 +255,7 @@ fn wrap(line: &Line, width: usize, out: &mut Vec<Line<'static>>) {
     for span in &line.spans {
         for piece in pieces(&span.content) {
             let space = piece.chars().all(char::is_whitespace);
-            if space && broken && used == 0 {
+            if space && broken && used == start {
                 continue;
             }
             let mut rest = piece;
@@ -249,22 +269,29 @@ fn wrap(line: &Line, width: usize, out: &mut Vec<Line<'static>>) {
                 if space {
                     break;
                 }
-                if used > 0 {
+                if used > start {
                     flush(&mut row);
-                    (used, broken) = (0, true);
+                    (used, start, broken) = (indent, indent, true);
+                    if indent > 0 {
+                        row.push(Span::raw(" ".repeat(indent)));
+                    }
                     continue;
                 }
                 // A word wider than a row: as much as fits, then on.
-                let (head, hw) = cut(rest, width);
+                let (head, hw) = cut(rest, width - used);
                 let head = if hw == 0 { rest.graphemes(true).next().unwrap_or(rest) } else { head };
                 row.push(Span::styled(head.to_string(), span.style));
                 flush(&mut row);
-                (used, broken) = (0, true);
+                (used, start, broken) = (indent, indent, true);
+                if indent > 0 {
+                    row.push(Span::raw(" ".repeat(indent)));
+                }
                 rest = &rest[head.len()..];
             }
         }
     }
-    if !row.is_empty() || !broken {
+    let only_indent = broken && indent > 0 && row.len() == 1;
+    if (!row.is_empty() && !only_indent) || !broken {
         flush(&mut row);
     }
 }
@@ -272,6 +299,18 @@ fn wrap(line: &Line, width: usize, out: &mut Vec<Line<'static>>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_wrapped_bullet_hangs_under_its_text() {
+        let line = Line::raw("  • Or press g to add your group, open it");
+        let rows: Vec<String> = Rows::wrapped_hanging(vec![line], 20).lines().iter().map(|l| l.to_string()).collect();
+        assert_eq!(rows, ["  • Or press g to", "    add your group,", "    open it"]);
+        // A word longer than the room left is cut, and goes on under the text.
+        let line = Line::raw(" Data in /home/facilitator/thinkbaby-data");
+        let rows: Vec<String> = Rows::wrapped_hanging(vec![line], 16).lines().iter().map(|l| l.to_string()).collect();
+        assert_eq!(rows, [" Data in", " /home/facilitat", " or/thinkbaby-da", " ta"]);
+        assert!(rows.iter().all(|r| crate::text::width(r) <= 16), "{rows:?}");
+    }
 
     fn text_of(buf: &Buffer, y: u16) -> String {
         (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect::<String>()

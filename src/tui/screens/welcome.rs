@@ -18,10 +18,11 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         Line::raw("  • Try it first on made-up families: quit (q) and run  thinkbaby --demo"),
         Line::raw("  • Import the roster from the centre's office:"),
         Line::raw("        thinkbaby import roster roster.csv --group Central"),
-        Line::raw("  • Or press g to add your group (name, venue, day and times), open it,"),
-        Line::raw("    and add families as they arrive with w (walk-in)."),
+        Line::raw(
+            "  • Or press g to add your group (name, venue, day and times), open it, and add families as they arrive with w (walk-in).",
+        ),
         Line::raw(""),
         Line::styled(format!(" Data is kept on this laptop, in {dir}"), t.dim()),
     ];
-    frame.render_widget(Rows::wrapped(lines, area.width as usize), area);
+    frame.render_widget(Rows::wrapped_hanging(lines, area.width as usize), area);
 }
