@@ -229,15 +229,21 @@ fn put_cell(buf: &mut Buffer, x: u16, y: u16, text: &str, w: u16, style: Style, 
     }
 }
 
-/// Appends `line` wrapped to `width` columns to `out`.
-/// Where a line's text starts: past its leading spaces, and a bullet's "• ".
+/// Where a line's text starts: past its leading spaces and a mark before
+/// the words ("• ", "✓ ", "✗ ", "+ ": one symbol and a space).
 fn hanging_indent(line: &Line) -> usize {
     let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
     let rest = text.trim_start_matches(' ');
-    text.len() - rest.len() + if rest.starts_with("• ") { 2 } else { 0 }
+    let mut chars = rest.chars();
+    let mark = match (chars.next(), chars.next()) {
+        (Some(c), Some(' ')) if !c.is_alphanumeric() => crate::text::width(&c.to_string()) + 1,
+        _ => 0,
+    };
+    text.len() - rest.len() + mark
 }
 
-/// `line` in rows of `width`, rows after the first starting `indent` columns in.
+/// Appends `line` wrapped to `width` columns to `out`, rows after the first
+/// starting `indent` columns in.
 fn wrap(line: &Line, width: usize, indent: usize, out: &mut Vec<Line<'static>>) {
     let mut row: Vec<Span<'static>> = Vec::new();
     let mut used = 0;
@@ -245,12 +251,16 @@ fn wrap(line: &Line, width: usize, indent: usize, out: &mut Vec<Line<'static>>) 
     let mut start = 0;
     // Whether a row was broken: a space at the start of the next one is dropped.
     let mut broken = false;
+    // Ends the row; the next starts with the indent.
     let mut flush = |row: &mut Vec<Span<'static>>| {
         // No space left hanging at the end of a broken row.
         while row.last().is_some_and(|s| s.content.chars().all(char::is_whitespace)) && row.len() > 1 {
             row.pop();
         }
-        out.push(Line::from(std::mem::take(row)).style(line.style))
+        out.push(Line::from(std::mem::take(row)).style(line.style));
+        if indent > 0 {
+            row.push(Span::raw(" ".repeat(indent)));
+        }
     };
     for span in &line.spans {
         for piece in pieces(&span.content) {
@@ -272,9 +282,6 @@ fn wrap(line: &Line, width: usize, indent: usize, out: &mut Vec<Line<'static>>) 
                 if used > start {
                     flush(&mut row);
                     (used, start, broken) = (indent, indent, true);
-                    if indent > 0 {
-                        row.push(Span::raw(" ".repeat(indent)));
-                    }
                     continue;
                 }
                 // A word wider than a row: as much as fits, then on.
@@ -283,15 +290,12 @@ fn wrap(line: &Line, width: usize, indent: usize, out: &mut Vec<Line<'static>>) 
                 row.push(Span::styled(head.to_string(), span.style));
                 flush(&mut row);
                 (used, start, broken) = (indent, indent, true);
-                if indent > 0 {
-                    row.push(Span::raw(" ".repeat(indent)));
-                }
                 rest = &rest[head.len()..];
             }
         }
     }
-    let only_indent = broken && indent > 0 && row.len() == 1;
-    if (!row.is_empty() && !only_indent) || !broken {
+    // A broken row holds its indent before anything else.
+    if row.len() > usize::from(broken && indent > 0) || !broken {
         flush(&mut row);
     }
 }
