@@ -140,16 +140,18 @@ pub fn status_rows(app: &App, width: u16) -> u16 {
     (message_lines(&s.text, width as usize).len() + usize::from(s.alert.is_some())) as u16
 }
 
-/// A status message at `width` columns: wrapped onto a second row rather than
-/// cut, so a long name does not hide the time a check-in was saved at.
+/// A status message at `width` columns: wrapped onto a second row (under
+/// the words, past the ✓ or ✗) rather than cut, so a long name does not hide
+/// the time a check-in was saved at. Anything past two rows is cut.
 fn message_lines(text: &str, width: usize) -> Vec<String> {
-    let wrap = textwrap::Options::new(width.max(8)).initial_indent(" ").subsequent_indent("   ");
-    let mut lines: Vec<String> = textwrap::wrap(text, wrap).into_iter().map(|l| l.into_owned()).collect();
-    if lines.len() > 2 {
-        let rest = lines.split_off(1).join(" ");
-        lines.push(rest);
+    let rows = Rows::wrapped_hanging(vec![Line::raw(format!(" {text}"))], width).lines();
+    let mut rows: Vec<String> = rows.iter().map(|l| l.to_string()).collect();
+    if rows.len() > 2 {
+        let hang: String = rows[1].chars().take_while(|c| *c == ' ').collect();
+        let rest = rows.split_off(1).iter().map(|r| r.trim()).collect::<Vec<_>>().join(" ");
+        rows.push(fit(&format!("{hang}{rest}"), width));
     }
-    lines.iter().map(|l| fit(l, width)).collect()
+    rows
 }
 
 /// `area` less the status line at its foot: a room drawn there leaves the
