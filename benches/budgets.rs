@@ -161,7 +161,7 @@ fn main() {
             println!("search: the hits' open concerns, read once no key waits, median {}", show(reads));
         }
         // The index alone, for the record: a new query each time, no narrowing.
-        let list: Vec<_> = app.families.values().cloned().collect();
+        let list: Vec<_> = app.families.values().map(std::borrow::Cow::into_owned).collect();
         let mut index = SearchIndex::new(&list);
         let mut group = c.benchmark_group("search");
         let mut n = 0;

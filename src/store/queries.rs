@@ -157,6 +157,20 @@ impl Store {
         Ok(docs)
     }
 
+    /// A session's visits in one pass, each with its family: who came and what
+    /// was written. Cheaper than asking each family on the roster, most of whom
+    /// have no visit that day.
+    pub fn visits_of_session(&self, session: Uuid) -> Result<Vec<(Uuid, Visit)>, StoreError> {
+        Ok(self
+            .visit_docs_of_session(session)?
+            .into_iter()
+            .map(|d| {
+                let attendance = d.shown_attendance();
+                (d.family, Visit { session: d.session, attendance, notes: d.notes, audit: d.audit })
+            })
+            .collect())
+    }
+
     /// A family's history: every session it came to or was written about at.
     pub fn visits_of_family(&self, family: Uuid) -> Result<Vec<Visit>, StoreError> {
         Ok(self

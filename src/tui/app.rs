@@ -8,6 +8,7 @@ use super::Options;
 use super::action::{Action, Screen};
 use super::day::Day;
 use super::facts::Facts;
+use super::families::Families;
 use super::flows;
 use super::history::History;
 use super::keymap::{self, Ctx};
@@ -40,7 +41,7 @@ pub struct App {
     pub initials: String,
     /// Every family once loading is over; until then the expected ones and
     /// those read so far.
-    pub families: HashMap<Uuid, Family>,
+    pub families: Families,
     pub search: SearchIndex,
     /// Some while families are still being read after the first frame.
     pub loading: Option<Loading>,
@@ -109,7 +110,7 @@ impl App {
         day.roster
             .iter()
             .filter(|id| {
-                let f = &self.families[*id];
+                let Some(f) = self.families.get(id) else { return false };
                 f.carers.iter().any(|c| fold(&c.name).contains(&filter))
                     || f.babies.iter().any(|b| fold(&b.name).contains(&filter))
             })

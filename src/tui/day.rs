@@ -5,8 +5,9 @@
 //! it was about is read again: on a Luton-wide store a whole reload reads every
 //! expected family's history and would make each check-in wait for it.
 
+use super::families::Families;
 use crate::domain::fold::fold;
-use crate::domain::{Attendance, Concern, Family, Group, Observation, Session};
+use crate::domain::{Attendance, Concern, Group, Observation, Session};
 use crate::store::{Store, StoreError};
 use chrono::NaiveDate;
 use std::collections::{HashMap, HashSet};
@@ -54,11 +55,21 @@ impl Day {
     /// Works the day out afresh from the store. `everyone` false reads notes and
     /// past visits only for the families here today: enough for the first frame,
     /// while the rest of the families are still being read.
-    pub fn load(&mut self, store: &Store, families: &HashMap<Uuid, Family>, everyone: bool) -> Result<(), StoreError> {
+    pub fn load(&mut self, store: &Store, families: &Families, everyone: bool) -> Result<(), StoreError> {
         self.attendance.clear();
+        // Who came and what was written, from the session's own visits: a
+        // family without a visit today has no note today, so the roster's
+        // families need not be asked one by one.
+        let mut written: HashMap<Uuid, Vec<Observation>> = HashMap::new();
         if let Some(s) = &self.session {
-            for a in store.attendance_of_session(s.id)? {
-                self.attendance.insert(a.family, a);
+            for (family, visit) in store.visits_of_session(s.id)? {
+                if let Some(a) = visit.attendance {
+                    self.attendance.insert(a.family, a);
+                }
+                let live: Vec<Observation> = visit.notes.into_iter().filter(|o| o.is_live()).collect();
+                if !live.is_empty() {
+                    written.insert(family, live);
+                }
             }
         }
         let mut ids: HashSet<Uuid> =
@@ -67,20 +78,13 @@ impl Day {
         // Whoever was listed before stays a candidate: a walk-in whose check-in
         // was undone is still listed while a note about them today stands.
         ids.extend(self.roster.iter().copied());
+        self.notes = written.into_iter().filter(|(id, _)| ids.contains(id)).collect();
         let asked: Vec<Uuid> = ids.iter().filter(|id| everyone || self.attendance.contains_key(id)).copied().collect();
-        // Two small reads for each of a few thousand families: spread over the cores.
-        let read = |id: &Uuid| -> Result<(Vec<Observation>, bool), StoreError> {
-            Ok((self.notes_today(store, *id)?, self.came_before(store, *id)?))
-        };
-        let found = crate::par::map(&asked, 500, read);
-        self.notes.clear();
+        // A small read for each of a few thousand families: spread over the cores.
+        let found = crate::par::map(&asked, 500, |id| self.came_before(store, *id));
         self.been_before.clear();
-        for (id, found) in asked.iter().zip(found) {
-            let (notes, before) = found?;
-            if !notes.is_empty() {
-                self.notes.insert(*id, notes);
-            }
-            if before {
+        for (id, before) in asked.iter().zip(found) {
+            if before? {
                 self.been_before.insert(*id);
             }
         }
@@ -91,7 +95,7 @@ impl Day {
 
     /// Reads one family's attendance and notes today again, after a commit about
     /// them, and lists or unlists them.
-    pub fn refresh(&mut self, store: &Store, families: &HashMap<Uuid, Family>, id: Uuid) -> Result<(), StoreError> {
+    pub fn refresh(&mut self, store: &Store, families: &Families, id: Uuid) -> Result<(), StoreError> {
         if let Some(s) = &self.session {
             match store.attendance(s.id, id)? {
                 Some(a) => self.attendance.insert(id, a),
@@ -140,7 +144,7 @@ impl Day {
     }
 
     /// Listed today: expected, here, or written about.
-    fn belongs(&self, families: &HashMap<Uuid, Family>, id: Uuid) -> bool {
+    fn belongs(&self, families: &Families, id: Uuid) -> bool {
         families.get(&id).is_some_and(|f| {
             f.expected_at(self.group.id, self.date) || self.attendance.contains_key(&id) || self.notes.contains_key(&id)
         })
@@ -150,8 +154,8 @@ impl Day {
     /// came: from the same families, so the header never says more came than
     /// were expected (an erased family is expected no more, though its
     /// attendance stays for the figures).
-    fn sort_and_count(&mut self, families: &HashMap<Uuid, Family>) {
-        self.roster.sort_by_cached_key(|id| fold(families[id].first_carer()));
+    fn sort_and_count(&mut self, families: &Families) {
+        self.roster.sort_by_cached_key(|id| families.get(id).map(|f| fold(f.first_carer())));
         let expected: Vec<Uuid> = self
             .roster
             .iter()

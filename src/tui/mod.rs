@@ -16,6 +16,7 @@ pub mod backend;
 pub mod concerns;
 pub mod day;
 pub mod facts;
+pub mod families;
 pub mod flows;
 pub mod history;
 pub mod keymap;

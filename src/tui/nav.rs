@@ -62,7 +62,7 @@ impl App {
             .families
             .values()
             .filter(|f| day.attendance.contains_key(&f.id) || f.expected_at(day.group.id, day.date))
-            .cloned()
+            .map(std::borrow::Cow::into_owned)
             .collect();
         let records = Records::for_session(&self.store, session, &present, &written, families, self.groups.clone())?;
         Ok(Some(session_summary(&records, &self.tags, session)))

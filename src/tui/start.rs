@@ -7,6 +7,7 @@ use super::action::Screen;
 use super::app::App;
 use super::day::Day;
 use super::facts::Facts;
+use super::families::Families;
 use super::flows;
 use super::state::*;
 use super::theme::Theme;
@@ -48,7 +49,7 @@ impl App {
             screen: Screen::Roster,
             overlays: vec![],
             initials,
-            families: HashMap::new(),
+            families: Families::default(),
             search: SearchIndex::new(&[]),
             loading: Some(loading),
             groups,
@@ -136,7 +137,7 @@ impl App {
         for found in crate::par::map(&missing, 500, |id| self.store.family(*id)) {
             // A family joined into another is shown as that one.
             if let Some(f) = found?.filter(|f| f.joined_into.is_none()) {
-                self.families.insert(f.id, f);
+                self.families.insert(f);
             }
         }
         Ok(())
@@ -155,9 +156,8 @@ impl App {
         let last = next == loading.after || piece.len() < Self::LOAD_STEP;
         loading.after = next;
         self.search.add(&piece);
-        for f in piece.into_iter().filter(|f| f.joined_into.is_none()) {
-            // A family changed since it was read is already newer in memory.
-            self.families.entry(f.id).or_insert(f);
+        for f in piece.iter().filter(|f| f.joined_into.is_none()) {
+            self.families.add_packed(f);
         }
         self.loading = (!last).then_some(loading);
         if last {
@@ -203,6 +203,8 @@ impl App {
         self.history = None;
         let Some(day) = self.day.as_mut() else { return Ok(()) };
         day.load(&self.store, &self.families, self.loading.is_none())?;
+        // Today's roster is drawn at every frame: kept decoded.
+        self.families.keep_open(&day.roster);
         self.read_shown_concerns()
     }
 

@@ -52,7 +52,7 @@ pub fn check_in_highlighted(app: &mut App) {
         }
         return;
     };
-    let Some(family) = app.families.get(&id).cloned() else { return };
+    let Some(family) = app.families.owned(&id) else { return };
     let here = app.day.as_ref().and_then(|d| d.attendance.get(&id)).cloned();
     match here {
         // They left and came back: clear the time out rather than refuse.
@@ -121,7 +121,7 @@ fn show_alerts(app: &mut App, family: &Family) {
 
 pub fn check_out_highlighted(app: &mut App) {
     let Some(id) = app.highlighted() else { return };
-    let Some(family) = app.families.get(&id).cloned() else { return };
+    let Some(family) = app.families.owned(&id) else { return };
     let Some(a) = app.day.as_ref().and_then(|d| d.attendance.get(&id)).cloned() else {
         app.info(format!("{} is not checked in.", family.first_carer()));
         return;
@@ -183,7 +183,7 @@ pub fn roll_call(app: &mut App) {
             people.push(Person { family: f.id, id: c.id, label: c.name.clone(), baby: false, accounted: false });
         }
         for b in f.babies.iter().filter(|b| a.babies.contains(&b.id)) {
-            let label = format!("{}, baby of {}", app.baby(f, b, true), f.first_carer());
+            let label = format!("{}, baby of {}", app.baby(&f, b, true), f.first_carer());
             people.push(Person { family: f.id, id: b.id, label, baby: true, accounted: false });
         }
     }

@@ -73,7 +73,7 @@ fn family(app: &mut App, chosen: &Family, seen: &[Family], now: DateTime<Utc>) -
     let f = app.store.family(chosen.id)?.unwrap_or(chosen);
     app.search.upsert(&f);
     let said = format!("✓ Saved {}: {}'s details as you chose them", app.hm(now), f.first_carer());
-    app.families.insert(f.id, f.clone());
+    app.families.insert(f.clone());
     Ok((said, vec![f.id]))
 }
 
@@ -132,7 +132,7 @@ fn join(app: &mut App, keep: Uuid, other: Uuid, now: DateTime<Utc>) -> Done {
         app.focus = Some(keep);
     }
     let said = format!("✓ Saved {}: {}, one family now", app.hm(now), joined.first_carer());
-    app.families.insert(keep, joined);
+    app.families.insert(joined);
     Ok((said, vec![keep, other]))
 }
 
@@ -140,7 +140,7 @@ fn different(app: &mut App, a: Uuid, b: Uuid, now: DateTime<Utc>) -> Done {
     app.store.not_same_family(a, b, now)?;
     for id in [a, b] {
         if let Some(f) = app.store.family(id)? {
-            app.families.insert(id, f);
+            app.families.insert(f);
         }
     }
     Ok((format!("✓ Saved {}: two different families, not asked again", app.hm(now)), vec![a, b]))

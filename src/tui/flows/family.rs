@@ -102,7 +102,7 @@ fn press(form: &mut Form, id: FieldId) {
 
 /// The focused family's form.
 pub fn open(app: &mut App) {
-    let Some(f) = app.focus.and_then(|id| app.families.get(&id)).cloned() else { return };
+    let Some(f) = app.focus.and_then(|id| app.families.owned(&id)) else { return };
     let mut fields = Vec::new();
     for (i, c) in f.carers.iter().enumerate() {
         fields.extend(carer_fields(i, Some(c)));
@@ -191,7 +191,7 @@ fn babies(form: &Form, f: &Family, app: &App) -> Result<Vec<Baby>, FieldError> {
 }
 
 pub fn save(app: &mut App, form: &Form, id: Uuid) -> Result<(), FieldError> {
-    let Some(mut f) = app.families.get(&id).cloned() else {
+    let Some(mut f) = app.families.owned(&id) else {
         return Err(FieldError::whole("That family is no longer in the store."));
     };
     let today = app.today();
@@ -217,7 +217,7 @@ pub fn save(app: &mut App, form: &Form, id: Uuid) -> Result<(), FieldError> {
     app.store.save_family(&f).map_err(|e| FieldError::whole(format!("Not saved: {e}")))?;
     app.history = None;
     app.search.upsert(&f);
-    app.families.insert(f.id, f.clone());
+    app.families.insert(f.clone());
     app.done(format!("✓ {}'s details saved", f.first_carer()));
     // The edit may have made two laptops' versions agree.
     app.read_pending();

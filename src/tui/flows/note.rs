@@ -19,8 +19,8 @@ pub fn open(app: &mut App, existing: Option<&Observation>) {
     let Some(f) = app.families.get(&id) else { return };
     let babies = f.babies.iter().map(|b| (b.id, b.name.clone())).collect();
     let title = match existing {
-        Some(_) => format!("Edit note · {}", app.who(f)),
-        None => format!("New note · {}", app.who(f)),
+        Some(_) => format!("Edit note · {}", app.who(&f)),
+        None => format!("New note · {}", app.who(&f)),
     };
     app.focus = Some(id);
     app.open(Overlay::Note(Box::new(NoteForm::new(id, title, babies, existing))));

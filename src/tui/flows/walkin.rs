@@ -36,7 +36,7 @@ pub fn open(app: &mut App, typed: String) {
         for id in close {
             if let Some(f) = app.families.get(&id) {
                 let phone = f.carers.first().map(|c| c.phone.as_str()).unwrap_or("");
-                form.notice.push(format!("  {}  {phone}", app.who(f)));
+                form.notice.push(format!("  {}  {phone}", app.who(&f)));
             }
         }
     }
@@ -78,7 +78,7 @@ pub fn save(app: &mut App, form: &Form) -> Result<(), FieldError> {
         .map_err(|e| FieldError::whole(format!("Not saved: {e}")))?;
     let id = family.id;
     app.search.upsert(&family);
-    app.families.insert(id, family.clone());
+    app.families.insert(family.clone());
     app.refresh(id).map_err(|e| FieldError::whole(e.to_string()))?;
     app.select(id);
     if app.screen == Screen::CheckIn {

@@ -39,11 +39,11 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     for (i, id) in hits.iter().enumerate().skip(start).take(height) {
         let Some(f) = app.families.get(id) else { continue };
         let (g, gstyle) = super::roster::glyph(app, *id);
-        let babies = app.babies(f);
+        let babies = app.babies(&f);
         let group =
             f.groups.iter().find_map(|g| app.groups.iter().find(|x| x.id == *g)).map(|g| g.name.as_str()).unwrap_or("");
         let phone = f.carers.first().map(|c| c.phone.as_str()).unwrap_or("");
-        let alert = if app.flagged(f) { "! " } else { "  " };
+        let alert = if app.flagged(&f) { "! " } else { "  " };
         let mut spans = vec![
             Span::styled(format!(" {g} "), gstyle),
             Span::styled(alert, t.alert()),

@@ -104,7 +104,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) -> u16 {
         return 0;
     };
     let t = &app.theme;
-    let mut lines = details(app, f, w);
+    let mut lines = details(app, &f, w);
     let empty = History::empty(f.id);
     let history = app.history_of(f.id).unwrap_or(&empty);
     let (attendance, notes) = (&history.visits, &history.notes);

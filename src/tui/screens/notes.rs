@@ -23,8 +23,7 @@ pub fn note_lines<'a>(app: &App, o: &Observation, selected: bool, revisions: boo
     let tags: Vec<&str> = r.tags.iter().map(|id| app.tags.label(id)).collect();
     let baby = r
         .baby
-        .and_then(|b| app.families.get(&o.family).and_then(|f| f.baby(b)))
-        .map(|b| format!(" · about {}", b.name))
+        .and_then(|b| app.families.get(&o.family).and_then(|f| f.baby(b).map(|b| format!(" · about {}", b.name))))
         .unwrap_or_default();
     let edited =
         if o.revisions.len() > 1 { format!(" · edited ({} versions)", o.revisions.len()) } else { String::new() };
@@ -101,7 +100,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         return;
     };
     let notes = app.notes_of(f.id);
-    let mut lines = vec![Line::styled(fit(&format!(" Notes · {}", app.who(f)), w), app.theme.title()), Line::raw("")];
+    let mut lines = vec![Line::styled(fit(&format!(" Notes · {}", app.who(&f)), w), app.theme.title()), Line::raw("")];
     if notes.is_empty() {
         lines.push(Line::raw(" No notes yet. Press n to write one."));
     }

@@ -104,11 +104,11 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     for (i, id) in rows.iter().enumerate().skip(start).take(height) {
         let Some(f) = app.families.get(id) else { continue };
         let (g, gstyle) = glyph(app, *id);
-        let babies = app.babies(f);
+        let babies = app.babies(&f);
         let a = app.day.as_ref().and_then(|d| d.attendance.get(id));
         let time = a.map(|a| app.clock.local(a.checked_in).format("%H:%M").to_string()).unwrap_or_default();
         let notes = app.day.as_ref().and_then(|d| d.notes.get(id)).map(|n| n.len().to_string()).unwrap_or_default();
-        let flags = flags(app, f);
+        let flags = flags(app, &f);
         let mut spans = vec![
             Span::styled(format!(" {g} "), gstyle),
             Span::raw(pad(&f.carer_names(), cw)),
