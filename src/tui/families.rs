@@ -14,7 +14,13 @@ use uuid::Uuid;
 #[derive(Debug, Default)]
 pub struct Families {
     open: HashMap<Uuid, Family>,
-    packed: HashMap<Uuid, Box<[u8]>>,
+    /// Where each other family's bytes are in `bytes`: all of them in one
+    /// buffer, not a small allocation each (its header and rounding are a
+    /// tenth of a family's bytes).
+    packed: HashMap<Uuid, (u32, u32)>,
+    bytes: Vec<u8>,
+    /// Bytes in `bytes` no family points at any more (opened or replaced).
+    stale: usize,
 }
 
 impl Families {
@@ -22,7 +28,7 @@ impl Families {
         if let Some(f) = self.open.get(id) {
             return Some(Cow::Borrowed(f));
         }
-        self.packed.get(id).and_then(|bytes| unpack(id, bytes)).map(Cow::Owned)
+        self.unpack(id).map(Cow::Owned)
     }
 
     /// A copy to change and save.
@@ -44,7 +50,7 @@ impl Families {
 
     /// Kept decoded: a family being worked with, newer than any copy read before.
     pub fn insert(&mut self, f: Family) {
-        self.packed.remove(&f.id);
+        self.forget_packed(&f.id);
         self.open.insert(f.id, f);
     }
 
@@ -52,19 +58,20 @@ impl Families {
     /// read is newer in memory.
     pub fn add_packed(&mut self, f: &Family) {
         if !self.contains_key(&f.id) {
-            self.packed.insert(f.id, codec::encode(f).into_boxed_slice());
+            self.pack(f);
         }
     }
 
     pub fn remove(&mut self, id: &Uuid) -> Option<Family> {
-        let packed = self.packed.remove(id).and_then(|bytes| unpack(id, &bytes));
+        let packed = self.unpack(id);
+        self.forget_packed(id);
         self.open.remove(id).or(packed)
     }
 
     /// Every family, decoding those kept encoded one at a time.
     pub fn values(&self) -> impl Iterator<Item = Cow<'_, Family>> {
         let open = self.open.values().map(Cow::Borrowed);
-        open.chain(self.packed.iter().filter_map(|(id, bytes)| unpack(id, bytes).map(Cow::Owned)))
+        open.chain(self.packed.keys().filter_map(|id| self.unpack(id).map(Cow::Owned)))
     }
 
     /// Keeps these decoded (today's roster, drawn at every frame); the rest
@@ -74,21 +81,55 @@ impl Families {
         let leaving: Vec<Uuid> = self.open.keys().filter(|id| !wanted.contains(id)).copied().collect();
         for id in leaving {
             if let Some(f) = self.open.remove(&id) {
-                self.packed.insert(id, codec::encode(&f).into_boxed_slice());
+                self.pack(&f);
             }
         }
         for id in ids {
-            if let Some(f) = self.packed.remove(id).and_then(|bytes| unpack(id, &bytes)) {
+            if let Some(f) = self.unpack(id) {
+                self.forget_packed(id);
                 self.open.insert(*id, f);
             }
         }
+        self.compact();
     }
-}
 
-/// The bytes were encoded by this program a moment ago: they decode, and a
-/// family that somehow did not would be left out rather than stop the screen.
-fn unpack(id: &Uuid, bytes: &[u8]) -> Option<Family> {
-    codec::decode("families in memory", id.as_bytes(), bytes).ok()
+    fn pack(&mut self, f: &Family) {
+        self.forget_packed(&f.id);
+        let start = self.bytes.len();
+        codec::encode_into(f, codec::SCHEMA, &mut self.bytes);
+        // Offsets fit: 4 GiB would be some ten million families.
+        let at = (start as u32, (self.bytes.len() - start) as u32);
+        self.packed.insert(f.id, at);
+    }
+
+    fn forget_packed(&mut self, id: &Uuid) {
+        if let Some((_, len)) = self.packed.remove(id) {
+            self.stale += len as usize;
+        }
+    }
+
+    /// The bytes were encoded by this program: they decode, and a family that
+    /// somehow did not would be left out rather than stop the screen.
+    fn unpack(&self, id: &Uuid) -> Option<Family> {
+        let (start, len) = *self.packed.get(id)?;
+        let bytes = self.bytes.get(start as usize..(start + len) as usize)?;
+        codec::decode("families in memory", id.as_bytes(), bytes).ok()
+    }
+
+    /// Copies the live bytes into a new buffer once most are stale.
+    fn compact(&mut self) {
+        if self.stale * 2 <= self.bytes.len() {
+            return;
+        }
+        let mut bytes = Vec::with_capacity(self.bytes.len() - self.stale);
+        for (start, len) in self.packed.values_mut() {
+            let from = *start as usize..(*start + *len) as usize;
+            *start = bytes.len() as u32;
+            bytes.extend_from_slice(self.bytes.get(from).unwrap_or_default());
+        }
+        self.bytes = bytes;
+        self.stale = 0;
+    }
 }
 
 #[cfg(test)]
@@ -130,5 +171,29 @@ mod tests {
         assert_eq!(fams.remove(&gone), Some(b));
         assert!(!fams.contains_key(&gone));
         assert_eq!(fams.len(), 1);
+    }
+
+    #[test]
+    fn families_opened_and_packed_again_keep_their_bytes_through_compaction() {
+        let all: Vec<Family> = (0..20).map(|i| family(&format!("Carer {i}"))).collect();
+        let ids: Vec<Uuid> = all.iter().map(|f| f.id).collect();
+        let mut fams = Families::default();
+        for f in &all {
+            fams.add_packed(f);
+        }
+        // Opening most leaves most bytes stale: the buffer is copied down.
+        fams.keep_open(&ids[..15]);
+        let live: usize = fams.packed.values().map(|(_, n)| *n as usize).sum();
+        assert_eq!(
+            (fams.stale, fams.bytes.len(), fams.packed.len()),
+            (0, live, 5),
+            "copied down to the five still packed"
+        );
+        fams.keep_open(&ids[10..12]);
+        fams.keep_open(&[]);
+        assert_eq!(fams.open.len(), 0);
+        for f in &all {
+            assert_eq!(fams.get(&f.id).as_deref(), Some(f));
+        }
     }
 }
