@@ -72,8 +72,7 @@ impl Day {
                 }
             }
         }
-        let mut ids: HashSet<Uuid> =
-            families.values().filter(|f| f.expected_at(self.group.id, self.date)).map(|f| f.id).collect();
+        let mut ids: HashSet<Uuid> = families.expected_at(self.group.id, self.date).into_iter().collect();
         ids.extend(self.attendance.keys().copied());
         // Whoever was listed before stays a candidate: a walk-in whose check-in
         // was undone is still listed while a note about them today stands.

@@ -6,7 +6,9 @@
 //! screen asks for one (a search result, a couple of microseconds each).
 
 use crate::domain::Family;
+use crate::domain::age::whole_months;
 use crate::store::codec;
+use chrono::{Datelike, NaiveDate};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -68,6 +70,16 @@ impl Families {
         self.open.remove(id).or(packed)
     }
 
+    /// The families expected at `group` on `day` (`Family::expected_at`).
+    pub fn expected_at(&self, group: Uuid, day: NaiveDate) -> Vec<Uuid> {
+        let open = self.open.values().filter(|f| f.expected_at(group, day)).map(|f| f.id);
+        let packed = self
+            .packed
+            .iter()
+            .filter(|(_, at)| self.slice(**at).and_then(Expected::read).is_some_and(|(e, _)| e.at(group, day)));
+        open.chain(packed.map(|(id, _)| *id)).collect()
+    }
+
     /// Every family, decoding those kept encoded one at a time.
     pub fn values(&self) -> impl Iterator<Item = Cow<'_, Family>> {
         let open = self.open.values().map(Cow::Borrowed);
@@ -96,6 +108,7 @@ impl Families {
     fn pack(&mut self, f: &Family) {
         self.forget_packed(&f.id);
         let start = self.bytes.len();
+        Expected::write(f, &mut self.bytes);
         codec::encode_into(f, codec::SCHEMA, &mut self.bytes);
         // Offsets fit: 4 GiB would be some ten million families.
         let at = (start as u32, (self.bytes.len() - start) as u32);
@@ -111,9 +124,13 @@ impl Families {
     /// The bytes were encoded by this program: they decode, and a family that
     /// somehow did not would be left out rather than stop the screen.
     fn unpack(&self, id: &Uuid) -> Option<Family> {
-        let (start, len) = *self.packed.get(id)?;
-        let bytes = self.bytes.get(start as usize..(start + len) as usize)?;
-        codec::decode("families in memory", id.as_bytes(), bytes).ok()
+        let bytes = self.slice(*self.packed.get(id)?)?;
+        let (_, facts) = Expected::read(bytes)?;
+        codec::decode("families in memory", id.as_bytes(), bytes.get(facts..)?).ok()
+    }
+
+    fn slice(&self, (start, len): (u32, u32)) -> Option<&[u8]> {
+        self.bytes.get(start as usize..(start + len) as usize)
     }
 
     /// Copies the live bytes into a new buffer once most are stale.
@@ -129,6 +146,50 @@ impl Families {
         }
         self.bytes = bytes;
         self.stale = 0;
+    }
+}
+
+/// What `Family::expected_at` reads, as bytes before a packed family: erased
+/// (1 byte), the babies' birth dates (a count, then days from the common
+/// era), the groups (a count, then their ids).
+struct Expected<'a> {
+    erased: bool,
+    births: &'a [u8],
+    groups: &'a [u8],
+}
+
+impl<'a> Expected<'a> {
+    fn write(f: &Family, out: &mut Vec<u8>) {
+        out.push(u8::from(f.is_erased()));
+        out.extend_from_slice(&(f.babies.len() as u16).to_le_bytes());
+        for b in &f.babies {
+            out.extend_from_slice(&b.dob.num_days_from_ce().to_le_bytes());
+        }
+        out.extend_from_slice(&(f.groups.len() as u16).to_le_bytes());
+        for g in &f.groups {
+            out.extend_from_slice(g.as_bytes());
+        }
+    }
+
+    /// The facts and how many bytes they took.
+    fn read(bytes: &'a [u8]) -> Option<(Expected<'a>, usize)> {
+        let count = |at: usize| bytes.get(at..at + 2).map(|b| usize::from(u16::from_le_bytes([b[0], b[1]])));
+        let erased = *bytes.first()? == 1;
+        let babies = count(1)?;
+        let births = bytes.get(3..3 + 4 * babies)?;
+        let at = 3 + 4 * babies;
+        let groups = bytes.get(at + 2..at + 2 + 16 * count(at)?)?;
+        Some((Expected { erased, births, groups }, at + 2 + groups.len()))
+    }
+
+    fn at(&self, group: Uuid, day: NaiveDate) -> bool {
+        let young = |b: &[u8]| {
+            let days = i32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+            NaiveDate::from_num_days_from_ce_opt(days).is_some_and(|dob| whole_months(dob, day) < 13)
+        };
+        self.groups.chunks_exact(16).any(|g| g == group.as_bytes())
+            && !self.erased
+            && self.births.chunks_exact(4).any(young)
     }
 }
 
@@ -194,6 +255,49 @@ mod tests {
         assert_eq!(fams.open.len(), 0);
         for f in &all {
             assert_eq!(fams.get(&f.id).as_deref(), Some(f));
+        }
+    }
+
+    #[test]
+    fn who_is_expected_is_the_same_from_the_packed_facts_as_from_the_families() {
+        use crate::domain::{Baby, Erasure};
+        let (central, south) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let baby = |dob| Baby { id: Uuid::nil(), name: "B".into(), dob, due: None, sex: None };
+        let mut all = Vec::new();
+        for (i, (groups, dobs)) in [
+            (vec![central], vec![date(2026, 1, 31)]),
+            (vec![central, south], vec![date(2024, 1, 1), date(2025, 11, 29)]),
+            (vec![south], vec![date(2026, 6, 1)]),
+            (vec![central], vec![]),
+            (vec![], vec![date(2026, 6, 1)]),
+            (vec![central], vec![date(2025, 10, 29)]),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let mut f = family(&format!("Carer {i}"));
+            f.groups = groups;
+            f.babies = dobs.into_iter().map(baby).collect();
+            all.push(f);
+        }
+        let mut erased = all[0].clone();
+        erased.id = Uuid::from_u128(99);
+        erased.erased = Some(Erasure { at: chrono::Utc::now(), by: "CR".into(), why: "asked".into() });
+        all.push(erased);
+        let mut fams = Families::default();
+        for f in &all {
+            fams.add_packed(f);
+        }
+        fams.keep_open(&[all[1].id]);
+        for day in [date(2026, 11, 28), date(2026, 11, 29), date(2026, 12, 31), date(2027, 2, 28), date(2027, 3, 1)] {
+            for group in [central, south] {
+                let mut packed = fams.expected_at(group, day);
+                packed.sort();
+                let mut wanted: Vec<Uuid> = all.iter().filter(|f| f.expected_at(group, day)).map(|f| f.id).collect();
+                wanted.sort();
+                assert_eq!(packed, wanted, "{group} on {day}");
+            }
         }
     }
 }

@@ -57,10 +57,12 @@ impl App {
         let Some(session) = &day.session else { return Ok(None) };
         let present: Vec<Uuid> = day.attendance.keys().copied().collect();
         let written: Vec<Uuid> = day.notes.keys().copied().collect();
-        // Present families, and everyone on the group's list (for "expected").
-        let families = self
-            .families
-            .values()
+        // Present families, and everyone on the group's list (for "expected"):
+        // all of them on today's roster, which is kept decoded.
+        let families = day
+            .roster
+            .iter()
+            .filter_map(|id| self.families.get(id))
             .filter(|f| day.attendance.contains_key(&f.id) || f.expected_at(day.group.id, day.date))
             .map(std::borrow::Cow::into_owned)
             .collect();
