@@ -15,6 +15,7 @@ mod decide;
 pub mod docs;
 mod erase;
 mod error;
+mod hot;
 pub mod hub;
 pub mod journal;
 mod keyring_file;
@@ -88,6 +89,8 @@ struct Wrapping {
 }
 
 pub struct Store {
+    /// First, so that its thread has let go of sled's trees before sled closes.
+    hot: hot::Hot,
     dir: PathBuf,
     /// The store's own folder inside `dir` (see `layout.rs`).
     folder: PathBuf,
@@ -164,7 +167,10 @@ impl Store {
         }
     }
 
+    /// Tree `t`, once sled holds every commit made (see `hot.rs`): for
+    /// anything that walks it. A point read goes through `get_clear`.
     pub(crate) fn tree(&self, t: TreeId) -> &sled::Tree {
+        self.hot.settle();
         &self.trees[t.index()]
     }
 
@@ -187,17 +193,26 @@ impl Store {
         Ok(true)
     }
 
-    /// The clear bytes stored under `key`, if any.
-    pub(crate) fn get_clear(&self, t: TreeId, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
-        match self.tree(t).get(key).map_err(|e| self.read_error(e))? {
-            Some(bytes) => Ok(Some(self.clear(t, key, &bytes)?.into_owned())),
-            None => Ok(None),
-        }
+    /// The clear bytes stored under `key`, if any: from memory when a commit
+    /// wrote them lately or they were read lately, else from sled.
+    pub(crate) fn get_clear(&self, t: TreeId, key: &[u8]) -> Result<hot::Clear, StoreError> {
+        let ticket = match self.hot.read(t.index() as u8, key) {
+            hot::Found::Known(value) => return Ok(value),
+            hot::Found::Ask(ticket) => ticket,
+        };
+        // Not `tree`: a key not written by a commit still on its way to sled
+        // is up to date there already, so this read need not wait.
+        let value = match self.trees[t.index()].get(key).map_err(|e| self.read_error(e))? {
+            Some(bytes) => Some(self.clear(t, key, &bytes)?.into()),
+            None => None,
+        };
+        self.hot.remember(t.index() as u8, key, value.clone(), ticket);
+        Ok(value)
     }
 
     pub(crate) fn get<T: DeserializeOwned>(&self, t: TreeId, key: &[u8]) -> Result<Option<T>, StoreError> {
-        match self.tree(t).get(key).map_err(|e| self.read_error(e))? {
-            Some(bytes) => codec::decode(t.name(), key, &self.clear(t, key, &bytes)?).map(Some),
+        match self.get_clear(t, key)? {
+            Some(clear) => codec::decode(t.name(), key, &clear).map(Some),
             None => Ok(None),
         }
     }

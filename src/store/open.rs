@@ -98,6 +98,7 @@ impl Store {
         let log = File::options().read(true).write(true).open(folder.join("db")).map_err(|e| StoreError::io(dir, e))?;
         let (journal, replay) = journal::Journal::open(&folder).map_err(|e| journal_error(&folder, e))?;
         let store = Store {
+            hot: hot::Hot::start(trees.clone()),
             dir: dir.to_path_buf(),
             folder,
             generation,
@@ -177,6 +178,8 @@ impl Store {
             None => KeyHasher::clear(),
         };
         self.key = key;
+        // Anything read before was read without the key.
+        self.hot.forget();
     }
 
     /// True when this store's values are sealed on disk.

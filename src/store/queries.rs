@@ -135,6 +135,35 @@ impl Store {
         self.get(TreeId::Visits, &self.hasher().visit(family, session))
     }
 
+    /// Whether the session lists a visit by the family. A visit is stored if
+    /// and only if its session lists it, so a check-in knows a new visit is
+    /// new without looking it up.
+    pub(crate) fn lists_visit(&self, family: Uuid, session: Uuid) -> Result<bool, StoreError> {
+        let h = self.hasher();
+        self.holds_key(TreeId::SessionVisits, &h.session_visits(session), &h.session_visit(session, family))
+    }
+
+    /// Whether tree `t` holds `key`, which starts with `prefix`: from the
+    /// keys under `prefix`, read whole the first time and then kept in memory
+    /// (see `hot.rs`). For a short list asked about often.
+    pub(crate) fn holds_key(&self, t: TreeId, prefix: &[u8], key: &[u8]) -> Result<bool, StoreError> {
+        let tree = t.index() as u8;
+        if let Some(held) = self.hot.listed(tree, prefix, key) {
+            return Ok(held);
+        }
+        let ticket = self.hot.ticket();
+        let keys = self
+            .tree(t)
+            .scan_prefix(prefix)
+            .keys()
+            .map(|k| k.map(|k| k.to_vec()))
+            .collect::<Result<std::collections::HashSet<_>, _>>()
+            .map_err(|e| self.read_error(e))?;
+        let held = keys.contains(key);
+        self.hot.keep_list(tree, prefix, keys, ticket);
+        Ok(held)
+    }
+
     /// A family's visits, in session id order.
     pub(crate) fn visit_docs_of_family(&self, family: Uuid) -> Result<Vec<VisitDoc>, StoreError> {
         let mut docs: Vec<VisitDoc> = self.scan(TreeId::Visits, &self.hasher().family_visits(family))?;

@@ -88,6 +88,7 @@ impl Store {
         self.folder = b.folder;
         self.generation += 1;
         // The old sled is dropped here, with its files' last handles.
+        self.hot = super::hot::Hot::start(b.trees.clone());
         self.db = b.db;
         self.trees = b.trees;
         self.log = b.log;

@@ -1,5 +1,6 @@
 //! Commits: a change sealed, written as one journal record and synced, then
-//! handed to sled; checkpoints, which make sled hold what the journal holds.
+//! handed to sled (on its own thread, see `hot.rs`); checkpoints, which make
+//! sled hold what the journal holds.
 
 use super::*;
 
@@ -14,38 +15,43 @@ impl Store {
         self.write_raw(ops)
     }
 
-    /// Seals `ops`, writes them as one journal record (one write, one sync),
-    /// then hands them to sled.
+    /// Seals `ops` and writes them as one journal record (one write, one
+    /// sync); sled takes them afterwards, on its own thread (see `hot.rs`).
     pub(crate) fn write_raw(&self, ops: Vec<RawOp>) -> Result<(), StoreError> {
         if ops.is_empty() {
             return Ok(());
         }
+        if let Some(why) = self.hot.failure() {
+            return Err(refused_after(&why));
+        }
+        let clear: Vec<(u8, Vec<u8>, hot::Clear)> =
+            ops.iter().map(|op| (op.tree.index() as u8, op.key.clone(), op.value.as_deref().map(Into::into))).collect();
         let sealed = self.seal_ops(ops)?;
         let payload = codec::encode(&sealed);
-        {
-            let mut journal = self.journal.lock().map_err(|_| StoreError::Write("the journal is unusable".into()))?;
-            if !journal.fits(payload.len()) && !journal.is_empty() {
-                self.checkpoint_locked(&mut journal)?;
-            }
-            journal.append(&payload).map_err(|e| StoreError::Write(io_words(&e)))?;
+        let mut journal = self.journal.lock().map_err(|_| StoreError::Write("the journal is unusable".into()))?;
+        if !journal.fits(payload.len()) && !journal.is_empty() {
+            self.checkpoint_locked(&mut journal)?;
         }
-        self.apply_sealed(sealed)
+        journal.append(&payload).map_err(|e| StoreError::Write(io_words(&e)))?;
+        self.hot.committed(clear, sealed);
+        Ok(())
     }
 
     /// Writes `ops` straight into sled and syncs it, without the journal: for
     /// a store not yet in use (an upgrade), which the folder switch makes
     /// whole or not at all.
     pub(crate) fn write_bulk(&self, ops: Vec<RawOp>) -> Result<(), StoreError> {
+        self.hot.settle();
         for piece in ops.chunks(5_000) {
             let sealed = self.seal_ops(piece.to_vec())?;
             self.apply_sealed(sealed)?;
         }
+        self.hot.forget();
         self.db.flush().map_err(|e| StoreError::Write(e.to_string()))?;
         self.log.sync_data().map_err(|e| StoreError::Write(io_words(&e)))
     }
 
-    #[allow(clippy::type_complexity)]
-    pub(super) fn seal_ops(&self, ops: Vec<RawOp>) -> Result<Vec<(u8, Vec<u8>, Option<Vec<u8>>)>, StoreError> {
+    pub(super) fn seal_ops(&self, ops: Vec<RawOp>) -> Result<hot::Sealed, StoreError> {
         let mut sealed = Vec::with_capacity(ops.len());
         for op in ops {
             let value = match (op.value, &self.key) {
@@ -61,30 +67,15 @@ impl Store {
 
     /// A journal record's writes, into sled (at open, for records not yet there).
     pub(super) fn apply_payload(&self, payload: &[u8]) -> Result<(), StoreError> {
-        let sealed: Vec<(u8, Vec<u8>, Option<Vec<u8>>)> = codec::decode("journal", b"record", payload)?;
+        let sealed: hot::Sealed = codec::decode("journal", b"record", payload)?;
         self.apply_sealed(sealed)
     }
 
-    pub(super) fn apply_sealed(&self, sealed: Vec<(u8, Vec<u8>, Option<Vec<u8>>)>) -> Result<(), StoreError> {
-        // Plain inserts, not sled batches: a batch seals sled's log buffer and
-        // writes it out (a `pwrite` and a `sync_file_range` a tree, six a
-        // check-in, three times the cost of the journal's one sync). The
-        // journal already makes a commit whole: after a crash its records are
-        // applied again, and applying one twice gives the same values.
-        for (tree, key, value) in sealed {
-            let Some(t) = self.trees.get(usize::from(tree)) else {
-                return Err(StoreError::Damaged {
-                    dir: self.dir.clone(),
-                    detail: format!("journal names tree {tree}"),
-                });
-            };
-            let done = match value {
-                Some(v) => t.insert(key, v).map(drop),
-                None => t.remove(key).map(drop),
-            };
-            done.map_err(|e| StoreError::Write(e.to_string()))?;
+    pub(super) fn apply_sealed(&self, sealed: hot::Sealed) -> Result<(), StoreError> {
+        if let Some((tree, _, _)) = sealed.iter().find(|(t, _, _)| usize::from(*t) >= self.trees.len()) {
+            return Err(StoreError::Damaged { dir: self.dir.clone(), detail: format!("journal names tree {tree}") });
         }
-        Ok(())
+        apply_to(&self.trees, sealed).map_err(StoreError::Write)
     }
 
     /// Makes sled hold on disk everything the journal holds, then empties the journal.
@@ -94,6 +85,10 @@ impl Store {
     }
 
     pub(super) fn checkpoint_locked(&self, journal: &mut journal::Journal) -> Result<(), StoreError> {
+        self.hot.settle();
+        if let Some(why) = self.hot.failure() {
+            return Err(refused_after(&why));
+        }
         self.db.flush().map_err(|e| StoreError::Write(e.to_string()))?;
         self.log.sync_data().map_err(|e| StoreError::Write(io_words(&e)))?;
         journal.reset().map_err(|e| StoreError::Write(io_words(&e)))
@@ -105,6 +100,31 @@ impl Drop for Store {
     fn drop(&mut self) {
         let _ = self.checkpoint();
     }
+}
+
+/// A commit's writes into sled's trees (in `TreeId` order).
+pub(super) fn apply_to(trees: &[sled::Tree], sealed: hot::Sealed) -> Result<(), String> {
+    // Plain inserts, not sled batches: a batch seals sled's log buffer and
+    // writes it out (a `pwrite` and a `sync_file_range` a tree, six a
+    // check-in, three times the cost of the journal's one sync). The
+    // journal already makes a commit whole: after a crash its records are
+    // applied again, and applying one twice gives the same values.
+    for (tree, key, value) in sealed {
+        let Some(t) = trees.get(usize::from(tree)) else { return Err(format!("the journal names tree {tree}")) };
+        let done = match value {
+            Some(v) => t.insert(key, v).map(drop),
+            None => t.remove(key).map(drop),
+        };
+        done.map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// What a commit says once sled has refused an earlier commit's writes.
+fn refused_after(why: &str) -> StoreError {
+    StoreError::Write(format!(
+        "the store could not take in a change ({why}): close the program and open it again; nothing saved is lost"
+    ))
 }
 
 /// One stored key's new value (clear, as `codec::encode` made it), or its removal.

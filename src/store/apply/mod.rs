@@ -183,6 +183,10 @@ impl ReadAhead {
     }
 }
 
+/// Up to this many changes, a visit not yet read is first looked for in its
+/// session's list (a merge of hundreds would read a list for each session).
+const SMALL: usize = 16;
+
 /// The touched values, changed, not yet written.
 pub(crate) fn planned(store: &Store, change: Change) -> Result<Planned, StoreError> {
     planned_with(store, change, None)
@@ -195,8 +199,10 @@ pub(crate) fn planned_with(store: &Store, change: Change, ahead: Option<ReadAhea
         Some(a) => (Some(a.families), Some(a.visits)),
         None => (Preloaded::of(store, TreeId::Families, ops.len())?, Preloaded::of(store, TreeId::Visits, ops.len())?),
     };
+    let small = ops.len() <= SMALL && stored_visits.is_none();
     let mut p = Planner {
         store,
+        small,
         device: store.device(),
         out: Planned::default(),
         before: BTreeMap::new(),
@@ -213,6 +219,8 @@ pub(crate) fn planned_with(store: &Store, change: Change, ahead: Option<ReadAhea
 
 pub(crate) struct Planner<'a> {
     store: &'a Store,
+    /// A change of a few records: a session's list of visits is worth keeping for it.
+    small: bool,
     device: Uuid,
     out: Planned,
     /// Each loaded family as shown before this change (None: new).

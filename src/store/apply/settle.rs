@@ -230,8 +230,9 @@ fn has_words(n: &crate::domain::Observation) -> bool {
 }
 
 impl crate::store::Store {
-    /// Whether an item waits for a person.
+    /// Whether an item waits for a person: asked at every commit, of a list
+    /// that is short, so the list is kept in memory.
     fn is_pending(&self, kind: u8, a: Uuid, b: Uuid) -> Result<bool, StoreError> {
-        self.tree(TreeId::Pending).contains_key(self.hasher().pending(kind, a, b)).map_err(|e| self.read_error(e))
+        self.holds_key(TreeId::Pending, &[], &self.hasher().pending(kind, a, b))
     }
 }

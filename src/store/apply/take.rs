@@ -201,6 +201,9 @@ impl Planner<'_> {
                     self.out.read.insert(DocKey::Visit(family, session), print);
                     doc
                 }),
+                // A small change (a check-in, a note) asks the session's list,
+                // kept in memory, before looking a visit up.
+                None if self.small && !self.store.lists_visit(family, session)? => None,
                 None => self.read::<VisitDoc>(TreeId::Visits, key, DocKey::Visit(family, session))?,
             };
             let doc = match stored {
