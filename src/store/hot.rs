@@ -25,7 +25,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 
 /// The clear values kept for point reads, in bytes (keys and values).
-const CACHE_BYTES: usize = 4 << 20;
+const CACHE_BYTES: usize = 2 << 20;
 /// What a kept value costs beyond its bytes: the map's entry, the list's links.
 const ENTRY_COST: usize = 96;
 /// How many lists of keys are kept (what waits, today's session, a few more).
