@@ -585,3 +585,46 @@ fn the_demo_follows_the_calendar() {
     assert!(babies.iter().all(|b| b.dob <= today && !age::age_on(b.dob, b.due, today).ageing_out));
     assert!(check::run(&store).unwrap().ok());
 }
+
+/// Commits are applied to sled on a thread of the store's own, and their values
+/// kept in memory meanwhile (`store/hot.rs`): what is read, walked or reopened
+/// after a commit is what it wrote, small commit or large.
+#[test]
+fn reads_walks_and_a_reopen_see_each_commit_small_or_large() {
+    let dir = tempdir();
+    let now = moment(2026, 11, 19, 10, 0);
+    let store = Store::open(dir.path()).unwrap();
+    let device = store.device();
+    let g = group(Uuid::from_u128(1), "Flying Start Central", 4, now, device);
+    store.save_group(&g).unwrap();
+    let s = store.open_session(g.id, day(2026, 11, 19), "CR", now).unwrap();
+    let first = family(10, "Amina Hussain", "Zayn", day(2026, 5, 1), now, device);
+    store.save_family(&first).unwrap();
+    // Read once, so it is kept in memory, then checked in: the read after sees the visit.
+    assert!(store.family(first.id).unwrap().is_some());
+    assert!(store.check_in(&s, &first, "CR", now).unwrap().is_some());
+    assert!(store.check_in(&s, &first, "CR", now).unwrap().is_none(), "already in");
+    assert_eq!(store.attendance_of_session(s.id).unwrap().len(), 1, "a walk of the session sees it");
+    // A large commit (more than the store queues) over a family read just before.
+    let mut renamed = first.clone();
+    renamed.carers[0].name = "Amina Hussain-Khan".into();
+    let mut big = Change::default();
+    big.put_family(&renamed);
+    for n in 0..6_000u128 {
+        let mut f = family(1_000 + n, "Carer Name", "Baby", day(2026, 6, 1), now, device);
+        f.home_language = "x".repeat(800);
+        big.put_family(&f);
+    }
+    store.commit(big).unwrap();
+    assert_eq!(store.family(first.id).unwrap().unwrap().carers[0].name, "Amina Hussain-Khan");
+    assert_eq!(store.families().unwrap().len(), 6_001);
+    let later = family(20, "Ola Nowak", "Zofia", day(2026, 7, 1), now, device);
+    store.save_family(&later).unwrap();
+    assert!(store.check_in(&s, &later, "CR", now).unwrap().is_some());
+    drop(store);
+    let store = reopen(dir.path());
+    assert_eq!(store.attendance_of_session(s.id).unwrap().len(), 2);
+    assert_eq!(store.family(first.id).unwrap().unwrap().carers[0].name, "Amina Hussain-Khan");
+    assert_eq!(store.families().unwrap().len(), 6_002);
+    assert!(check::run(&store).unwrap().ok());
+}

@@ -24,8 +24,13 @@ impl Store {
         if let Some(why) = self.hot.failure() {
             return Err(refused_after(&why));
         }
-        let clear: Vec<(u8, Vec<u8>, hot::Clear)> =
-            ops.iter().map(|op| (op.tree.index() as u8, op.key.clone(), op.value.as_deref().map(Into::into))).collect();
+        // A large commit (an import, a merge) is applied here and now, and
+        // its values are not kept in memory meanwhile: an import's are the
+        // whole archive.
+        let bytes: usize = ops.iter().map(|op| op.key.len() + op.value.as_ref().map_or(0, Vec::len)).sum();
+        let clear: Option<Vec<(u8, Vec<u8>, hot::Clear)>> = (bytes <= QUEUED_BYTES).then(|| {
+            ops.iter().map(|op| (op.tree.index() as u8, op.key.clone(), op.value.as_deref().map(Into::into))).collect()
+        });
         let sealed = self.seal_ops(ops)?;
         let payload = codec::encode(&sealed);
         let mut journal = self.journal.lock().map_err(|_| StoreError::Write("the journal is unusable".into()))?;
@@ -33,7 +38,17 @@ impl Store {
             self.checkpoint_locked(&mut journal)?;
         }
         journal.append(&payload).map_err(|e| StoreError::Write(io_words(&e)))?;
-        self.hot.committed(clear, sealed);
+        drop(payload);
+        match clear {
+            Some(clear) => self.hot.committed(clear, sealed),
+            None => {
+                // The journal stays held, so no commit queues meanwhile.
+                self.hot.settle();
+                let applied = self.apply_sealed(sealed);
+                self.hot.forget();
+                applied?;
+            }
+        }
         Ok(())
     }
 
@@ -119,6 +134,10 @@ pub(super) fn apply_to(trees: &[sled::Tree], sealed: hot::Sealed) -> Result<(), 
     }
     Ok(())
 }
+
+/// A commit of more than this (keys and clear values) is applied by the
+/// thread that made it rather than queued with a copy of its values.
+const QUEUED_BYTES: usize = 4 << 20;
 
 /// What a commit says once sled has refused an earlier commit's writes.
 fn refused_after(why: &str) -> StoreError {
