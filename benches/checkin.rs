@@ -119,15 +119,7 @@ fn main() {
         println!("fsync floor without a size change (200 bytes over the start of a file): {}", show(o));
     }
     if let (true, Some(f), Some(s), Some(k)) = (bench, fsync, sqlite, checkin) {
-        println!(
-            "one after another (criterion, some 8 s each): fsync {} | SQLite WAL FULL {} | thinkbaby check-in {} \
-             ({:.2}x fsync, {:.2}x SQLite)",
-            show(f),
-            show(s),
-            show(k),
-            k.as_secs_f64() / f.as_secs_f64(),
-            k.as_secs_f64() / s.as_secs_f64()
-        );
+        println!("{}", figures("one after another (criterion, some 8 s each)", f, s, k));
     }
 
     // The verdicts: the three in turn, round by round, so that the disk's
@@ -150,15 +142,7 @@ fn main() {
             budget::median(&mut s).expect("rounds"),
             budget::median(&mut k).expect("rounds"),
         );
-        println!(
-            "durable write, {ROUNDS} rounds in turn: fsync {} | SQLite WAL FULL {} | thinkbaby check-in {} ({:.2}x fsync, \
-             {:.2}x SQLite)",
-            show(f),
-            show(s),
-            show(k),
-            k.as_secs_f64() / f.as_secs_f64(),
-            k.as_secs_f64() / s.as_secs_f64()
-        );
+        println!("{}", figures(&format!("durable write, {ROUNDS} rounds in turn"), f, s, k));
         budget::verdict(
             "check-in vs fsync",
             format!("median {} ({:.2}x)", show(k), k.as_secs_f64() / f.as_secs_f64()),
@@ -176,6 +160,18 @@ fn main() {
         budget::summary("durable check-in budgets");
     }
     c.final_summary();
+}
+
+/// "how: fsync … | SQLite WAL FULL … | thinkbaby check-in … (…x fsync, …x SQLite)".
+fn figures(how: &str, fsync: Duration, sqlite: Duration, check_in: Duration) -> String {
+    format!(
+        "{how}: fsync {} | SQLite WAL FULL {} | thinkbaby check-in {} ({:.2}x fsync, {:.2}x SQLite)",
+        show(fsync),
+        show(sqlite),
+        show(check_in),
+        check_in.as_secs_f64() / fsync.as_secs_f64(),
+        check_in.as_secs_f64() / sqlite.as_secs_f64()
+    )
 }
 
 /// Families added to the store a thousand at a time, outside the timed part, so

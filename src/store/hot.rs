@@ -39,9 +39,8 @@ type Key = (u8, Vec<u8>);
 
 pub(super) struct Hot {
     shared: Arc<Shared>,
+    /// None when the system gave no thread: then nothing is queued (see `queues`).
     applier: Option<JoinHandle<()>>,
-    /// sled's trees, when the system gave no thread: commits are then applied as they come.
-    inline: Option<Vec<sled::Tree>>,
 }
 
 struct Shared {
@@ -95,12 +94,18 @@ impl Hot {
             }),
             changed: Condvar::new(),
         });
-        let (for_thread, kept) = (shared.clone(), trees.clone());
-        match std::thread::Builder::new().name("thinkbaby-apply".into()).spawn(move || apply_loop(&for_thread, &trees))
-        {
-            Ok(t) => Hot { shared, applier: Some(t), inline: None },
-            Err(_) => Hot { shared, applier: None, inline: Some(kept) },
-        }
+        let for_thread = shared.clone();
+        let applier = std::thread::Builder::new()
+            .name("thinkbaby-apply".into())
+            .spawn(move || apply_loop(&for_thread, &trees))
+            .ok();
+        Hot { shared, applier }
+    }
+
+    /// Whether commits can be queued for the thread; if not, each is applied
+    /// in place by the thread that made it, as a large one is (`Store::write_raw`).
+    pub fn queues(&self) -> bool {
+        self.applier.is_some()
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -143,12 +148,9 @@ impl Hot {
         s.queue.push_back((seq, sealed));
         s.queued = seq;
         s.version += 1;
+        // Woken after the lock is let go, so the thread does not wake only to wait for it.
         drop(s);
-        match &self.inline {
-            Some(trees) => apply_next(&self.shared, trees),
-            // Woken after the lock is let go, so the thread does not wake only to wait for it.
-            None => self.shared.changed.notify_all(),
-        }
+        self.shared.changed.notify_all();
     }
 
     /// Waits until sled holds every commit queued so far.
@@ -241,44 +243,41 @@ impl Drop for Hot {
 /// The applying thread: each queued commit into sled, oldest first.
 fn apply_loop(shared: &Shared, trees: &[sled::Tree]) {
     loop {
-        {
+        let (seq, ops) = {
             let mut s = lock(&shared.state);
-            while s.queue.is_empty() {
+            loop {
+                if let Some(next) = s.queue.pop_front() {
+                    break next;
+                }
                 if s.closing {
                     return;
                 }
                 s = shared.changed.wait(s).unwrap_or_else(std::sync::PoisonError::into_inner);
             }
-        }
-        apply_next(shared, trees);
-    }
-}
-
-/// The oldest queued commit, into sled.
-fn apply_next(shared: &Shared, trees: &[sled::Tree]) {
-    let Some((seq, ops)) = lock(&shared.state).queue.pop_front() else { return };
-    let keys: Vec<Key> = ops.iter().map(|(t, k, _)| (*t, k.clone())).collect();
-    let done = super::write::apply_to(trees, ops);
-    let mut s = lock(&shared.state);
-    match done {
-        Ok(()) => {
-            for k in keys {
-                if s.unapplied.get(&k).is_some_and(|(wrote, _)| *wrote == seq) {
-                    s.unapplied.remove(&k);
+        };
+        let keys: Vec<Key> = ops.iter().map(|(t, k, _)| (*t, k.clone())).collect();
+        let done = super::write::apply_to(trees, ops);
+        let mut s = lock(&shared.state);
+        match done {
+            Ok(()) => {
+                for k in keys {
+                    if s.unapplied.get(&k).is_some_and(|(wrote, _)| *wrote == seq) {
+                        s.unapplied.remove(&k);
+                    }
+                }
+            }
+            // The commit is in the journal, and is applied again at the next
+            // open; meanwhile its values stay here for point reads.
+            Err(e) => {
+                if s.failed.is_none() {
+                    s.failed = Some(e);
                 }
             }
         }
-        // The commit is in the journal, and is applied again at the next
-        // open; meanwhile its values stay here for point reads.
-        Err(e) => {
-            if s.failed.is_none() {
-                s.failed = Some(e);
-            }
-        }
+        s.applied = seq;
+        drop(s);
+        shared.changed.notify_all();
     }
-    s.applied = seq;
-    drop(s);
-    shared.changed.notify_all();
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {

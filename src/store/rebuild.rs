@@ -87,7 +87,8 @@ impl Store {
     fn swap_in(&mut self, b: Built) {
         self.folder = b.folder;
         self.generation += 1;
-        // The old sled is dropped here, with its files' last handles.
+        // Its thread holds the old trees: it goes first (it has nothing queued
+        // after the checkpoint), then the old sled, with its files' last handles.
         self.hot = super::hot::Hot::start(b.trees.clone());
         self.db = b.db;
         self.trees = b.trees;

@@ -26,9 +26,9 @@ impl Store {
         }
         // A large commit (an import, a merge) is applied here and now, and
         // its values are not kept in memory meanwhile: an import's are the
-        // whole archive.
+        // whole archive. So is every commit when there is no thread to queue for.
         let bytes: usize = ops.iter().map(|op| op.key.len() + op.value.as_ref().map_or(0, Vec::len)).sum();
-        let clear: Option<Vec<(u8, Vec<u8>, hot::Clear)>> = (bytes <= QUEUED_BYTES).then(|| {
+        let clear: Option<Vec<(u8, Vec<u8>, hot::Clear)>> = (bytes <= QUEUED_BYTES && self.hot.queues()).then(|| {
             ops.iter().map(|op| (op.tree.index() as u8, op.key.clone(), op.value.as_deref().map(Into::into))).collect()
         });
         let sealed = self.seal_ops(ops)?;
