@@ -133,12 +133,11 @@ fn aad(tree: &str, key: &[u8], header: &[u8]) -> Vec<u8> {
 pub fn seal(tree: &str, key: &[u8], clear: &[u8], dk: &DataKey) -> Result<Vec<u8>, StoreError> {
     let h = header(clear).ok_or_else(|| damaged(tree, key, "the value is too short"))?;
     let head = [h.format, h.schema, CIPHER_XCHACHA];
-    let sealed = dk
-        .seal(&aad(tree, key, &head), &clear[HEADER_LEN..])
-        .map_err(|_| StoreError::Write("no random numbers from the system".into()))?;
-    let mut out = Vec::with_capacity(HEADER_LEN + sealed.len());
+    let plain = &clear[HEADER_LEN..];
+    let mut out = Vec::with_capacity(HEADER_LEN + super::crypto::NONCE_LEN + plain.len() + super::crypto::TAG_LEN);
     out.extend_from_slice(&head);
-    out.extend_from_slice(&sealed);
+    dk.seal_onto(&aad(tree, key, &head), plain, &mut out)
+        .map_err(|_| StoreError::Write("no random numbers from the system".into()))?;
     Ok(out)
 }
 

@@ -5,7 +5,7 @@
 //! key, so no stored value has to be rewritten. Keys live in zeroizing types.
 
 use argon2::{Algorithm, Argon2, Params, Version};
-use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::aead::{Aead, AeadInPlace, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
@@ -63,6 +63,28 @@ pub fn random<const N: usize>() -> Result<[u8; N], CryptoError> {
     let mut b = [0u8; N];
     getrandom::fill(&mut b).map_err(|_| CryptoError::Random)?;
     Ok(b)
+}
+
+/// A random nonce, from random bytes drawn a few kilobytes at a time: a
+/// check-in seals three values, and a call into the system for each cost
+/// more than the encryption. Nonces are not secret; each is used once.
+fn nonce() -> Result<[u8; NONCE_LEN], CryptoError> {
+    const POOL: usize = NONCE_LEN * 170;
+    thread_local! {
+        static DRAWN: std::cell::RefCell<([u8; POOL], usize)> = const { std::cell::RefCell::new(([0; POOL], POOL)) };
+    }
+    DRAWN.with(|drawn| {
+        let mut drawn = drawn.borrow_mut();
+        let (bytes, used) = &mut *drawn;
+        if *used == POOL {
+            getrandom::fill(bytes).map_err(|_| CryptoError::Random)?;
+            *used = 0;
+        }
+        let mut out = [0u8; NONCE_LEN];
+        out.copy_from_slice(&bytes[*used..*used + NONCE_LEN]);
+        *used += NONCE_LEN;
+        Ok(out)
+    })
 }
 
 fn derive(pass: &SecretString, p: &KdfParams) -> Zeroizing<[u8; 32]> {
@@ -183,14 +205,23 @@ impl DataKey {
 
     /// `nonce ‖ ciphertext ‖ tag`, bound to `aad`.
     pub fn seal(&self, aad: &[u8], plain: &[u8]) -> Result<Vec<u8>, CryptoError> {
-        let nonce = random::<NONCE_LEN>()?;
-        let ct = cipher(&self.0)
-            .encrypt(XNonce::from_slice(&nonce), Payload { msg: plain, aad })
-            .map_err(|_| CryptoError::Random)?;
-        let mut out = Vec::with_capacity(NONCE_LEN + ct.len());
-        out.extend_from_slice(&nonce);
-        out.extend_from_slice(&ct);
+        let mut out = Vec::with_capacity(NONCE_LEN + plain.len() + TAG_LEN);
+        self.seal_onto(aad, plain, &mut out)?;
         Ok(out)
+    }
+
+    /// As `seal`, appended to `out`: a stored value's header goes first, in
+    /// the one buffer.
+    pub fn seal_onto(&self, aad: &[u8], plain: &[u8], out: &mut Vec<u8>) -> Result<(), CryptoError> {
+        let nonce = nonce()?;
+        out.extend_from_slice(&nonce);
+        let start = out.len();
+        out.extend_from_slice(plain);
+        let tag = cipher(&self.0)
+            .encrypt_in_place_detached(XNonce::from_slice(&nonce), aad, &mut out[start..])
+            .map_err(|_| CryptoError::Random)?;
+        out.extend_from_slice(&tag);
+        Ok(())
     }
 
     pub fn open(&self, aad: &[u8], sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
