@@ -494,7 +494,7 @@ mod tests {
             .ops()
             .iter()
             .filter_map(|o| match o {
-                crate::store::change::Op::Family(f) => Some(f.clone()),
+                crate::store::change::Op::Family(f) => Some((**f).clone()),
                 _ => None,
             })
             .collect();

@@ -231,7 +231,7 @@ pub fn merge_op(change: &mut Change, e: Entry) {
             change.push(Op::MergeAttendance { session: a.session, family: a.family, versions: a.versions })
         }
         // Moved, not copied: a bundle brings half a million of each.
-        Entry::Observation(o) => change.push(Op::Observation(o)),
+        Entry::Observation(o) => change.push(Op::Observation(Box::new(o))),
         Entry::Audit(e) => change.push(Op::Audit(e)),
     }
 }

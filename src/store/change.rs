@@ -14,9 +14,11 @@ use uuid::Uuid;
 pub enum Op {
     /// A new version of the family over the one shown (other laptops'
     /// concurrent versions, if any, stay for a person to decide).
-    Family(Family),
+    /// Boxed, as the largest records: every change's list of changes is as
+    /// wide as its widest kind, and a check-in's would outgrow the allocator's quick sizes.
+    Family(Box<Family>),
     /// A new version over every version held: a person has decided.
-    FamilyDecided(Family),
+    FamilyDecided(Box<Family>),
     Group(Group),
     /// A group as a person decided it, over every version held.
     GroupDecided(Group),
@@ -33,7 +35,7 @@ pub enum Op {
         family: Uuid,
     },
     /// Joined with the stored note: revisions, deletions and resolutions add up.
-    Observation(Observation),
+    Observation(Box<Observation>),
     Audit(AuditEntry),
     /// A setting under a fixed name (encoded value).
     Meta {
@@ -102,7 +104,7 @@ impl Change {
     }
 
     pub fn put_family(&mut self, f: &Family) {
-        self.ops.push(Op::Family(f.clone()));
+        self.ops.push(Op::Family(Box::new(f.clone())));
     }
 
     pub fn put_group(&mut self, g: &Group) {
@@ -122,7 +124,7 @@ impl Change {
     }
 
     pub fn put_observation(&mut self, o: &Observation) {
-        self.ops.push(Op::Observation(o.clone()));
+        self.ops.push(Op::Observation(Box::new(o.clone())));
     }
 
     /// Adds an entry to the audit trail, in the same commit as the change it records.

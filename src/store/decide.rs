@@ -20,7 +20,7 @@ impl Store {
         let mut f = chosen.clone();
         f.stamp.touch(now, self.device());
         let mut c = Change::default();
-        c.push(Op::FamilyDecided(f.clone()));
+        c.push(Op::FamilyDecided(Box::new(f.clone())));
         let mut entry = self.audit_entry(f.id, AuditAction::ConflictDecided, now, "");
         if let Some(old) = shown {
             entry = entry.details(crate::domain::audit::family_changes(&old, &f).into_iter().map(Detail::Field));
@@ -58,8 +58,8 @@ impl Store {
         gone.joined_into = Some(to);
         gone.stamp.touch(now, self.device());
         let mut c = Change::default();
-        c.push(Op::FamilyDecided(joined.clone()));
-        c.push(Op::FamilyDecided(gone));
+        c.push(Op::FamilyDecided(Box::new(joined.clone())));
+        c.push(Op::FamilyDecided(Box::new(gone)));
         c.audit(&self.audit_entry(keep, AuditAction::FamiliesJoined, now, ""));
         self.commit(c)?;
         Ok(joined)

@@ -135,7 +135,7 @@ impl Store {
         f.erased = Some(erasure.clone());
         f.stamp.touch(now, device);
         // Over every version this laptop holds: no conflicting version keeps the details.
-        change.push(super::change::Op::FamilyDecided(f.clone()));
+        change.push(super::change::Op::FamilyDecided(Box::new(f.clone())));
         for o in &mut notes {
             o.scrub(erasure.clone());
             o.stamp.touch(now, device);

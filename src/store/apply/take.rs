@@ -15,16 +15,16 @@ impl Planner<'_> {
         match op {
             Op::Family(f) | Op::FamilyDecided(f) if self.family(f.id)?.is_none() => {
                 let id = f.id;
-                self.out.families.insert(id, FamilyDoc::new(id, Versioned::first(device, f)));
+                self.out.families.insert(id, FamilyDoc::new(id, Versioned::first(device, *f)));
             }
             Op::Family(f) => {
                 if let Some(doc) = self.family(f.id)? {
-                    doc.family.write_over_winner(device, Some(f));
+                    doc.family.write_over_winner(device, Some(*f));
                 }
             }
             Op::FamilyDecided(f) => {
                 if let Some(doc) = self.family(f.id)? {
-                    doc.family.write(device, Some(f));
+                    doc.family.write(device, Some(*f));
                 }
             }
             Op::MergeFamily(v) => {
@@ -140,7 +140,7 @@ impl Planner<'_> {
                 }
             }
             Op::Observation(o) => {
-                let o = self.follow_note(o)?;
+                let o = self.follow_note(*o)?;
                 let (added, changed) = merge_note(self.visit(o.family, o.session)?, o);
                 self.out.stats.notes_added += usize::from(added);
                 self.out.stats.notes_changed += usize::from(changed);
