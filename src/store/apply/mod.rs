@@ -17,7 +17,7 @@ mod take;
 use super::docs::{FamilyDoc, VisitDoc};
 use super::keys::TreeId;
 use super::{Change, RawOp, Store, StoreError};
-use crate::domain::{AuditEntry, Family, Group, Session, Staff, Versioned};
+use crate::domain::{AuditEntry, Group, Session, Staff, Versioned};
 use preload::Preloaded;
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::Hasher;
@@ -208,6 +208,7 @@ pub(crate) fn planned_with(store: &Store, change: Change, ahead: Option<ReadAhea
         before: BTreeMap::new(),
         family_audit: vec![],
         recount: BTreeSet::new(),
+        dates: BTreeMap::new(),
         stored_families,
         stored_visits,
     };
@@ -217,18 +218,28 @@ pub(crate) fn planned_with(store: &Store, change: Change, ahead: Option<ReadAhea
     p.finish()
 }
 
+/// What a family was before a change, as far as settling it needs to know
+/// (not a copy of the family: a check-in would copy every name and number).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Was {
+    pub joined: bool,
+    pub erased: bool,
+}
+
 pub(crate) struct Planner<'a> {
     store: &'a Store,
     /// A change of a few records: a session's list of visits is worth keeping for it.
     small: bool,
     device: Uuid,
     out: Planned,
-    /// Each loaded family as shown before this change (None: new).
-    before: BTreeMap<Uuid, Option<Family>>,
+    /// What each loaded family was before this change (None: new).
+    before: BTreeMap<Uuid, Option<Was>>,
     /// Entries not tied to a session: attached to their family's value at the end.
     family_audit: Vec<AuditEntry>,
     /// Families whose first visit must be worked out again from all their visits.
     recount: BTreeSet<Uuid>,
+    /// Sessions' dates, for sessions read but not changed.
+    dates: BTreeMap<Uuid, Option<chrono::NaiveDate>>,
     /// Every stored family and visit, read ahead when the change is large.
     stored_families: Option<Preloaded<FamilyDoc>>,
     stored_visits: Option<Preloaded<VisitDoc>>,

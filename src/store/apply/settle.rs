@@ -46,7 +46,7 @@ impl Planner<'_> {
             .families
             .iter()
             .filter_map(|(id, d)| d.family.read_shown(|f| f.joined_into.clone()).flatten().map(|j| (*id, j)))
-            .filter(|(id, _)| self.before.get(id).is_some_and(|b| b.as_ref().is_some_and(|f| f.joined_into.is_none())))
+            .filter(|(id, _)| matches!(self.before.get(id), Some(Some(was)) if !was.joined))
             .collect();
         for (from, _) in joined {
             let Some(to) = self.target(from)? else { continue };
@@ -97,7 +97,7 @@ impl Planner<'_> {
         families.extend(self.out.visits.keys().map(|(f, _)| *f));
         for family in families {
             let Some(erasure) = self.erasure(family)? else { continue };
-            let was = self.before.get(&family).and_then(|f| f.as_ref()).is_some_and(|f| f.is_erased());
+            let was = self.before.get(&family).and_then(|f| f.as_ref()).is_some_and(|f| f.erased);
             if !was && self.before.contains_key(&family) {
                 self.out.newly_erased.push(family);
                 for d in self.store.visit_docs_of_family(family)? {
@@ -160,15 +160,21 @@ impl Planner<'_> {
     fn list_pending(&mut self) -> Result<(), StoreError> {
         let mut wait: Vec<((u8, Uuid, Uuid), bool)> = Vec::new();
         for (id, doc) in &self.out.families {
-            let shown = doc.family.shown();
-            let settled = shown.as_ref().is_none_or(|f| f.is_erased() || f.joined_into.is_some());
+            // Read in place: a check-in touches its family, and a copy of it
+            // would copy every name and number.
+            let shown = doc.family.read_shown(|f| {
+                let others: Vec<Uuid> =
+                    f.not_same_as.iter().chain(f.joined_into.as_ref().map(|j| &j.into)).copied().collect();
+                (f.is_erased() || f.joined_into.is_some(), others)
+            });
+            let settled = shown.as_ref().is_none_or(|(gone, _)| *gone);
             wait.push(((pending::FAMILY, *id, Uuid::nil()), !settled && !doc.family.conflicts().is_empty()));
-            if let Some(f) = shown {
-                for other in f.not_same_as.iter().chain(f.joined_into.as_ref().map(|j| &j.into)) {
-                    wait.push(((pending::SAME_FAMILY, *id, *other), false));
-                    wait.push(((pending::SAME_FAMILY, *other, *id), false));
+            if let Some((gone, others)) = shown {
+                for other in others {
+                    wait.push(((pending::SAME_FAMILY, *id, other), false));
+                    wait.push(((pending::SAME_FAMILY, other, *id), false));
                 }
-                if f.is_erased() || f.joined_into.is_some() {
+                if gone {
                     self.unlist_pairs_of(*id, &mut wait)?;
                 }
             }

@@ -1,6 +1,6 @@
 //! Each change, onto the values it touches.
 
-use super::{DocKey, Planner};
+use super::{DocKey, Planner, Was};
 use crate::domain::{Attendance, AuditEntry, Group, Joined, Merge, Observation, Session, Staff, Version, Versioned};
 use crate::store::StoreError;
 use crate::store::change::Op;
@@ -179,7 +179,8 @@ impl Planner<'_> {
             };
             match stored {
                 Some(doc) => {
-                    self.before.insert(id, doc.family.shown());
+                    let was = doc.family.read_shown(|f| Was { joined: f.joined_into.is_some(), erased: f.is_erased() });
+                    self.before.insert(id, was);
                     self.out.families.insert(id, doc);
                 }
                 None => {
@@ -276,8 +277,20 @@ impl Planner<'_> {
         }
     }
 
+    /// A session's date (a session's date never changes: its id follows from
+    /// it). Read without taking the session into the change, which would
+    /// encode it again to see that it had not changed.
     pub(super) fn session_date(&mut self, id: Uuid) -> Result<Option<NaiveDate>, StoreError> {
-        Ok(self.session(id)?.and_then(|v| v.read_shown(|s| s.date)))
+        if let Some(v) = self.out.sessions.get(&id) {
+            return Ok(v.read_shown(|s| s.date));
+        }
+        if let Some(date) = self.dates.get(&id) {
+            return Ok(*date);
+        }
+        let stored = self.store.get::<Versioned<Session>>(TreeId::Sessions, &self.store.hasher().session(id))?;
+        let date = stored.and_then(|v| v.read_shown(|s| s.date));
+        self.dates.insert(id, date);
+        Ok(date)
     }
 
     /// A check-in: the family's first visit is this one if it is earlier.
