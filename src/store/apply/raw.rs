@@ -83,9 +83,13 @@ fn par_changed<T: serde::Serialize + Sync>(
     docs: Vec<(DocKey, &T)>,
     read: &HashMap<DocKey, u64>,
 ) -> Vec<(DocKey, Vec<u8>)> {
+    // A bundle's values are mostly unchanged: their bytes are not kept. A
+    // check-in's few are encoded once, and compared by their bytes.
+    let many = docs.len() > 16;
     let bytes = crate::par::map(&docs, 1_000, |(doc, value)| match read.get(doc) {
-        Some(was) if *was == fingerprint_of(*value) => None,
-        _ => Some(codec::encode(*value)),
+        Some(was) if many => (*was != fingerprint_of(*value)).then(|| codec::encode(*value)),
+        Some(was) => Some(codec::encode(*value)).filter(|bytes| fingerprint(bytes) != *was),
+        None => Some(codec::encode(*value)),
     });
     docs.into_iter().zip(bytes).filter_map(|((doc, _), b)| Some((doc, b?))).collect()
 }
