@@ -140,10 +140,10 @@ impl Hot {
     pub fn committed(&self, clear: Vec<(u8, Vec<u8>, Clear)>, sealed: Sealed) {
         let mut s = self.state();
         let seq = s.queued + 1;
+        // Kept for later reads by the applying thread once sled has them, off this path.
         for (tree, key, value) in clear {
             s.listing(tree, &key, value.is_some());
-            s.unapplied.insert((tree, key.clone()), (seq, value.clone()));
-            s.keep((tree, key), value);
+            s.unapplied.insert((tree, key), (seq, value));
         }
         s.queue.push_back((seq, sealed));
         s.queued = seq;
@@ -261,8 +261,10 @@ fn apply_loop(shared: &Shared, trees: &[sled::Tree]) {
         match done {
             Ok(()) => {
                 for k in keys {
-                    if s.unapplied.get(&k).is_some_and(|(wrote, _)| *wrote == seq) {
-                        s.unapplied.remove(&k);
+                    if s.unapplied.get(&k).is_some_and(|(wrote, _)| *wrote == seq)
+                        && let Some((_, value)) = s.unapplied.remove(&k)
+                    {
+                        s.keep(k, value);
                     }
                 }
             }
