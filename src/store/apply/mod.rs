@@ -183,8 +183,10 @@ impl ReadAhead {
     }
 }
 
-/// Up to this many changes, a visit not yet read is first looked for in its
-/// session's list (a merge of hundreds would read a list for each session).
+/// A small change: up to this many changes, a visit not yet read is first
+/// looked for in its session's list (a merge of hundreds would read a list
+/// for each session), and up to this many values are encoded before they are
+/// compared with what was read (see `raw.rs`).
 const SMALL: usize = 16;
 
 /// The touched values, changed, not yet written.

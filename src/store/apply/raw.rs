@@ -1,6 +1,6 @@
 //! The touched values under their stored keys.
 
-use super::{DocKey, OutboxEntry, Planned, fingerprint, fingerprint_of};
+use super::{DocKey, OutboxEntry, Planned, SMALL, fingerprint, fingerprint_of};
 use crate::store::docs::{Named, SessionVisit};
 use crate::store::keys::{KeyHasher, TreeId};
 use crate::store::{RawOp, codec};
@@ -85,7 +85,7 @@ fn par_changed<T: serde::Serialize + Sync>(
 ) -> Vec<(DocKey, Vec<u8>)> {
     // A bundle's values are mostly unchanged: their bytes are not kept. A
     // check-in's few are encoded once, and compared by their bytes.
-    let many = docs.len() > 16;
+    let many = docs.len() > SMALL;
     let bytes = crate::par::map(&docs, 1_000, |(doc, value)| match read.get(doc) {
         Some(was) if many => (*was != fingerprint_of(*value)).then(|| codec::encode(*value)),
         Some(was) => Some(codec::encode(*value)).filter(|bytes| fingerprint(bytes) != *was),
