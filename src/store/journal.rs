@@ -51,7 +51,8 @@ pub struct Journal {
     /// The records' handle that writes straight to the disk (see above), if any.
     #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
     direct: Option<File>,
-    /// The bytes of the block being filled, from its start up to `at`.
+    /// The bytes of the block being filled, from its start up to `at` (kept
+    /// only while there is a direct handle).
     tail: Vec<u8>,
     /// Room for the next record, and for the blocks a direct write covers:
     /// kept from one commit to the next, as a check-in's own allocations
@@ -98,10 +99,12 @@ impl Journal {
             len,
         };
         let payloads = j.read_records()?;
-        let block_start = j.at / BLOCK * BLOCK;
-        j.tail = vec![0u8; (j.at - block_start) as usize];
-        j.file.seek(SeekFrom::Start(block_start))?;
-        j.file.read_exact(&mut j.tail)?;
+        if j.direct.is_some() {
+            let block_start = j.at / BLOCK * BLOCK;
+            j.tail = vec![0u8; (j.at - block_start) as usize];
+            j.file.seek(SeekFrom::Start(block_start))?;
+            j.file.read_exact(&mut j.tail)?;
+        }
         Ok((j, payloads))
     }
 
@@ -163,8 +166,9 @@ impl Journal {
         self.start_for(REC_HEAD + n) + (REC_HEAD + n) as u64 <= self.len
     }
 
-    /// The epoch, the next record's number, and where it will go: for tests
-    /// that tear a record on purpose.
+    /// The epoch, the next record's number, and where the last record ended
+    /// (the next goes there, or at the next block: see `start_for`): for
+    /// tests that tear a record on purpose.
     pub fn position(&self) -> (u64, u64, u64) {
         (self.epoch, self.seq, self.at)
     }
@@ -205,13 +209,16 @@ impl Journal {
             self.file.sync_data()?;
         }
         self.at += rec.len() as u64;
-        // The block now being filled: the record's end, or the block's earlier records and the record.
-        let keep = (self.at % BLOCK) as usize;
-        if keep <= rec.len() {
-            self.tail.clear();
-            self.tail.extend_from_slice(&rec[rec.len() - keep..]);
-        } else {
-            self.tail.extend_from_slice(rec);
+        // The block now being filled, for the next direct write: the record's
+        // end, or the block's earlier records and the record.
+        if self.direct.is_some() {
+            let keep = (self.at % BLOCK) as usize;
+            if keep <= rec.len() {
+                self.tail.clear();
+                self.tail.extend_from_slice(&rec[rec.len() - keep..]);
+            } else {
+                self.tail.extend_from_slice(rec);
+            }
         }
         self.len = self.len.max(self.at);
         self.seq += 1;
