@@ -30,6 +30,7 @@ pub mod perms;
 mod queries;
 pub mod rebuild;
 mod sealed_file;
+mod snapshot_on_close;
 mod strength;
 mod write;
 
@@ -111,6 +112,8 @@ pub struct Store {
     outbox: bool,
     /// Who the audit trail names for changes made through this store.
     actor: Mutex<String>,
+    /// After sled's handles (fields drop in order), before the lock.
+    snapshot: snapshot_on_close::SnapshotOnClose,
     _lock: lock::DirLock,
 }
 

@@ -100,7 +100,7 @@ impl Store {
         let store = Store {
             hot: hot::Hot::start(trees.clone()),
             dir: dir.to_path_buf(),
-            folder,
+            folder: folder.clone(),
             generation,
             db,
             trees,
@@ -112,6 +112,7 @@ impl Store {
             hasher: KeyHasher::clear(),
             outbox: false,
             actor: Mutex::new(COMMAND_LINE.to_string()),
+            snapshot: super::snapshot_on_close::SnapshotOnClose::new(folder),
             _lock: lock,
         };
         // Commits acknowledged since the last checkpoint, into sled again.

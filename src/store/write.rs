@@ -24,6 +24,7 @@ impl Store {
         if let Some(why) = self.hot.failure() {
             return Err(refused_after(&why));
         }
+        self.snapshot.wrote(ops.len());
         // A large commit (an import, a merge) is applied here and now, and
         // its values are not kept in memory meanwhile: an import's are the
         // whole archive. So is every commit when there is no thread to queue for.
@@ -56,6 +57,7 @@ impl Store {
     /// a store not yet in use (an upgrade), which the folder switch makes
     /// whole or not at all.
     pub(crate) fn write_bulk(&self, ops: Vec<RawOp>) -> Result<(), StoreError> {
+        self.snapshot.wrote(ops.len());
         self.hot.settle();
         for piece in ops.chunks(5_000) {
             let sealed = self.seal_ops(piece.to_vec())?;
