@@ -349,6 +349,8 @@ fn real_program(dir: &Path, day: NaiveDate, kdf: Duration) {
     let gnu_time = Path::new("/usr/bin/time").exists();
     let mut firsts = Vec::new();
     let mut peak_kb: Option<u64> = None;
+    // Each run's first frame and peak, so that one run unlike the others shows.
+    let mut runs: Vec<String> = Vec::new();
     for _ in 0..5 {
         let pty = native_pty_system();
         let pair = pty.openpty(PtySize { rows: HEIGHT, cols: WIDTH, pixel_width: 0, pixel_height: 0 }).expect("pty");
@@ -413,15 +415,21 @@ fn real_program(dir: &Path, day: NaiveDate, kdf: Duration) {
                 text.chars().rev().take(300).collect::<String>()
             );
         }
-        if let Some(kb) = text
+        let kb = text
             .lines()
             .find(|l| l.contains("Maximum resident set size"))
             .and_then(|l| l.rsplit(':').next())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-        {
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        if let Some(kb) = kb {
             peak_kb = Some(peak_kb.unwrap_or(0).max(kb));
         }
+        runs.push(format!(
+            "{} / {}",
+            first.map_or("-".into(), show),
+            kb.map_or("-".into(), |kb| format!("{:.1} MiB", kb as f64 / 1024.0))
+        ));
     }
+    println!("real program, each run (first frame / peak memory): {}", runs.join(", "));
     let first = budget::median(&mut firsts);
     if let Some(f) = first {
         println!(
