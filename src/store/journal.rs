@@ -297,9 +297,11 @@ fn checksum(epoch: u64, seq: u64, payload: &[u8]) -> u32 {
 /// the disk holds what was written; None where the file system refuses it.
 #[cfg(target_os = "linux")]
 fn open_direct(path: &Path) -> Option<File> {
-    use rustix::fs::OFlags;
     use std::os::unix::fs::OpenOptionsExt;
-    let flags = (OFlags::DIRECT | OFlags::DSYNC).bits() as i32;
+    // `O_DSYNC`, not `O_SYNC` (rustix's `OFlags::DSYNC` on Linux): each write
+    // changes the file's time, and `O_SYNC` makes that reach the disk too, a
+    // second synchronous write; the time is of no use to a replay.
+    let flags = libc::O_DIRECT | libc::O_DSYNC;
     File::options().write(true).custom_flags(flags).open(path).ok()
 }
 
