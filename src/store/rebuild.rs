@@ -85,9 +85,7 @@ impl Store {
     /// The new store becomes this one; the old folder is deleted (or, if the
     /// system holds it open for a moment, at the next open).
     fn swap_in(&mut self, b: Built) {
-        // A fresh sled, every value written since it was made: it has no snapshot yet.
-        self.snapshot = super::snapshot_on_close::SnapshotOnClose::new(b.folder.clone());
-        self.snapshot.wrote(usize::MAX / 2);
+        self.snapshot = super::snapshot_on_close::SnapshotOnClose::rebuilt(b.folder.clone());
         self.folder = b.folder;
         self.generation += 1;
         // Its thread holds the old trees: it goes first (it has nothing queued

@@ -9,8 +9,8 @@
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Values written straight into sled in one run, past which the close opens
-/// sled again. A day's check-ins and notes are a few thousand at most.
+/// Values committed in one run, past which the close opens sled again. A
+/// day's check-ins and notes are a few thousand at most.
 const WRITTEN: usize = 20_000;
 
 /// A field of `Store`, declared after sled's handles and before the lock:
@@ -24,6 +24,11 @@ pub(super) struct SnapshotOnClose {
 impl SnapshotOnClose {
     pub fn new(folder: PathBuf) -> SnapshotOnClose {
         SnapshotOnClose { folder, written: AtomicUsize::new(0) }
+    }
+
+    /// For a sled just written whole by a rebuild: it has no snapshot yet.
+    pub fn rebuilt(folder: PathBuf) -> SnapshotOnClose {
+        SnapshotOnClose { folder, written: AtomicUsize::new(WRITTEN) }
     }
 
     pub fn wrote(&self, values: usize) {
@@ -44,7 +49,8 @@ impl Drop for SnapshotOnClose {
 #[cfg(test)]
 mod tests {
     use crate::store::keys::TreeId;
-    use crate::store::{RawOp, Store, Unlock};
+    use crate::store::rebuild::NewKey;
+    use crate::store::{Change, RawOp, Store, Unlock};
     use std::path::Path;
 
     fn snapshots(folder: &Path) -> usize {
@@ -67,5 +73,16 @@ mod tests {
     fn a_store_that_wrote_tens_of_thousands_of_values_leaves_sled_its_snapshot() {
         assert_eq!(after_writing(super::WRITTEN), 1, "sled was opened again as the store closed");
         assert_eq!(after_writing(100), 0, "a few values: sled is not opened again");
+    }
+
+    #[test]
+    fn a_rebuilt_store_leaves_sled_its_snapshot_however_little_it_holds() {
+        let dir = tempfile::tempdir().expect("temp");
+        let mut store = Store::open_with(dir.path(), Unlock::Plain).expect("store");
+        store.set_meta(crate::store::META_INITIALS, &"CR".to_string()).expect("written");
+        store.rebuild(Change::default(), NewKey::Same, "rebuilding").expect("rebuilt");
+        let folder = store.folder.clone();
+        drop(store);
+        assert_eq!(snapshots(&folder), 1, "the rebuilt folder's sled was opened again as the store closed");
     }
 }
